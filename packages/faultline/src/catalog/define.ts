@@ -1,0 +1,77 @@
+import { ApiError } from '../error/api-error.ts';
+import { slugFor, templateParams } from './slug.ts';
+import type { Entry, EntryDef, ErrorArgs } from './types.ts';
+
+/** A catalog: the single definition every response, page and tool derives from. */
+export interface Catalog<Defs extends Record<string, EntryDef> = Record<string, EntryDef>> {
+  /** Name shown on docs pages and in the CLI. */
+  readonly name: string;
+  /** Default base URL of the docs page; a server may override it. */
+  readonly docsBase: string | undefined;
+  /** Every entry, normalised, in definition order. */
+  readonly entries: readonly Entry[];
+  /** The entry of an id, or undefined. */
+  get(id: string): Entry | undefined;
+  /** Whether the id is in this catalog. */
+  has(id: string): id is Extract<keyof Defs, string>;
+  /**
+   * Creates the error of an entry; unknown ids and missing parameters are type errors.
+   * @example signals.error('ih4005', { name: 'include[]', reason: 'unknown value' })
+   */
+  error<Id extends Extract<keyof Defs, string>>(id: Id, ...args: ErrorArgs<Defs[Id]>): ApiError<Id>;
+}
+
+/** Options of `defineCatalog`. */
+export interface CatalogOptions<Defs extends Record<string, EntryDef>> {
+  readonly name: string;
+  readonly docsBase?: string;
+  readonly entries: Defs;
+}
+
+/**
+ * Defines a typed catalog. Entries are validated lazily by `lintCatalog`; definition never throws
+ * so a broken catalog can still be inspected and reported.
+ * @example
+ * const api = defineCatalog({ name: 'demo', entries: {
+ *   e1001: { title: 'Missing Name', status: 400, category: 'Input', message: 'Add a name.', fix: ['Send `name`.'] },
+ * } });
+ * throw api.error('e1001');
+ */
+export function defineCatalog<const Defs extends Record<string, EntryDef>>(
+  options: CatalogOptions<Defs>,
+): Catalog<Defs> {
+  const entries = Object.entries(options.entries).map(([id, def]) => normaliseEntry(id, def));
+  const byId = new Map(entries.map((entry) => [entry.id, entry]));
+  return {
+    name: options.name,
+    docsBase: options.docsBase,
+    entries,
+    get: (id) => byId.get(id),
+    has: (id): id is Extract<keyof Defs, string> => byId.has(id),
+    error(id, ...args) {
+      const entry = byId.get(id);
+      if (!entry) throw new TypeError(`faultline: "${id}" is not in catalog "${options.name}"`);
+      return new ApiError(entry, args[0], args[1]);
+    },
+  };
+}
+
+/** Fills defaults of an entry definition. Exported for tools that build catalogs from JSON. */
+export function normaliseEntry(id: string, def: EntryDef): Entry {
+  return Object.freeze({
+    id,
+    title: def.title,
+    status: def.status,
+    category: def.category,
+    message: def.message,
+    description: def.description,
+    fix: def.fix ?? [],
+    retryable: def.retryable ?? false,
+    retryAfterSeconds: def.retryAfterSeconds,
+    closeCode: def.closeCode,
+    fields: def.fields ?? [],
+    params: templateParams(def.message ?? ''),
+    deprecated: def.deprecated,
+    slug: def.slug ?? slugFor(id, def.title ?? ''),
+  });
+}

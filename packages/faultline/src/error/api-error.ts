@@ -1,0 +1,89 @@
+import { renderTemplate } from '../catalog/slug.ts';
+import type { Entry, ErrorOptions, Json } from '../catalog/types.ts';
+
+/** Brand shared by every copy of the package, so `isApiError` works across duplicates (as undici does). */
+export const API_ERROR_BRAND: unique symbol = Symbol.for('faultline.ApiError') as never;
+
+/**
+ * An error made from a catalog entry. Expected errors (status < 500) skip stack capture:
+ * they are answers, not bugs, and a stack costs more than the rest of the error.
+ * @example
+ * throw signals.error('ih4005', { name: 'include[]' });
+ */
+export class ApiError<Id extends string = string> extends Error {
+  declare readonly [API_ERROR_BRAND]: true;
+  readonly id: Id;
+  readonly entry: Entry;
+  /** HTTP status; entries without one (WebSocket-only) answer 500 if ever sent over HTTP. */
+  readonly status: number;
+  /** Template parameters and extra fields given at creation. */
+  readonly params: Readonly<Record<string, unknown>>;
+  /** Delay before a retry, in seconds, when the entry is retryable. */
+  readonly retryAfterSeconds: number | undefined;
+  /** Extra headers to set on the response. */
+  readonly headers: Readonly<Record<string, string>>;
+
+  constructor(entry: Entry, params?: Readonly<Record<string, unknown>>, options?: ErrorOptions) {
+    const status = entry.status ?? 500;
+    const message = options?.message ?? renderTemplate(entry.message, params);
+    if (status < 500) {
+      const limit = Error.stackTraceLimit;
+      Error.stackTraceLimit = 0;
+      super(message);
+      Error.stackTraceLimit = limit;
+    } else {
+      super(message);
+    }
+    Object.defineProperty(this, API_ERROR_BRAND, { value: true });
+    if (options?.cause !== undefined) {
+      // Non-enumerable: the cause is for logs, never for the wire.
+      Object.defineProperty(this, 'cause', { value: options.cause, enumerable: false, writable: true });
+    }
+    this.id = entry.id as Id;
+    this.entry = entry;
+    this.status = status;
+    this.params = params ?? EMPTY;
+    this.retryAfterSeconds =
+      options?.retryAfterSeconds ?? (entry.retryable ? entry.retryAfterSeconds : undefined);
+    this.headers = options?.headers ?? EMPTY_HEADERS;
+  }
+
+  override get name(): string {
+    return 'ApiError';
+  }
+
+  /** Values of the entry's declared extra fields, in declaration order. */
+  get fields(): Record<string, Json> {
+    const out: Record<string, Json> = {};
+    for (const name of this.entry.fields) {
+      const value = this.params[name];
+      if (value !== undefined) out[name] = value as Json;
+    }
+    return out;
+  }
+
+  /** Whether a client may repeat the request. */
+  get retryable(): boolean {
+    return this.entry.retryable;
+  }
+
+  /** A log-friendly view; the wire shape comes from a format, not from here. */
+  toJSON(): { id: string; status: number; message: string } {
+    return { id: this.id, status: this.status, message: this.message };
+  }
+}
+
+const EMPTY: Readonly<Record<string, unknown>> = Object.freeze({});
+const EMPTY_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
+
+/**
+ * True for an ApiError from any copy of faultline.
+ * @example if (isApiError(err)) reply.code(err.status);
+ */
+export function isApiError(value: unknown): value is ApiError {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as Record<symbol, unknown>)[API_ERROR_BRAND] === true
+  );
+}

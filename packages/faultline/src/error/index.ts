@@ -1,0 +1,1 @@
+export { API_ERROR_BRAND, ApiError, isApiError } from './api-error.ts';
