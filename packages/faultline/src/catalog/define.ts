@@ -21,6 +21,12 @@ export interface Catalog<Defs extends Record<string, EntryDef> = Record<string, 
   error<Id extends Extract<keyof Defs, string>>(id: Id, ...args: ErrorArgs<Defs[Id]>): ApiError<Id>;
 }
 
+/**
+ * The id union of a catalog.
+ * @example type Id = CatalogId<typeof signals>; // 'ih1001' | 'ih1002' | …
+ */
+export type CatalogId<C> = C extends Catalog<infer Defs> ? Extract<keyof Defs, string> : never;
+
 /** Options of `defineCatalog`. */
 export interface CatalogOptions<Defs extends Record<string, EntryDef>> {
   readonly name: string;

@@ -1,4 +1,10 @@
-export { type Catalog, type CatalogOptions, defineCatalog, normaliseEntry } from './define.ts';
+export {
+  type Catalog,
+  type CatalogId,
+  type CatalogOptions,
+  defineCatalog,
+  normaliseEntry,
+} from './define.ts';
 export { type LintIssue, lintCatalog } from './lint.ts';
 export { kebab, renderTemplate, slugFor, templateParams } from './slug.ts';
 export type { Entry, EntryDef, ErrorArgs, ErrorOptions, Json, ParamsOf, TemplateParams } from './types.ts';

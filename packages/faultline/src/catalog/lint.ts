@@ -95,15 +95,6 @@ export function lintCatalog(entries: readonly Entry[]): LintIssue[] {
         `"${entry.id}" is a ${entry.status} but not retryable`,
       );
 
-    const overlap = entry.params.filter((p) => entry.fields.includes(p));
-    for (const name of overlap)
-      report(
-        'warning',
-        'param-field-overlap',
-        entry.id,
-        `"${entry.id}" uses "${name}" as both a message parameter and a field`,
-      );
-
     const successor = entry.deprecated?.replacedBy;
     if (successor !== undefined && !ids.has(successor))
       report(
