@@ -1,0 +1,65 @@
+/**
+ * `npm run bench`: runs every scenario in bench/scenarios/ (each in its own process, in name
+ * order) and rewrites bench/RESULTS.md. `npm run bench -- core` runs only scenarios whose file
+ * name contains "core" and leaves RESULTS.md alone.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { machine } from './lib/machine.ts';
+import { resultsMarkdown } from './lib/markdown.ts';
+import type { ScenarioResult } from './lib/result.ts';
+
+const here = import.meta.dirname;
+/** A scenario that overruns this is stopped and reported as failed, so the run stays bounded. */
+const SCENARIO_TIMEOUT_MS = 180_000;
+
+const filters = process.argv.slice(2);
+const files = readdirSync(join(here, 'scenarios'))
+  .filter((f) => f.endsWith('.ts'))
+  .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)))
+  .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+
+const scratch = mkdtempSync(join(tmpdir(), 'faultline-bench-'));
+const started = Date.now();
+const results: ScenarioResult[] = [];
+try {
+  for (const file of files) results.push(await runScenario(file));
+} finally {
+  rmSync(scratch, { recursive: true, force: true });
+}
+const seconds = (Date.now() - started) / 1000;
+console.log(`\nbench: ${results.length} scenario(s) in ${Math.round(seconds)} s`);
+if (filters.length === 0) {
+  writeFileSync(join(here, 'RESULTS.md'), resultsMarkdown(new Date(), machine(), results, seconds));
+  console.log('bench: wrote bench/RESULTS.md');
+}
+
+function runScenario(file: string): Promise<ScenarioResult> {
+  const out = join(scratch, `${file}.json`);
+  const id = file.replace(/\.ts$/, '');
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [join(here, 'scenarios', file)], {
+      stdio: 'inherit',
+      env: { ...process.env, BENCH_JSON: out },
+    });
+    const timer = setTimeout(() => child.kill('SIGTERM'), SCENARIO_TIMEOUT_MS);
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      try {
+        resolve(JSON.parse(readFileSync(out, 'utf8')) as ScenarioResult);
+      } catch {
+        const why = signal ? `stopped by ${signal}` : `exit code ${code}`;
+        resolve({
+          id,
+          title: id,
+          method: '',
+          figures: [],
+          notes: [],
+          skipped: `the scenario failed (${why})`,
+        });
+      }
+    });
+  });
+}
