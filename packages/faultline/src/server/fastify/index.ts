@@ -1,0 +1,22 @@
+/**
+ * faultline/fastify: the Fastify 5 plugin.
+ * @example
+ * import faultline from 'faultline/fastify';
+ * await app.register(faultline, { catalog: api, format: structured });
+ */
+import { faultlineFastify } from './plugin.ts';
+
+export { type FrameworkErrorId, frameworkCatalog } from '../builtin.ts';
+export {
+  type Fault,
+  type FaultDetails,
+  type FaultKind,
+  FrameworkFault,
+  fault,
+  isFrameworkFault,
+} from '../shared/faults.ts';
+export { fieldFromValidation } from '../shared/validation-field.ts';
+export { faultlineFastify } from './plugin.ts';
+export type { FaultlineFastifyOptions, FaultMap } from './types.ts';
+
+export default faultlineFastify;

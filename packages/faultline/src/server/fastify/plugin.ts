@@ -1,0 +1,91 @@
+import type { FastifyBaseLogger, FastifyPluginCallback, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import type { ApiError } from '../../error/api-error.ts';
+import { CLIENT_REQUEST_HEADER, CORRELATION_HEADER, newCorrelationId } from '../../http/correlation.ts';
+import { createEngine, pathOf } from '../shared/engine.ts';
+import { allowedMethods } from './allowed-methods.ts';
+import type { FaultlineFastifyOptions } from './types.ts';
+
+/** Longest client request id copied into logs; it is the client's text, not ours. */
+const MAX_CLIENT_ID = 128;
+
+const plugin: FastifyPluginCallback<FaultlineFastifyOptions> = (fastify, options, done) => {
+  const engine = createEngine<FastifyRequest>(options);
+
+  // With no trusted request-id header, Fastify's own request id *is* the correlation id, so
+  // Fastify's "incoming request" / "request completed" lines carry it too. An app that trusts
+  // a header (`requestIdHeader`) keeps that id as `reqId`; ours is generated apart from it.
+  const ownsRequestId = !fastify.initialConfig.requestIdHeader;
+  if (ownsRequestId) fastify.setGenReqId(newCorrelationId);
+  const idFor: (request: FastifyRequest) => string = ownsRequestId
+    ? (request) => request.id
+    : newCorrelationId;
+
+  // Fastify's disabled logger returns itself from child(): skip building bindings nobody reads.
+  const logs = fastify.log.child({}) !== fastify.log;
+
+  fastify.decorateRequest('correlationId', '');
+
+  function correlate(request: FastifyRequest, reply: FastifyReply): string {
+    const id = idFor(request);
+    request.correlationId = id;
+    reply.header(CORRELATION_HEADER, id);
+    if (logs) {
+      const client = request.headers[CLIENT_REQUEST_HEADER];
+      const log: FastifyBaseLogger = request.log.child(
+        typeof client === 'string'
+          ? { correlation_id: id, client_request_id: client.slice(0, MAX_CLIENT_ID) }
+          : { correlation_id: id },
+      );
+      request.log = log;
+      reply.log = log;
+    }
+    return id;
+  }
+
+  function send(request: FastifyRequest, reply: FastifyReply, error: ApiError): void {
+    // An onRequest hook that ran before ours may have failed: correlate now, late but never absent.
+    const id = request.correlationId || correlate(request, reply);
+    const out = engine.render(error, id, pathOf(request.url));
+    reply.code(out.status);
+    for (const name in out.headers) reply.header(name, out.headers[name]);
+    reply.header('content-type', out.contentType);
+    reply.send(out.body);
+  }
+
+  fastify.addHook('onRequest', (request, reply, next) => {
+    correlate(request, reply);
+    next();
+  });
+
+  fastify.setErrorHandler((error, request, reply) => {
+    send(request, reply, engine.resolve(error, request, request.log));
+  });
+
+  fastify.setNotFoundHandler((request, reply) => {
+    const allow = allowedMethods(fastify, request.method, request.url);
+    const error =
+      allow.length === 0
+        ? engine.fault('notFound', { request }, request.log)
+        : engine.fault('methodNotAllowed', { request, allow }, request.log);
+    send(request, reply, error);
+  });
+
+  done();
+};
+
+/**
+ * faultline for Fastify 5. Gives every request a server-generated `request.correlationId`,
+ * sends it as `X-Correlation-ID` on every response, binds it (and the client's
+ * `X-Client-Request-Id`) to the request logger, and answers every error — thrown ApiErrors,
+ * Fastify's own body/schema/route errors, unknown bugs — in the configured wire format.
+ * Sets the app's error and not-found handlers; encapsulated handlers may still rethrow to it.
+ * @example
+ * const app = Fastify({ logger: true });
+ * await app.register(faultlineFastify, { catalog: api, format: structured, docsBase: 'https://api.example/errors' });
+ * app.get('/things/:id', async (req) => { throw api.error('e4040', { id: req.params.id }); });
+ */
+export const faultlineFastify: FastifyPluginCallback<FaultlineFastifyOptions> = fp(plugin, {
+  fastify: '5.x',
+  name: 'faultline',
+});

@@ -1,0 +1,32 @@
+import type { FastifyRequest } from 'fastify';
+import type { FaultMap as SharedFaultMap } from '../shared/faults.ts';
+import type { FaultlineOptions } from '../shared/options.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Server-generated id of this request: sent as `X-Correlation-ID`, in every error body and log line. */
+    correlationId: string;
+  }
+}
+
+/** The fault table of the Fastify adapter: factories receive the `FastifyRequest`. */
+export type FaultMap = SharedFaultMap<FastifyRequest>;
+
+/**
+ * Options of the Fastify plugin.
+ * @example app.register(faultlineFastify, { catalog: api, format: structured, docsBase: 'https://api.example/errors' });
+ */
+export interface FaultlineFastifyOptions {
+  /** The app's catalog: default docs base, and entries that replace the built-in framework ones by id. */
+  readonly catalog: FaultlineOptions['catalog'];
+  /** Wire format of every error body. */
+  readonly format: FaultlineOptions['format'];
+  /** Base URL of the docs page for `link`; defaults to the catalog's. */
+  readonly docsBase?: string;
+  /** Clock in ms, for formats that depend on time (transition sunsets). */
+  readonly now?: () => number;
+  /** Overrides of the framework-fault table. */
+  readonly faults?: Partial<FaultMap>;
+  /** File that collects produced error ids; defaults to `FAULTLINE_COVERAGE`; `false` turns it off. */
+  readonly coverage?: string | false;
+}

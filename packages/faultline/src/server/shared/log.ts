@@ -1,0 +1,31 @@
+/**
+ * The logging an adapter needs: pino's signature (`(object, message)`), so a pino or Fastify
+ * logger plugs in as is. Fastify's adapter uses the request's child logger.
+ */
+export interface FaultlineLogger {
+  error(object: Record<string, unknown>, message?: string): void;
+  debug?(object: Record<string, unknown>, message?: string): void;
+}
+
+/** An error as a log record: type, message, stack and causes. Only ever logged, never sent. */
+export function serializeError(error: unknown, depth = 0): unknown {
+  if (!(error instanceof Error)) return error;
+  const out: Record<string, unknown> = { type: error.name, message: error.message, stack: error.stack };
+  const code = (error as { code?: unknown }).code;
+  if (code !== undefined) out['code'] = code;
+  if (error.cause !== undefined && depth < 5) out['cause'] = serializeError(error.cause, depth + 1);
+  return out;
+}
+
+/**
+ * The default logger of the Express and fetch adapters: one JSON line per record on stderr,
+ * pino-like (`level`, `time`, `msg`). Pass a pino logger in `logger` to use yours.
+ * @example errorHandler({ catalog, format, logger: pino() })
+ */
+export const jsonLineLogger: FaultlineLogger = {
+  error(object, message) {
+    const record = { level: 'error', time: Date.now(), ...object, msg: message };
+    if ('err' in record) record.err = serializeError(record.err);
+    console.error(JSON.stringify(record));
+  },
+};
