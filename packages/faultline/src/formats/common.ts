@@ -1,6 +1,7 @@
 import type { ApiError } from '../error/api-error.ts';
+import { CORRELATION_HEADER } from '../http/correlation.ts';
 import { formatRetryAfter, parseRetryAfter } from '../http/retry-after.ts';
-import type { DecodeInput, EncodeContext, HeaderSource } from './types.ts';
+import type { DecodedError, DecodeInput, EncodeContext, HeaderSource } from './types.ts';
 
 /** JSON content type shared by most formats. */
 export const JSON_TYPE = 'application/json; charset=utf-8';
@@ -19,19 +20,40 @@ export function errorHeaders(error: ApiError): Record<string, string> {
   return headers;
 }
 
+/**
+ * `errorHeaders` plus `X-Correlation-ID`: for shapes whose body has no room for the id
+ * (legacy, spring, flat), so a client can still quote it to support.
+ */
+export function headersWithCorrelation(error: ApiError, context: EncodeContext): Record<string, string> {
+  return { ...errorHeaders(error), [CORRELATION_HEADER]: context.correlationId };
+}
+
 /** Reads one header from any header source, case-insensitively. */
 export function readHeader(headers: HeaderSource | undefined, name: string): string | undefined {
-  if (!headers) return undefined;
+  if (!headers || typeof headers !== 'object') return undefined;
   if (typeof (headers as { get?: unknown }).get === 'function') {
-    return (headers as { get(n: string): string | null }).get(name) ?? undefined;
+    const value: unknown = (headers as { get(n: string): unknown }).get(name);
+    return typeof value === 'string' ? value : undefined;
   }
   const record = headers as Readonly<Record<string, unknown>>;
   const lower = name.toLowerCase();
-  for (const key in record) {
+  for (const key of Object.keys(record)) {
     if (key.toLowerCase() !== lower) continue;
     const value = record[key];
     if (Array.isArray(value)) return value.length ? String(value[0]) : undefined;
-    return value === undefined ? undefined : String(value);
+    return value === undefined || value === null ? undefined : String(value);
+  }
+  return undefined;
+}
+
+/** Headers that carry a request id when the body has none: ours, seed 001's, Stripe's, the common trace one. */
+const REQUEST_ID_HEADERS = [CORRELATION_HEADER, 'x-request-id', 'request-id', 'x-trace-id'] as const;
+
+/** The first request-id header present, for shapes whose body does not carry one. */
+export function requestIdFromHeaders(headers: HeaderSource | undefined): string | undefined {
+  for (const name of REQUEST_ID_HEADERS) {
+    const value = readHeader(headers, name)?.trim();
+    if (value) return value;
   }
   return undefined;
 }
@@ -54,14 +76,63 @@ export function statusValue(value: unknown): number | undefined {
   return typeof n === 'number' && Number.isInteger(n) && n >= 100 && n <= 599 ? n : undefined;
 }
 
-/** Retry delay from the `Retry-After` header. */
-export function retryAfterOf(input: DecodeInput): number | undefined {
-  return parseRetryAfter(readHeader(input.headers, 'retry-after'), input.now);
+/**
+ * The status a decoded error reports. The HTTP status wins when it is an error status; a body
+ * that states an error status wins over a 2xx/3xx or missing one (APIs that answer 200-on-error,
+ * callers that decode a stored body). 0 when neither is known, as fetch reports opaque responses.
+ */
+export function statusOf(input: DecodeInput, bodyStatus?: unknown): number {
+  const http = statusValue(input.status);
+  if (http !== undefined && http >= 400) return http;
+  const stated = statusValue(bodyStatus);
+  if (stated !== undefined && stated >= 400) return stated;
+  return http ?? stated ?? 0;
 }
 
-/** The body minus the listed keys: what a decoder reports as extra fields. */
+/** Delay from the `Retry-After` header in ms; else `fallbackSeconds` from the body. Never NaN or Infinity. */
+export function retryAfterOf(input: DecodeInput, fallbackSeconds?: unknown): number | undefined {
+  const now = typeof input.now === 'number' && Number.isFinite(input.now) ? input.now : undefined;
+  const header = parseRetryAfter(readHeader(input.headers, 'retry-after'), now);
+  if (header !== undefined && Number.isFinite(header)) return header;
+  if (typeof fallbackSeconds === 'number' && Number.isFinite(fallbackSeconds) && fallbackSeconds >= 0)
+    return Math.ceil(fallbackSeconds * 1000);
+  return undefined;
+}
+
+/**
+ * Keys never copied into decoded `fields`: a body is untrusted, and a consumer that merges
+ * `fields` with `Object.assign` or a deep merge must not have its prototypes rewritten.
+ */
+const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** The body minus the listed keys (and prototype-polluting ones): what a decoder reports as extra fields. */
 export function without(body: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const key in body) if (!keys.includes(key)) out[key] = body[key];
+  for (const key of Object.keys(body)) {
+    if (!keys.includes(key) && !UNSAFE_KEYS.has(key)) out[key] = body[key];
+  }
   return out;
+}
+
+/**
+ * An error's extra fields minus the keys its format already uses: a field named like a
+ * standard member (`message`, `status`…) would silently overwrite it.
+ */
+export function extras(error: ApiError, reserved: readonly string[]): Record<string, unknown> {
+  return without(error.fields, reserved);
+}
+
+/**
+ * Wraps a decoder so it keeps its promise of never throwing: bodies are untrusted and may be
+ * proxies, objects with throwing getters, or header objects whose `get` throws.
+ */
+export function guard(decode: (input: DecodeInput) => DecodedError | undefined) {
+  return (input: DecodeInput): DecodedError | undefined => {
+    try {
+      if (typeof input !== 'object' || input === null) return undefined;
+      return decode(input);
+    } catch {
+      return undefined;
+    }
+  };
 }

@@ -1,5 +1,37 @@
-export { asObject, errorHeaders, JSON_TYPE, linkFor, readHeader } from './common.ts';
+export { byStatus } from './by-status.ts';
+export {
+  asObject,
+  errorHeaders,
+  JSON_TYPE,
+  linkFor,
+  readHeader,
+  requestIdFromHeaders,
+  statusOf,
+} from './common.ts';
+export { decodeError, decoders } from './detect.ts';
+export { envelope } from './envelope.ts';
+export { defaultFlatShape, type FlatOptions, type FlatShape, flat, flatFormat } from './flat.ts';
+export { generic } from './generic.ts';
+export { google } from './google.ts';
+export { htmlPage } from './html.ts';
 export { legacy } from './legacy.ts';
+export { correlationIdOf, nested, toRequestId } from './nested.ts';
+export { parseBody } from './parse-body.ts';
+export { PROBLEM_TYPE, problem } from './problem.ts';
+export { htmlMessage, looksLikeHtml, MAX_TEXT_MESSAGE, oneLine } from './readable.ts';
+export { reasonPhrase } from './reason.ts';
+export { type SpringOptions, spring, springFormat } from './spring.ts';
+export { stripe } from './stripe.ts';
 export { structured } from './structured.ts';
+export { plainText } from './text.ts';
+export { trace } from './trace.ts';
 export { type TransitionOptions, transition } from './transition.ts';
-export type { DecodedError, DecodeInput, EncodeContext, Encoded, HeaderSource, WireFormat } from './types.ts';
+export type {
+  DecodedError,
+  DecodeInput,
+  Decoder,
+  EncodeContext,
+  Encoded,
+  HeaderSource,
+  WireFormat,
+} from './types.ts';

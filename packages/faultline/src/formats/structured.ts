@@ -1,4 +1,15 @@
-import { asObject, errorHeaders, JSON_TYPE, linkFor, retryAfterOf, str, without } from './common.ts';
+import {
+  asObject,
+  errorHeaders,
+  extras,
+  guard,
+  JSON_TYPE,
+  linkFor,
+  retryAfterOf,
+  statusOf,
+  str,
+  without,
+} from './common.ts';
 import type { WireFormat } from './types.ts';
 
 const KEYS = ['error_id', 'correlation_id', 'link', 'message'] as const;
@@ -20,18 +31,19 @@ export const structured: WireFormat = {
         correlation_id: context.correlationId,
         link: linkFor(error, context),
         message: error.message,
-        ...error.fields,
+        // The legacy keys are reserved too: during the transition both shapes share one body.
+        ...extras(error, [...KEYS, 'detail', 'status_code', 'extra']),
       },
     };
   },
-  decode(input) {
+  decode: guard((input) => {
     const body = asObject(input.body);
     const code = str(body?.['error_id']);
     const message = str(body?.['message']);
     if (!body || code === undefined || message === undefined) return undefined;
     return {
       format: 'structured',
-      status: input.status,
+      status: statusOf(input, body['status_code']),
       code,
       message,
       requestId: str(body['correlation_id']),
@@ -39,5 +51,5 @@ export const structured: WireFormat = {
       retryAfterMs: retryAfterOf(input),
       fields: without(body, [...KEYS, 'detail', 'status_code', 'extra']),
     };
-  },
+  }),
 };

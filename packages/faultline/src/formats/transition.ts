@@ -22,8 +22,15 @@ export interface TransitionOptions {
  */
 export function transition(options: TransitionOptions): WireFormat {
   const until = +options.legacyUntil;
+  // A bad date (e.g. a mistyped SIGNALS_LEGACY_UNTIL) would keep the legacy shape forever and send
+  // `Sunset: Invalid Date`; fail at startup instead.
+  if (Number.isNaN(new Date(until).getTime()))
+    throw new TypeError('faultline: transition() needs a valid legacyUntil date');
   const sunset = new Date(until).toUTCString();
-  const deprecation = `@${Math.floor(+(options.deprecatedSince ?? 0) / 1000)}`;
+  const since = +(options.deprecatedSince ?? 0);
+  if (Number.isNaN(new Date(since).getTime()))
+    throw new TypeError('faultline: transition() got an invalid deprecatedSince date');
+  const deprecation = `@${Math.floor(since / 1000)}`;
   return {
     name: 'transition',
     contentType: structured.contentType,

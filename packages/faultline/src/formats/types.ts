@@ -53,12 +53,16 @@ export interface DecodedError {
   readonly fields: Readonly<Record<string, unknown>>;
 }
 
-/** One wire format: encode an ApiError, decode a response of this shape (or return undefined). */
-export interface WireFormat {
+/** Something that recognises one error shape; decode-only shapes (Google, Stripe, HTML…) are just this. */
+export interface Decoder {
   readonly name: string;
+  /** Never throws: anything not of this shape gives `undefined`. */
+  decode(input: DecodeInput): DecodedError | undefined;
+}
+
+/** One wire format: encode an ApiError, decode a response of this shape (or return undefined). */
+export interface WireFormat extends Decoder {
   /** Content type of bodies in this format. */
   readonly contentType: string;
   encode(error: ApiError, context: EncodeContext): Encoded;
-  /** Never throws: anything not of this shape gives `undefined`. */
-  decode(input: DecodeInput): DecodedError | undefined;
 }

@@ -1,0 +1,63 @@
+import {
+  asObject,
+  errorHeaders,
+  extras,
+  guard,
+  JSON_TYPE,
+  readHeader,
+  retryAfterOf,
+  statusOf,
+  statusValue,
+  str,
+  without,
+} from './common.ts';
+import type { WireFormat } from './types.ts';
+
+/** Seed 001 sends the request id as a header; the body has no room for it. */
+const REQUEST_ID_HEADER = 'x-request-id';
+const INNER = ['code', 'message', 'httpStatus'] as const;
+
+/**
+ * Seed 001's envelope: `{error:{code, message, httpStatus}, status:"error", status_code}`.
+ * The HTTP status, `status_code` and `error.httpStatus` are always the same number; `code` is
+ * the catalog id; the correlation id travels as `X-Request-Id`. Extra fields of the error go
+ * inside `error`, after `httpStatus`, so the top level keeps its documented three keys.
+ * @example
+ * envelope.encode(api.error('MISSING_AUTH'), { correlationId }).body
+ * // { error: { code: 'MISSING_AUTH', message: '…', httpStatus: 401 }, status: 'error', status_code: 401 }
+ */
+export const envelope: WireFormat = {
+  name: 'envelope',
+  contentType: JSON_TYPE,
+  encode(error, context) {
+    return {
+      status: error.status,
+      headers: { ...errorHeaders(error), [REQUEST_ID_HEADER]: context.correlationId },
+      body: {
+        error: { code: error.id, message: error.message, httpStatus: error.status, ...extras(error, INNER) },
+        status: 'error',
+        status_code: error.status,
+      },
+    };
+  },
+  decode: guard((input) => {
+    const body = asObject(input.body);
+    const inner = asObject(body?.['error']);
+    const code = str(inner?.['code']);
+    const message = str(inner?.['message']);
+    if (!body || !inner || code === undefined || message === undefined) return undefined;
+    // What sets it apart from `nested` and Stripe: a status number inside or beside `error`.
+    const stated = statusValue(inner['httpStatus']) ?? statusValue(body['status_code']);
+    if (stated === undefined) return undefined;
+    return {
+      format: 'envelope',
+      status: statusOf(input, stated),
+      code,
+      message,
+      requestId: readHeader(input.headers, REQUEST_ID_HEADER)?.trim() || undefined,
+      link: undefined,
+      retryAfterMs: retryAfterOf(input),
+      fields: { ...without(inner, INNER), ...without(body, ['error', 'status', 'status_code']) },
+    };
+  }),
+};

@@ -1,0 +1,92 @@
+import type { ApiError } from '../error/api-error.ts';
+import {
+  asObject,
+  extras,
+  guard,
+  headersWithCorrelation,
+  JSON_TYPE,
+  requestIdFromHeaders,
+  retryAfterOf,
+  statusOf,
+  str,
+  without,
+} from './common.ts';
+import type { WireFormat } from './types.ts';
+
+/** The three bodies of seed 003: `{error}`, `{message}` and `{message, status: "error"}`. */
+export type FlatShape = 'error' | 'message' | 'message-status';
+
+/** Options of `flatFormat`. */
+export interface FlatOptions {
+  /** Picks the body of each error; defaults to `defaultFlatShape`. */
+  readonly shape?: (error: ApiError) => FlatShape;
+}
+
+const KEYS = ['error', 'message', 'status'] as const;
+
+/**
+ * Seed 003's choice per status: its auth layer answers 401 with `{error}`, input checks
+ * answer 400 with `{message}`, and everything else uses the documented `{message, status}`.
+ * @example defaultFlatShape(api.error('invalid_token')) // 'error' (a 401)
+ */
+export function defaultFlatShape(error: ApiError): FlatShape {
+  if (error.status === 401) return 'error';
+  if (error.status === 400) return 'message';
+  return 'message-status';
+}
+
+/**
+ * A flat body: the message in a top-level `error` or `message`. It has no code and no id,
+ * so the correlation id is sent as `X-Correlation-ID`.
+ * Decoding also reads the `{statusCode, code, error, message}` bodies of Fastify and NestJS:
+ * with both present, `message` is the message and a string `code` is the code.
+ * @example
+ * const reels = flatFormat({ shape: (err) => (err.status === 404 ? 'message-status' : 'error') });
+ */
+export function flatFormat(options: FlatOptions = {}): WireFormat {
+  const shapeOf = options.shape ?? defaultFlatShape;
+  return {
+    name: 'flat',
+    contentType: JSON_TYPE,
+    encode(error, context) {
+      const rest = extras(error, KEYS);
+      const shape = shapeOf(error);
+      const body =
+        shape === 'error'
+          ? { error: error.message, ...rest }
+          : shape === 'message'
+            ? { message: error.message, ...rest }
+            : { message: error.message, status: 'error', ...rest };
+      return { status: error.status, headers: headersWithCorrelation(error, context), body };
+    },
+    decode: guard((input) => {
+      const body = asObject(input.body);
+      if (!body) return undefined;
+      const message = str(body['message']) ?? str(body['error']);
+      if (message === undefined) return undefined;
+      const code = str(body['code']);
+      const used = ['message', 'statusCode'];
+      if (code !== undefined) used.push('code');
+      // `error` is the message only when there is no `message`; beside one it is a reason phrase.
+      if (str(body['message']) === undefined) used.push('error');
+      // `status: "error"` is a marker, not data; a numeric status is a status.
+      if (body['status'] === 'error' || typeof body['status'] === 'number') used.push('status');
+      return {
+        format: 'flat',
+        status: statusOf(input, body['statusCode'] ?? body['status']),
+        code,
+        message,
+        requestId: requestIdFromHeaders(input.headers),
+        link: undefined,
+        retryAfterMs: retryAfterOf(input),
+        fields: without(body, used),
+      };
+    }),
+  };
+}
+
+/**
+ * Seed 003's bodies with `defaultFlatShape`.
+ * @example flat.encode(api.error('missing_url'), { correlationId }).body // { message: '…' }
+ */
+export const flat: WireFormat = flatFormat();

@@ -1,0 +1,79 @@
+import {
+  asObject,
+  errorHeaders,
+  extras,
+  guard,
+  JSON_TYPE,
+  requestIdFromHeaders,
+  retryAfterOf,
+  statusOf,
+  str,
+  without,
+} from './common.ts';
+import type { WireFormat } from './types.ts';
+
+const KEYS = ['code', 'message', 'request_id'] as const;
+const UUID_HEX = /^req_([0-9a-f]{8})([0-9a-f]{4})([0-9a-f]{4})([0-9a-f]{4})([0-9a-f]{12})$/i;
+
+/**
+ * Seed 004's `request_id` for a correlation id: `req_` plus the id without dashes. One
+ * unbroken token (like the seed's `req_01hq…`) selects with a double click in a terminal or a
+ * log viewer, and the prefix says what it is; the UUID comes back with `correlationIdOf`.
+ * @example toRequestId('f47ac10b-58cc-4372-a567-0e02b2c3d479') // 'req_f47ac10b58cc4372a5670e02b2c3d479'
+ */
+export function toRequestId(correlationId: string): string {
+  return `req_${correlationId.replaceAll('-', '')}`;
+}
+
+/**
+ * The correlation id behind a `req_…` id made by `toRequestId`, to search our logs;
+ * undefined for request ids of another making.
+ * @example correlationIdOf('req_f47ac10b58cc4372a5670e02b2c3d479') // 'f47ac10b-58cc-4372-a567-0e02b2c3d479'
+ */
+export function correlationIdOf(requestId: string): string | undefined {
+  const parts = UUID_HEX.exec(requestId);
+  return parts ? parts.slice(1).join('-').toLowerCase() : undefined;
+}
+
+/**
+ * Seed 004's shape: `{error: {code, message, request_id, ...extras}}`, the extras being the
+ * error's fields (`details`, `minutes_remaining`, `retry_after`…). A decoded `requestId` is
+ * the `req_…` id as sent: that is what the API's support asks for.
+ * @example nested.encode(api.error('not_found'), { correlationId }).body.error.request_id // 'req_…'
+ */
+export const nested: WireFormat = {
+  name: 'nested',
+  contentType: JSON_TYPE,
+  encode(error, context) {
+    return {
+      status: error.status,
+      headers: errorHeaders(error),
+      body: {
+        error: {
+          code: error.id,
+          message: error.message,
+          request_id: toRequestId(context.correlationId),
+          ...extras(error, KEYS),
+        },
+      },
+    };
+  },
+  decode: guard((input) => {
+    const body = asObject(input.body);
+    const inner = asObject(body?.['error']);
+    const code = str(inner?.['code']);
+    const message = str(inner?.['message']);
+    if (!body || !inner || code === undefined || message === undefined) return undefined;
+    return {
+      format: 'nested',
+      status: statusOf(input),
+      code,
+      message,
+      requestId: str(inner['request_id']) || requestIdFromHeaders(input.headers),
+      link: undefined,
+      // Seed 004 repeats the delay as `retry_after` (seconds); the header wins when both are there.
+      retryAfterMs: retryAfterOf(input, inner['retry_after']),
+      fields: { ...without(inner, KEYS), ...without(body, ['error']) },
+    };
+  }),
+};
