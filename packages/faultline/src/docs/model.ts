@@ -1,0 +1,162 @@
+import { kebab } from '../catalog/slug.ts';
+import type { Entry } from '../catalog/types.ts';
+import type { WireFormat } from '../formats/types.ts';
+import { sampleEncoded } from './sample.ts';
+import { closeCodeLine, statusLine } from './status-text.ts';
+
+/** What `renderHtml` and `renderMarkdown` accept: a `Catalog`, or anything with entries. */
+export interface CatalogLike {
+  readonly name?: string;
+  readonly docsBase?: string | undefined;
+  readonly entries: readonly Entry[];
+}
+
+/** Options shared by the HTML and Markdown pages. */
+export interface DocsOptions {
+  /** Wire format of the example bodies (the one the API answers in). */
+  readonly format: WireFormat;
+  /** Base URL of the page itself, used in example `link`s; defaults to the catalog's. */
+  readonly docsBase?: string | undefined;
+  /** Page title; defaults to `<catalog name> errors`. */
+  readonly title?: string | undefined;
+  /** Clock for formats whose bodies depend on time (transition, timestamps). */
+  readonly now?: (() => number) | undefined;
+}
+
+/** One labelled fact of an entry, as plain catalog-style text (backticks mark code). */
+export interface Fact {
+  readonly label: string;
+  readonly value: string;
+}
+
+/** An entry ready to render: both pages show exactly these pieces, in this order. */
+export interface EntryView {
+  readonly entry: Entry;
+  /** `<id> — <title>`: the heading text on both pages. */
+  readonly heading: string;
+  /** Lower-case text the search box matches against. */
+  readonly searchText: string;
+  readonly facts: readonly Fact[];
+  readonly deprecation:
+    | { readonly replacedBy?: { readonly id: string; readonly slug?: string }; readonly reason?: string }
+    | undefined;
+  readonly paragraphs: readonly string[];
+  readonly example: { readonly label: string; readonly text: string };
+}
+
+/** A category with its entries, in catalog order. */
+export interface CategoryView {
+  readonly name: string;
+  readonly anchor: string;
+  readonly entries: readonly EntryView[];
+}
+
+/** Everything a page shows. */
+export interface PageView {
+  readonly title: string;
+  readonly formatName: string;
+  readonly contentType: string;
+  readonly count: number;
+  readonly categories: readonly CategoryView[];
+}
+
+/**
+ * Builds the page model both renderers share, so the HTML page and the Markdown file can
+ * never disagree on content or anchors.
+ * @example buildPage(signals, { format: structured }).categories[0]?.entries[0]?.heading
+ */
+export function buildPage(catalog: CatalogLike, options: DocsOptions): PageView {
+  const docsBase = options.docsBase ?? catalog.docsBase;
+  const byId = new Map(catalog.entries.map((entry) => [entry.id, entry]));
+  const groups = new Map<string, EntryView[]>();
+  for (const entry of catalog.entries) {
+    const view = entryView(entry, options.format, { docsBase, now: options.now }, byId);
+    const list = groups.get(entry.category);
+    if (list) list.push(view);
+    else groups.set(entry.category, [view]);
+  }
+  const usedAnchors = new Set(catalog.entries.map((entry) => entry.slug));
+  const categories = [...groups].map(([name, entries], index): CategoryView => {
+    let anchor = `category-${kebab(name) || index + 1}`;
+    while (usedAnchors.has(anchor)) anchor += '-';
+    usedAnchors.add(anchor);
+    return { name: name || 'Other', anchor, entries };
+  });
+  return {
+    title: options.title ?? `${catalog.name ?? 'API'} errors`,
+    formatName: options.format.name,
+    contentType: options.format.contentType,
+    count: catalog.entries.length,
+    categories,
+  };
+}
+
+function entryView(
+  entry: Entry,
+  format: WireFormat,
+  context: { docsBase: string | undefined; now: (() => number) | undefined },
+  byId: ReadonlyMap<string, Entry>,
+): EntryView {
+  const facts: Fact[] = [];
+  if (entry.status !== undefined) facts.push({ label: 'HTTP status', value: statusLine(entry.status) });
+  if (entry.closeCode !== undefined)
+    facts.push({
+      label: 'WebSocket close code',
+      value: `${closeCodeLine(entry.closeCode)}: the session ends`,
+    });
+  if (entry.status === undefined && entry.closeCode === undefined)
+    facts.push({ label: 'WebSocket', value: 'Sent as an error message on the session; no HTTP status' });
+  facts.push({ label: 'Category', value: entry.category || 'Other' });
+  facts.push({ label: 'Retryable', value: retryText(entry) });
+  if (entry.params.length > 0)
+    facts.push({ label: 'Message parameters', value: entry.params.map((p) => '`' + p + '`').join(', ') });
+  if (entry.fields.length > 0)
+    facts.push({ label: 'Extra body fields', value: entry.fields.map((f) => '`' + f + '`').join(', ') });
+
+  const replacedBy = entry.deprecated?.replacedBy;
+  const successor = replacedBy === undefined ? undefined : byId.get(replacedBy);
+  const deprecation = entry.deprecated && {
+    ...(replacedBy !== undefined && {
+      replacedBy: successor ? { id: successor.id, slug: successor.slug } : { id: replacedBy },
+    }),
+    ...(entry.deprecated.reason !== undefined && { reason: entry.deprecated.reason }),
+  };
+  return {
+    entry,
+    heading: `${entry.id} — ${entry.title}`,
+    searchText: `${entry.id} ${entry.title} ${entry.slug}`.toLowerCase(),
+    facts,
+    deprecation,
+    paragraphs: [entry.message, ...(entry.description ?? '').split(/\n\s*\n/)]
+      .map((text) => text.trim())
+      .filter(Boolean),
+    example: exampleOf(entry, format, context),
+  };
+}
+
+/**
+ * Retry semantics in words: what a client should do when it meets this error.
+ * @example retryText(entry) // 'Yes: wait the Retry-After delay (60 s by default), then repeat the request'
+ */
+export function retryText(entry: Entry): string {
+  if (!entry.retryable) return 'No: the same request fails the same way; change it before sending it again';
+  if (entry.retryAfterSeconds !== undefined)
+    return `Yes: wait the Retry-After delay (${entry.retryAfterSeconds} s by default), then repeat the request`;
+  return 'Yes: repeat the request with exponential backoff, honouring Retry-After when the response has one';
+}
+
+function exampleOf(
+  entry: Entry,
+  format: WireFormat,
+  context: { docsBase: string | undefined; now: (() => number) | undefined },
+): { label: string; text: string } {
+  const encoded = sampleEncoded(entry, format, context);
+  const json = JSON.stringify(encoded.body, null, 2);
+  if (entry.status === undefined) return { label: 'Example error body', text: json };
+  const headers = { 'content-type': format.contentType, ...encoded.headers };
+  const lines = [
+    `HTTP/1.1 ${statusLine(encoded.status)}`,
+    ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`),
+  ];
+  return { label: 'Example response', text: `${lines.join('\n')}\n\n${json}` };
+}

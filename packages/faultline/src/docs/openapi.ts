@@ -1,0 +1,184 @@
+import type { Entry } from '../catalog/types.ts';
+import type { WireFormat } from '../formats/types.ts';
+import { FORMAT_SCHEMAS, formatSchemaFor, type JsonSchema, pascal } from './format-schemas.ts';
+import type { CatalogLike } from './model.ts';
+import { type EntryShape, narrow, shapeOf } from './shape.ts';
+import { statusLine } from './status-text.ts';
+
+/** Options of `openapi`. */
+export interface OpenApiOptions {
+  /** The wire format the API answers in: entry schemas and responses use it. */
+  readonly format: WireFormat;
+  /** Base URL of the docs page, for each entry's `externalDocs` and example `link`s. */
+  readonly docsBase?: string | undefined;
+  readonly title?: string | undefined;
+  readonly version?: string | undefined;
+  /** Clock for formats whose bodies depend on time. */
+  readonly now?: (() => number) | undefined;
+}
+
+/** A response object under `#/components/responses`. */
+export interface OpenApiResponse {
+  readonly description: string;
+  readonly headers: Record<string, JsonSchema>;
+  readonly content: Record<string, { schema: JsonSchema; examples: Record<string, { value: unknown }> }>;
+}
+
+/** The generated document: no paths of its own, everything under `components` to `$ref` from yours. */
+export interface OpenApiDocument {
+  readonly openapi: '3.1.0';
+  readonly info: { readonly title: string; readonly version: string; readonly description: string };
+  readonly paths: Record<string, never>;
+  readonly components: {
+    readonly schemas: Record<string, JsonSchema>;
+    readonly responses: Record<string, OpenApiResponse>;
+    readonly headers: Record<string, JsonSchema>;
+  };
+}
+
+/** Headers an error response may carry, with the words a reader needs. */
+const HEADERS: Readonly<Record<string, { name: string; description: string; schema: JsonSchema }>> = {
+  'x-correlation-id': {
+    name: 'X-Correlation-ID',
+    description: 'Id of the request; equals the body correlation id where the format has one.',
+    schema: { type: 'string' },
+  },
+  'retry-after': {
+    name: 'Retry-After',
+    description: 'Seconds to wait before repeating the request (retryable errors).',
+    schema: { type: 'integer', minimum: 0 },
+  },
+  deprecation: {
+    name: 'Deprecation',
+    description: 'When the legacy body fields were deprecated (RFC 9745).',
+    schema: { type: 'string' },
+  },
+  sunset: {
+    name: 'Sunset',
+    description: 'When the legacy body fields stop being sent (RFC 8594).',
+    schema: { type: 'string' },
+  },
+  link: {
+    name: 'Link',
+    description: 'Link to the migration notes (`rel="deprecation"`).',
+    schema: { type: 'string' },
+  },
+};
+
+/**
+ * OpenAPI 3.1 components for a catalog: a schema per wire format, a schema per entry (its id
+ * as a `const`), and one response per HTTP status (`Error400`, …) that is `oneOf` its entries,
+ * discriminated on the id field when the format has a top-level one.
+ * @example
+ * const doc = openapi(signals, { format: structured, docsBase: 'https://api.example/docs/errors', version: '1.0.0' });
+ * doc.components.responses.Error400 // { description, headers, content: { 'application/json': { schema: { oneOf, discriminator } } } }
+ */
+export function openapi(catalog: CatalogLike, options: OpenApiOptions): OpenApiDocument {
+  const docsBase = options.docsBase ?? catalog.docsBase;
+  const row = formatSchemaFor(options.format, catalog.entries);
+  const schemas: Record<string, JsonSchema> = {};
+  for (const format of FORMAT_SCHEMAS) schemas[format.schemaName] = format.schema;
+  schemas[row.schemaName] = row.schema;
+
+  const shapes = new Map<Entry, EntryShape>();
+  const names = new Map<Entry, string>();
+  for (const entry of catalog.entries) {
+    const shape = shapeOf(entry, options.format, { docsBase, now: options.now });
+    let name = pascal(entry.slug) || pascal(entry.id);
+    while (name in schemas) name += '_';
+    shapes.set(entry, shape);
+    names.set(entry, name);
+    schemas[name] = entrySchema(entry, shape, row.schemaName, docsBase);
+  }
+
+  const byStatus = new Map<number, Entry[]>();
+  for (const entry of catalog.entries) {
+    if (entry.status === undefined) continue;
+    byStatus.set(entry.status, [...(byStatus.get(entry.status) ?? []), entry]);
+  }
+  const mediaType = options.format.contentType.split(';')[0]!.trim();
+  const responses: Record<string, OpenApiResponse> = {};
+  const usedHeaders = new Set<string>();
+  for (const [status, entries] of [...byStatus].sort(([a], [b]) => a - b)) {
+    const headerNames = new Set(['x-correlation-id']);
+    for (const entry of entries) {
+      for (const name of Object.keys(shapes.get(entry)!.headers)) if (name in HEADERS) headerNames.add(name);
+      if (entry.retryable) headerNames.add('retry-after');
+    }
+    for (const name of headerNames) usedHeaders.add(name);
+    const examples: Record<string, { value: unknown }> = {};
+    for (const entry of entries) examples[entry.id] = { value: shapes.get(entry)!.body };
+    responses[`Error${status}`] = {
+      description: `${statusLine(status)}: ${entries.map((e) => `${e.id} (${e.title})`).join(', ')}.`,
+      headers: Object.fromEntries(
+        [...headerNames].map((name) => [
+          HEADERS[name]!.name,
+          { $ref: `#/components/headers/${pascal(name)}` },
+        ]),
+      ),
+      content: {
+        [mediaType]: { schema: unionOf(entries, shapes, names), examples },
+      },
+    };
+  }
+  const headers: Record<string, JsonSchema> = {};
+  for (const name of Object.keys(HEADERS).filter((n) => usedHeaders.has(n)))
+    headers[pascal(name)] = { description: HEADERS[name]!.description, schema: HEADERS[name]!.schema };
+
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: options.title ?? `${catalog.name ?? 'API'} errors`,
+      version: options.version ?? '1.0.0',
+      description: `Error responses of ${catalog.name ?? 'the API'}, in the \`${options.format.name}\` format. Generated by faultline.`,
+    },
+    paths: {},
+    components: { schemas, responses, headers },
+  };
+}
+
+function entrySchema(
+  entry: Entry,
+  shape: EntryShape,
+  base: string,
+  docsBase: string | undefined,
+): JsonSchema {
+  const extension: Record<string, unknown> = {
+    id: entry.id,
+    category: entry.category,
+    retryable: entry.retryable,
+  };
+  if (entry.status !== undefined) extension['status'] = entry.status;
+  if (entry.retryAfterSeconds !== undefined) extension['retryAfterSeconds'] = entry.retryAfterSeconds;
+  if (entry.closeCode !== undefined) extension['closeCode'] = entry.closeCode;
+  return {
+    title: `${entry.id} ${entry.title}`,
+    description: [entry.message, entry.description].filter(Boolean).join('\n\n'),
+    allOf: [{ $ref: `#/components/schemas/${base}` }, narrow(entry, shape)],
+    examples: [shape.body],
+    ...(entry.deprecated && { deprecated: true }),
+    ...(docsBase !== undefined &&
+      /^https?:/.test(docsBase) && { externalDocs: { url: `${docsBase}#${entry.slug}` } }),
+    'x-faultline': extension,
+  };
+}
+
+/** `oneOf` when ids tell entries apart (with a discriminator when the id is top-level), else `anyOf`. */
+function unionOf(
+  entries: readonly Entry[],
+  shapes: Map<Entry, EntryShape>,
+  names: Map<Entry, string>,
+): JsonSchema {
+  const refs = entries.map((entry) => ({ $ref: `#/components/schemas/${names.get(entry)}` }));
+  const idPaths = entries.map((entry) => shapes.get(entry)!.idPaths[0]);
+  if (idPaths.some((path) => path === undefined)) return { anyOf: refs };
+  const top = idPaths[0]!;
+  const discriminable =
+    top.length === 1 && idPaths.every((path) => path!.length === 1 && path![0] === top[0]);
+  if (!discriminable) return { oneOf: refs };
+  const mapping: Record<string, string> = {};
+  entries.forEach((entry, index) => {
+    mapping[entry.id] = refs[index]!.$ref;
+  });
+  return { oneOf: refs, discriminator: { propertyName: top[0], mapping } };
+}
