@@ -1,0 +1,65 @@
+import type { AddressInfo } from 'node:net';
+import { buildApp, originOf } from '../app.ts';
+import { type IssuedKey, provisionDevKeyOnce } from '../auth/provision.ts';
+import type { Config } from '../config.ts';
+import { openStore } from '../db/index.ts';
+import { expectPositionals, out, parse, UsageError } from './args.ts';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/**
+ * `serve`: opens the store, provisions the development key on the very first run, listens,
+ * prints the URL (the actual port when PORT=0) and shuts down gracefully on SIGTERM/SIGINT.
+ * Resolves once the server is listening.
+ * @example await serve(loadConfig(process.env), []);
+ */
+export async function serve(config: Config, argv: readonly string[], env: NodeJS.ProcessEnv): Promise<void> {
+  expectPositionals(parse(argv, {}).positionals, [], 'serve');
+  const level = env['LOG_LEVEL'] ?? 'info';
+  if (!LOG_LEVELS.includes(level)) throw new UsageError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
+
+  const store = await openStore(config.databaseUrl);
+  const devKey = await provisionDevKeyOnce(store, new Date());
+  const app = await buildApp({ config, store, logger: { level } });
+  app.addHook('onClose', async () => store.close());
+  await app.listen({ host: config.host, port: config.port });
+
+  const { port } = app.server.address() as AddressInfo;
+  const origin = originOf(config.host, port);
+  out(`signals-api listening on ${origin}`);
+  out(`  error docs: ${config.docsUrl ?? `${origin}/docs/errors`}`);
+  out(`  openapi:    ${origin}/openapi.json`);
+  if (config.maintenance) out('  maintenance mode: every /v0 request answers ih1002');
+  if (devKey) printDevKey(devKey, origin);
+
+  let closing = false;
+  const shutdown = (signal: string) => {
+    if (closing) {
+      // A second signal means "now": skip the drain.
+      process.exit(1);
+    }
+    closing = true;
+    app.log.info({ signal }, 'shutting down: finishing requests in flight');
+    app.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        app.log.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+function printDevKey(key: IssuedKey, origin: string): void {
+  const body = JSON.stringify({ key_id: key.key_id, key_secret: key.key_secret, scopes: key.scopes });
+  out('');
+  out('A development key was created for this database. The secret is shown this one time only:');
+  out(`  key_id:     ${key.key_id}`);
+  out(`  key_secret: ${key.key_secret}`);
+  out(`  scopes:     ${key.scopes.join(' ')}`);
+  out('Get an access token with:');
+  out(`  curl -sS -X POST '${origin}/v0/auth' -H 'Content-Type: application/json' -d '${body}'`);
+  out('');
+}

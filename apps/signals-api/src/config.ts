@@ -1,0 +1,212 @@
+import { createRequire } from 'node:module';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+/** Everything the service reads from its environment, validated and typed. */
+export interface Config {
+  /** Interface to listen on (`HOST`, default `127.0.0.1`). */
+  readonly host: string;
+  /** Port to listen on (`PORT`, default 8080; 0 picks a free port). */
+  readonly port: number;
+  /** `DATABASE_URL`: `sqlite:<path>` (default `sqlite:./data/signals.db`) or `postgres://…`. */
+  readonly databaseUrl: string;
+  /** `REDIS_URL`: limits shared across instances; undefined = in-process limits. */
+  readonly redisUrl: string | undefined;
+  /** `SIGNALS_DOCS_URL`: base of every error `link`; undefined = this server's `/docs/errors`. */
+  readonly docsUrl: string | undefined;
+  /** `SIGNALS_LEGACY_UNTIL`: until this instant, error bodies also carry the legacy fields. */
+  readonly legacyUntil: Date;
+  /** `SIGNALS_ANALYZER`: measure the media locally, or forward segments to a model service. */
+  readonly analyzer: 'media' | 'http';
+  /** `SIGNALS_ANALYZER_URL`: the model service; required when `analyzer` is `http`. */
+  readonly analyzerUrl: string | undefined;
+  /** `SIGNALS_ANALYZER_TIMEOUT_MS`: how long one analysis may take (default 120 000). */
+  readonly analyzerTimeoutMs: number;
+  /** `FFPROBE_PATH`: default is the binary shipped by `@ffprobe-installer/ffprobe`. */
+  readonly ffprobePath: string;
+  /** `FFMPEG_PATH`: default is the binary shipped by `@ffmpeg-installer/ffmpeg`. */
+  readonly ffmpegPath: string;
+  /** `SIGNALS_JWT_SECRET`: overrides the generated, persisted signing secret. */
+  readonly jwtSecret: string | undefined;
+  /** Largest accepted upload: 100 MB, the seed's limit (binary megabytes, so a "100 MB" file always fits). */
+  readonly maxUploadBytes: number;
+  /** `SIGNALS_MAX_IN_FLIGHT_ANALYSES`: analyses run at once before load shedding (ih1002). */
+  readonly maxInFlightAnalyses: number;
+  /** `SIGNALS_MAINTENANCE`: every /v0 route answers ih1002 while set. */
+  readonly maintenance: boolean;
+  /** `SIGNALS_TMP_DIR`: where uploads are spooled (default the OS temp dir). */
+  readonly tmpDir: string;
+  /** `SIGNALS_DATA_DIR`: service state on disk (default `./data`). */
+  readonly dataDir: string;
+}
+
+/** A configuration that cannot be used; `problems` lists every bad variable at once. */
+export class ConfigError extends Error {
+  readonly problems: readonly string[];
+  constructor(problems: readonly string[]) {
+    super(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+/** The seed's sunset of the legacy error fields. */
+export const DEFAULT_LEGACY_UNTIL = '2026-03-20T00:00:00Z';
+/** 100 MB upload limit of the seed. */
+export const MAX_UPLOAD_BYTES = 100 * 1024 * 1024;
+/** Shortest JWT secret we accept: 256 bits of text, what HS256 needs to be worth its name. */
+const MIN_JWT_SECRET_LENGTH = 32;
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/**
+ * Reads and validates the configuration; throws a `ConfigError` naming every bad variable.
+ * Pure apart from resolving the default ffprobe/ffmpeg binaries, so tests pass their own env.
+ * @example
+ * const config = loadConfig(process.env);
+ * console.log(config.port); // 8080
+ */
+export function loadConfig(env: Env): Config {
+  const problems: string[] = [];
+  const read = (name: string): string | undefined => {
+    const value = env[name]?.trim();
+    return value === undefined || value === '' ? undefined : value;
+  };
+  const fail = <T>(message: string, fallback: T): T => {
+    problems.push(message);
+    return fallback;
+  };
+
+  const host = read('HOST') ?? '127.0.0.1';
+  const port = integer(read('PORT'), 'PORT', 8080, 0, 65_535, fail);
+
+  const databaseUrl = read('DATABASE_URL') ?? 'sqlite:./data/signals.db';
+  if (!/^(sqlite:|postgres(ql)?:\/\/)/.test(databaseUrl))
+    fail(`DATABASE_URL must start with "sqlite:" or "postgres://" (got "${redactUrl(databaseUrl)}")`, 0);
+
+  const redisUrl = read('REDIS_URL');
+  if (redisUrl !== undefined && !/^rediss?:\/\//.test(redisUrl))
+    fail(`REDIS_URL must start with "redis://" or "rediss://" (got "${redactUrl(redisUrl)}")`, 0);
+
+  const docsUrl = read('SIGNALS_DOCS_URL');
+  if (docsUrl !== undefined && !isHttpUrl(docsUrl))
+    fail(`SIGNALS_DOCS_URL must be an http(s) URL without a #fragment (got "${docsUrl}")`, 0);
+
+  const legacyText = read('SIGNALS_LEGACY_UNTIL') ?? DEFAULT_LEGACY_UNTIL;
+  let legacyUntil = new Date(legacyText);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(legacyText) || Number.isNaN(legacyUntil.getTime()))
+    legacyUntil = fail(
+      `SIGNALS_LEGACY_UNTIL must be an ISO 8601 date such as 2026-03-20T00:00:00Z (got "${legacyText}")`,
+      new Date(DEFAULT_LEGACY_UNTIL),
+    );
+
+  const analyzerText = read('SIGNALS_ANALYZER') ?? 'media';
+  const analyzer =
+    analyzerText === 'media' || analyzerText === 'http'
+      ? analyzerText
+      : fail(`SIGNALS_ANALYZER must be "media" or "http" (got "${analyzerText}")`, 'media' as const);
+  const analyzerUrl = read('SIGNALS_ANALYZER_URL');
+  if (analyzerUrl !== undefined && !isHttpUrl(analyzerUrl))
+    fail(`SIGNALS_ANALYZER_URL must be an http(s) URL (got "${redactUrl(analyzerUrl)}")`, 0);
+  if (analyzer === 'http' && analyzerUrl === undefined)
+    fail('SIGNALS_ANALYZER=http needs SIGNALS_ANALYZER_URL, the address of the model service', 0);
+  const analyzerTimeoutMs = integer(
+    read('SIGNALS_ANALYZER_TIMEOUT_MS'),
+    'SIGNALS_ANALYZER_TIMEOUT_MS',
+    120_000,
+    1,
+    3_600_000,
+    fail,
+  );
+  const maxInFlightAnalyses = integer(
+    read('SIGNALS_MAX_IN_FLIGHT_ANALYSES'),
+    'SIGNALS_MAX_IN_FLIGHT_ANALYSES',
+    Math.max(2, availableParallelism()),
+    1,
+    10_000,
+    fail,
+  );
+
+  const jwtSecret = read('SIGNALS_JWT_SECRET');
+  if (jwtSecret !== undefined && jwtSecret.length < MIN_JWT_SECRET_LENGTH)
+    fail(`SIGNALS_JWT_SECRET must be at least ${MIN_JWT_SECRET_LENGTH} characters long`, 0);
+
+  const maintenance = flag(read('SIGNALS_MAINTENANCE'), 'SIGNALS_MAINTENANCE', fail);
+
+  const ffprobePath =
+    read('FFPROBE_PATH') ?? shippedBinary('@ffprobe-installer/ffprobe', 'FFPROBE_PATH', fail);
+  const ffmpegPath = read('FFMPEG_PATH') ?? shippedBinary('@ffmpeg-installer/ffmpeg', 'FFMPEG_PATH', fail);
+
+  const tmpDir = resolve(read('SIGNALS_TMP_DIR') ?? join(tmpdir(), 'signals-api'));
+  const dataDir = resolve(read('SIGNALS_DATA_DIR') ?? './data');
+
+  if (problems.length > 0) throw new ConfigError(problems);
+  return Object.freeze({
+    host,
+    port,
+    databaseUrl,
+    redisUrl,
+    docsUrl,
+    legacyUntil,
+    analyzer,
+    analyzerUrl,
+    analyzerTimeoutMs,
+    ffprobePath,
+    ffmpegPath,
+    jwtSecret,
+    maxUploadBytes: MAX_UPLOAD_BYTES,
+    maxInFlightAnalyses,
+    maintenance,
+    tmpDir,
+    dataDir,
+  });
+}
+
+type Fail = <T>(message: string, fallback: T) => T;
+
+function integer(
+  text: string | undefined,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+  fail: Fail,
+): number {
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || value < min || value > max)
+    return fail(`${name} must be a whole number from ${min} to ${max} (got "${text}")`, fallback);
+  return value;
+}
+
+function flag(text: string | undefined, name: string, fail: Fail): boolean {
+  if (text === undefined) return false;
+  const lower = text.toLowerCase();
+  if (['1', 'true', 'yes', 'on'].includes(lower)) return true;
+  if (['0', 'false', 'no', 'off'].includes(lower)) return false;
+  return fail(`${name} must be 1/true/yes/on or 0/false/no/off (got "${text}")`, false);
+}
+
+function isHttpUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hash === '' && !text.includes('#');
+  } catch {
+    return false;
+  }
+}
+
+/** A URL for an error message, without its password. */
+function redactUrl(text: string): string {
+  return text.replace(/(\/\/[^:/@]*:)[^@/]*@/, '$1***@');
+}
+
+/** Path of a binary shipped in an npm package (CommonJS, hence `require`). */
+function shippedBinary(pkg: string, envName: string, fail: Fail): string {
+  try {
+    const { path } = createRequire(import.meta.url)(pkg) as { path: string };
+    return path;
+  } catch {
+    return fail(`${envName} is not set and ${pkg} has no binary for this platform; set ${envName}`, '');
+  }
+}

@@ -1,0 +1,36 @@
+import { openSqliteStore } from './sqlite.ts';
+import type { Store } from './store.ts';
+
+export { type Migration, migrate, SQLITE_MIGRATIONS } from './migrations.ts';
+export { openSqliteStore } from './sqlite.ts';
+export * from './store.ts';
+
+/**
+ * Opens the store a `DATABASE_URL` names: `sqlite:./data/signals.db`, `sqlite:///abs/path.db`,
+ * `sqlite::memory:`; `postgres://…` is recognised but not implemented yet.
+ * @example
+ * const store = await openStore(config.databaseUrl);
+ */
+export async function openStore(databaseUrl: string): Promise<Store> {
+  if (/^postgres(ql)?:\/\//.test(databaseUrl))
+    throw new Error(
+      'DATABASE_URL: PostgreSQL is not yet supported by this version of signals-api; use sqlite:<path>',
+    );
+  const path = sqlitePath(databaseUrl);
+  if (path === undefined)
+    throw new Error('DATABASE_URL must look like sqlite:./data/signals.db or sqlite:///absolute/path.db');
+  return openSqliteStore(path);
+}
+
+/**
+ * The file path of a `sqlite:` URL; undefined for anything else.
+ * @example sqlitePath('sqlite:///tmp/x.db') // '/tmp/x.db'
+ */
+export function sqlitePath(databaseUrl: string): string | undefined {
+  if (!databaseUrl.startsWith('sqlite:')) return undefined;
+  let rest = databaseUrl.slice('sqlite:'.length);
+  // sqlite:///abs → /abs ; sqlite://./rel → ./rel ; sqlite:./rel and sqlite:/abs as written.
+  if (rest.startsWith('//')) rest = rest.slice(2);
+  rest = decodeURIComponent(rest);
+  return rest === '' ? undefined : rest;
+}

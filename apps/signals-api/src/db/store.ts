@@ -1,0 +1,104 @@
+/**
+ * What the service persists, behind one async interface so SQLite (one machine) and
+ * PostgreSQL (a cluster) are interchangeable. Times are `Date`s; the store owns the encoding.
+ */
+
+/** An API key. The secret itself is never stored: only its salted scrypt hash. */
+export interface KeyRecord {
+  readonly id: string;
+  /** `scrypt$…` string from `hashSecret`. */
+  readonly secretHash: string;
+  readonly scopes: readonly string[];
+  /** Name of the plan whose limits apply. */
+  readonly plan: string;
+  readonly createdAt: Date;
+  /** Set once revoked; a revoked key never authenticates again. */
+  readonly revokedAt: Date | undefined;
+}
+
+/** Fields of a new key. */
+export interface NewKey {
+  readonly id: string;
+  readonly secretHash: string;
+  readonly scopes: readonly string[];
+  readonly plan: string;
+  readonly createdAt: Date;
+}
+
+/** Limits of a plan (enforced by the limits layer; stored here). */
+export interface Plan {
+  readonly name: string;
+  /** Requests per minute. */
+  readonly rpm: number;
+  /** Requests in flight at once. */
+  readonly concurrency: number;
+  /** Video-minutes per billing period (calendar month, UTC). */
+  readonly periodMinutes: number;
+  /** Video-minutes per UTC day. */
+  readonly dailyMinutes: number;
+}
+
+/** Billing state of the account a key belongs to (one account per key). */
+export type SubscriptionStatus = 'active' | 'inactive';
+
+/** One analysed piece of video, the unit of quota accounting. */
+export interface UsageRecord {
+  readonly keyId: string;
+  readonly correlationId: string;
+  readonly at: Date;
+  /** Seconds of video analysed. */
+  readonly videoSeconds: number;
+}
+
+/**
+ * The persistence port. Every method is async, even where SQLite is synchronous, so a
+ * network database fits without changing a caller.
+ * @example
+ * const store = await openStore('sqlite:./data/signals.db');
+ * const key = await store.getKey('key_abc');
+ */
+export interface Store {
+  /** Which implementation this is, for logs and `/healthz`. */
+  readonly kind: 'sqlite' | 'postgres';
+
+  /** Adds a key; throws if the id exists or the plan is unknown. */
+  createKey(key: NewKey): Promise<KeyRecord>;
+  /** A key by id, revoked or not; undefined when there is none. */
+  getKey(id: string): Promise<KeyRecord | undefined>;
+  /** Every key, oldest first. */
+  listKeys(): Promise<KeyRecord[]>;
+  /** Marks a key revoked; false when no such key. Revoking twice keeps the first time. */
+  revokeKey(id: string, at: Date): Promise<boolean>;
+
+  /** Creates or replaces a plan. */
+  putPlan(plan: Plan): Promise<void>;
+  getPlan(name: string): Promise<Plan | undefined>;
+  listPlans(): Promise<Plan[]>;
+
+  /** Sets a key's subscription; false when no such key. */
+  setSubscription(keyId: string, status: SubscriptionStatus, at: Date): Promise<boolean>;
+  /** A key's subscription; keys start `active`. Undefined when no such key. */
+  getSubscription(keyId: string): Promise<SubscriptionStatus | undefined>;
+
+  /** A setting (e.g. the JWT secret), or undefined. */
+  getSetting(name: string): Promise<string | undefined>;
+  /** Writes a setting unconditionally. */
+  putSetting(name: string, value: string): Promise<void>;
+  /**
+   * Writes a setting only if absent and returns the value now stored: the caller's when it
+   * won, another process's when it lost. Lets instances agree on a generated secret.
+   */
+  putSettingIfAbsent(name: string, value: string): Promise<string>;
+
+  /** Records analysed video for quotas. */
+  recordUsage(usage: UsageRecord): Promise<void>;
+  /** Seconds of video a key used in `[from, to)`. */
+  usageSeconds(keyId: string, from: Date, to: Date): Promise<number>;
+
+  /** Throws when the database cannot answer (for `/healthz`). */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Name of the plan a key gets when none is given; created by the first migration. */
+export const DEFAULT_PLAN = 'default';

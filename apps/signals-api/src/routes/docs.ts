@@ -1,0 +1,56 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { WireFormat } from 'faultline';
+import { openapi, renderHtml, renderMarkdown } from 'faultline/docs';
+import { signals } from '../catalog.ts';
+
+/** Options of the docs routes. */
+export interface DocsRouteOptions {
+  /** The format errors are answered in, so examples on the page match the wire. */
+  readonly format: WireFormat;
+  /** Base URL of the docs page (read per request: the port may be known only after listen). */
+  readonly docsBase: () => string;
+  readonly now: () => number;
+}
+
+/**
+ * `GET /docs/errors` (HTML, one anchor per entry), `GET /docs/errors.md` and
+ * `GET /openapi.json`, all generated from the catalog. Pages are cached per docs base and
+ * per side of the legacy sunset, the two things that change their content.
+ * @example await app.register(docsRoutes, { format, docsBase: () => 'http://localhost:8080/docs/errors', now });
+ */
+export const docsRoutes: FastifyPluginAsync<DocsRouteOptions> = async (app, { format, docsBase, now }) => {
+  const cache = new Map<string, string>();
+  const page = (kind: 'html' | 'md' | 'openapi'): string => {
+    const base = docsBase();
+    // The example bodies change shape at the sunset: key the cache on the encoded example's keys.
+    const key = `${kind}|${base}|${exampleShape(format, now)}`;
+    let text = cache.get(key);
+    if (text === undefined) {
+      const options = { format, docsBase: base, now };
+      text =
+        kind === 'html'
+          ? renderHtml(signals, options)
+          : kind === 'md'
+            ? renderMarkdown(signals, options)
+            : JSON.stringify(openapi(signals, { format }));
+      cache.set(key, text);
+    }
+    return text;
+  };
+
+  app.get('/docs/errors', async (_request, reply) =>
+    reply.type('text/html; charset=utf-8').send(page('html')),
+  );
+  app.get('/docs/errors.md', async (_request, reply) =>
+    reply.type('text/markdown; charset=utf-8').send(page('md')),
+  );
+  app.get('/openapi.json', async (_request, reply) =>
+    reply.type('application/json; charset=utf-8').send(page('openapi')),
+  );
+};
+
+/** Which fields an error body has right now (legacy + structured, or structured only). */
+function exampleShape(format: WireFormat, now: () => number): string {
+  const sample = format.encode(signals.error('ih4006'), { correlationId: '-', now });
+  return Object.keys(sample.body).join(',');
+}

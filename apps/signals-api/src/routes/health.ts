@@ -1,0 +1,28 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { signals } from '../catalog.ts';
+import type { Config } from '../config.ts';
+import type { Store } from '../db/store.ts';
+
+/** Options of the health route. */
+export interface HealthRouteOptions {
+  readonly store: Store;
+  readonly config: Config;
+}
+
+/**
+ * `GET /healthz`: 200 while the database answers, ih1002 (503, Retry-After) when it does not,
+ * so a load balancer stops sending traffic. Maintenance mode is reported, not failed: the
+ * instance is healthy and answering ih1002 on purpose.
+ * @example await app.register(healthRoutes, { store, config });
+ */
+export const healthRoutes: FastifyPluginAsync<HealthRouteOptions> = async (app, { store, config }) => {
+  app.get('/healthz', async (_request, reply) => {
+    try {
+      await store.ping();
+    } catch (cause) {
+      throw signals.error('ih1002', {}, { cause });
+    }
+    reply.header('cache-control', 'no-store');
+    return { status: 'ok', store: store.kind, maintenance: config.maintenance };
+  });
+};
