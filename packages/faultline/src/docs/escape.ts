@@ -20,18 +20,38 @@ export function escapeHtml(text: string): string {
 }
 
 /**
- * Splits text on backticks into plain and code runs; an unpaired backtick stays literal.
+ * Splits text into plain and code runs, CommonMark style: a run of N backticks opens a code
+ * span that the next run of exactly N backticks closes; an unclosed run stays literal.
  * Catalog authors write `name` for parameter and field names, and both pages show it as code.
  * @example codeRuns('Send `key_id`.') // [{code:false,text:'Send '},{code:true,text:'key_id'},{code:false,text:'.'}]
  */
 export function codeRuns(text: string): { code: boolean; text: string }[] {
-  const parts = text.split('`');
-  if (parts.length % 2 === 0) {
-    // Odd number of backticks: the last one has no partner, so it is plain text.
-    const tail = parts.pop()!;
-    parts[parts.length - 1] += '`' + tail;
+  const runs: { code: boolean; text: string }[] = [];
+  let plain = '';
+  let at = 0;
+  while (at < text.length) {
+    const open = /`+/g;
+    open.lastIndex = at;
+    const start = open.exec(text);
+    if (!start) break;
+    const fence = start[0];
+    const close = new RegExp(`(?<!\`)${fence}(?!\`)`, 'g');
+    close.lastIndex = start.index + fence.length;
+    const end = close.exec(text);
+    if (!end) {
+      plain += text.slice(at, start.index + fence.length);
+      at = start.index + fence.length;
+      continue;
+    }
+    plain += text.slice(at, start.index);
+    if (plain) runs.push({ code: false, text: plain });
+    plain = '';
+    runs.push({ code: true, text: text.slice(start.index + fence.length, end.index) });
+    at = end.index + fence.length;
   }
-  return parts.map((part, index) => ({ code: index % 2 === 1, text: part })).filter((run) => run.text !== '');
+  plain += text.slice(at);
+  if (plain) runs.push({ code: false, text: plain });
+  return runs;
 }
 
 /**
@@ -57,8 +77,11 @@ export function inlineMarkdown(text: string): string {
 
 /** A Markdown code span whose content is taken literally (CommonMark: no HTML inside code). */
 function codeSpan(text: string): string {
-  const padded = text.startsWith(' ') || text.endsWith(' ') ? ` ${text} ` : text;
-  return '`' + padded + '`';
+  // The fence must be longer than any backtick run inside, and padding keeps edge backticks apart.
+  const longest = Math.max(0, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = '`'.repeat(longest + 1);
+  const padded = /^[ `]|[ `]$/.test(text) ? ` ${text} ` : text;
+  return fence + padded + fence;
 }
 
 /**

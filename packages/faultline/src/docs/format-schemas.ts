@@ -139,13 +139,17 @@ export const FORMAT_SCHEMAS: readonly FormatSchema[] = [
     name: 'flat',
     schemaName: 'FlatError',
     schema: {
-      description: 'A bare message, as `{error}` or `{message, status: "error"}`.',
-      oneOf: [
+      description: 'A bare message: `{error}`, `{message}` or `{message, status: "error"}`.',
+      anyOf: [
         object('Message under `error`.', { error: str('Human-readable explanation.') }),
-        object('Message with a status marker.', {
-          message: str('Human-readable explanation.'),
-          status: { const: 'error' },
-        }),
+        object(
+          'Message under `message`, optionally with a status marker.',
+          {
+            message: str('Human-readable explanation.'),
+            status: { const: 'error' },
+          },
+          ['message'],
+        ),
       ],
     },
   },
@@ -167,6 +171,8 @@ export function formatSchemaFor(format: WireFormat, entries: readonly Entry[]): 
   };
 }
 
+const PLACEHOLDER = /^<[A-Za-z_][A-Za-z0-9_]*>$/;
+
 /** A schema that accepts every given value: union of properties, required where all have them. */
 function inferSchema(values: readonly unknown[]): JsonSchema {
   const objects = values.filter(
@@ -178,7 +184,9 @@ function inferSchema(values: readonly unknown[]): JsonSchema {
     for (const key of keys) properties[key] = inferSchema(objects.filter((o) => key in o).map((o) => o[key]));
     return { type: 'object', properties, required: keys.filter((key) => objects.every((o) => key in o)) };
   }
-  const types = new Set(values.map(jsonType));
+  // A `<name>` placeholder stands for an extra field of any JSON type: say nothing about it.
+  const typed = values.filter((value) => !(typeof value === 'string' && PLACEHOLDER.test(value)));
+  const types = new Set(typed.map(jsonType));
   if (types.size === 1) return { type: [...types][0] };
   return {};
 }

@@ -48,6 +48,11 @@ const HEADERS: Readonly<Record<string, { name: string; description: string; sche
     description: 'Seconds to wait before repeating the request (retryable errors).',
     schema: { type: 'integer', minimum: 0 },
   },
+  'x-request-id': {
+    name: 'X-Request-Id',
+    description: 'Id of the request, for formats whose body has no room for it.',
+    schema: { type: 'string' },
+  },
   deprecation: {
     name: 'Deprecation',
     description: 'When the legacy body fields were deprecated (RFC 9745).',
@@ -96,7 +101,6 @@ export function openapi(catalog: CatalogLike, options: OpenApiOptions): OpenApiD
     if (entry.status === undefined) continue;
     byStatus.set(entry.status, [...(byStatus.get(entry.status) ?? []), entry]);
   }
-  const mediaType = options.format.contentType.split(';')[0]!.trim();
   const responses: Record<string, OpenApiResponse> = {};
   const usedHeaders = new Set<string>();
   for (const [status, entries] of [...byStatus].sort(([a], [b]) => a - b)) {
@@ -108,6 +112,9 @@ export function openapi(catalog: CatalogLike, options: OpenApiOptions): OpenApiD
     for (const name of headerNames) usedHeaders.add(name);
     const examples: Record<string, { value: unknown }> = {};
     for (const entry of entries) examples[entry.id] = { value: shapes.get(entry)!.body };
+    // A per-status format (byStatus) may answer this status with its own content type.
+    const contentType = shapes.get(entries[0]!)!.headers['content-type'] ?? options.format.contentType;
+    const mediaType = contentType.split(';')[0]!.trim();
     responses[`Error${status}`] = {
       description: `${statusLine(status)}: ${entries.map((e) => `${e.id} (${e.title})`).join(', ')}.`,
       headers: Object.fromEntries(
