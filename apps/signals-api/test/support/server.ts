@@ -1,0 +1,195 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export { expectCatalogError, type TransitionMode } from './expect-error.ts';
+
+/** Repository root, from this file's place in apps/signals-api/test/support. */
+export const REPO_ROOT = resolve(import.meta.dirname, '../../../..');
+/** The Node 24 the project pins (the system `node` may be older). */
+export const NODE = join(REPO_ROOT, 'node_modules/.bin/node');
+/** The CLI entry, run exactly as `npm start` runs it. */
+export const BIN = join(REPO_ROOT, 'apps/signals-api/src/cli/bin.ts');
+/** Signing secret of test servers, so tests can forge tokens (expired, other alg) on purpose. */
+export const TEST_JWT_SECRET = 'test-secret-for-signals-api-black-box-tests-0123456789';
+/** A sunset in the future (legacy fields present) and one in the past (structured only). */
+export const LEGACY_UNTIL = { legacy: '2999-01-01T00:00:00Z', structured: '2000-01-01T00:00:00Z' } as const;
+
+/** A key as `keys create` prints it. */
+export interface CreatedKey {
+  readonly key_id: string;
+  readonly key_secret: string;
+  readonly scopes: string[];
+  readonly plan: string;
+}
+
+/** Outcome of one CLI run. */
+export interface CliResult {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** A running `signals-api serve`. */
+export interface TestServer {
+  /** Origin, e.g. `http://127.0.0.1:41234` (no trailing slash). */
+  readonly url: string;
+  /** The `DATABASE_URL` it uses, for CLI runs against the same database. */
+  readonly databaseUrl: string;
+  /** The environment it was started with. */
+  readonly env: Readonly<Record<string, string>>;
+  /** Everything it printed on stdout so far. */
+  stdout(): string;
+  /** SIGTERM, wait for exit; removes the temp dir if `startServer` made it. Resolves to the exit code. */
+  stop(): Promise<number | null>;
+  /** Runs the real `keys create` CLI against the server's database. */
+  createKey(scopes: readonly string[], plan?: string): Promise<CreatedKey>;
+  /** Runs any CLI command with the server's environment. */
+  cli(args: readonly string[]): Promise<CliResult>;
+}
+
+/**
+ * Starts the service as a user does (`node apps/signals-api/src/cli/bin.ts serve`) on PORT=0
+ * with a fresh SQLite file, and resolves once it prints its URL. `env` overrides the defaults
+ * (e.g. `SIGNALS_LEGACY_UNTIL`, `SIGNALS_MAINTENANCE`, `DATABASE_URL`).
+ * @example
+ * const server = await startServer({ SIGNALS_LEGACY_UNTIL: LEGACY_UNTIL.structured });
+ * const key = await server.createKey(['interhumanai.upload']);
+ * const res = await fetch(`${server.url}/v0/auth`, { method: 'POST', … });
+ * await server.stop();
+ */
+export async function startServer(env: Readonly<Record<string, string>> = {}): Promise<TestServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'signals-test-'));
+  const fullEnv = serverEnv(dir, env);
+  const child = spawn(NODE, [BIN, 'serve'], { cwd: dir, env: fullEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  // Always drain both pipes: a full pipe would block the server's writes.
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    out += chunk;
+  });
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    err += chunk;
+  });
+  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+
+  let url: string;
+  try {
+    url = await waitForUrl(
+      child,
+      () => out,
+      () => err,
+    );
+  } catch (error) {
+    child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
+
+  const cli = (args: readonly string[]) => runCli(args, fullEnv, dir);
+  return {
+    url,
+    databaseUrl: fullEnv['DATABASE_URL']!,
+    env: fullEnv,
+    stdout: () => out,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      const code = await exited;
+      clearTimeout(timer);
+      rmSync(dir, { recursive: true, force: true });
+      return code;
+    },
+    async createKey(scopes, plan) {
+      const args = ['keys', 'create', '--scopes', scopes.join(',')];
+      if (plan !== undefined) args.push('--plan', plan);
+      const result = await cli(args);
+      if (result.code !== 0) throw new Error(`keys create failed (${result.code}): ${result.stderr}`);
+      return JSON.parse(result.stdout) as CreatedKey;
+    },
+    cli,
+  };
+}
+
+/**
+ * Runs the CLI (`bin.ts <args>`) to completion with exactly `env` (plus PATH/HOME).
+ * @example const { code, stdout } = await runCli(['keys', 'list'], { DATABASE_URL: 'sqlite:/tmp/x.db' });
+ */
+export function runCli(
+  args: readonly string[],
+  env: Readonly<Record<string, string>>,
+  cwd: string = tmpdir(),
+): Promise<CliResult> {
+  const child = spawn(NODE, [BIN, ...args], {
+    cwd,
+    env: { ...baseEnv(), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    stdout += chunk;
+  });
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+  });
+  return new Promise((done, fail) => {
+    child.once('error', fail);
+    child.once('close', (code) => done({ code, stdout, stderr }));
+  });
+}
+
+/** The environment of a test server: a clean one, so the runner's own variables never leak in. */
+function serverEnv(dir: string, env: Readonly<Record<string, string>>): Record<string, string> {
+  return {
+    ...baseEnv(),
+    HOST: '127.0.0.1',
+    PORT: '0',
+    DATABASE_URL: `sqlite:${join(dir, 'signals.db')}`,
+    SIGNALS_JWT_SECRET: TEST_JWT_SECRET,
+    SIGNALS_TMP_DIR: join(dir, 'tmp'),
+    SIGNALS_DATA_DIR: join(dir, 'data'),
+    LOG_LEVEL: process.env['SIGNALS_TEST_LOG_LEVEL'] ?? 'warn',
+    ...env,
+  };
+}
+
+function baseEnv(): Record<string, string> {
+  const env: Record<string, string> = {
+    PATH: process.env['PATH'] ?? '',
+    HOME: process.env['HOME'] ?? tmpdir(),
+  };
+  // The catalog coverage run collects the ids servers produce; pass its file through.
+  const coverage = process.env['FAULTLINE_COVERAGE'];
+  if (coverage) env['FAULTLINE_COVERAGE'] = coverage;
+  return env;
+}
+
+function waitForUrl(child: ChildProcess, stdout: () => string, stderr: () => string): Promise<string> {
+  return new Promise((done, fail) => {
+    const check = () => {
+      const match = /listening on (http:\/\/\S+)/.exec(stdout());
+      if (match) {
+        cleanup();
+        done(match[1]!);
+      }
+    };
+    const onExit = (code: number | null) => {
+      cleanup();
+      fail(new Error(`signals-api serve exited (${code}) before listening:\n${stderr()}${stdout()}`));
+    };
+    const timer = setTimeout(() => {
+      cleanup();
+      fail(new Error(`signals-api serve did not print its URL within 20 s:\n${stderr()}${stdout()}`));
+    }, 20_000);
+    const cleanup = () => {
+      clearTimeout(timer);
+      child.stdout?.off('data', check);
+      child.off('exit', onExit);
+    };
+    child.stdout?.on('data', check);
+    child.once('exit', onExit);
+    check();
+  });
+}
