@@ -16,7 +16,7 @@ export {
   isFrameworkFault,
 } from '../shared/faults.ts';
 export { fieldFromValidation } from '../shared/validation-field.ts';
-export { faultlineFastify } from './plugin.ts';
-export type { FaultlineFastifyOptions, FaultMap } from './types.ts';
+export { faultlineFastify, frameworkErrors } from './plugin.ts';
+export type { FaultlineDecoration, FaultlineFastifyOptions, FaultMap } from './types.ts';
 
 export default faultlineFastify;

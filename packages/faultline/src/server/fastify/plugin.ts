@@ -1,10 +1,16 @@
-import type { FastifyBaseLogger, FastifyPluginCallback, FastifyReply, FastifyRequest } from 'fastify';
+import type {
+  FastifyBaseLogger,
+  FastifyError,
+  FastifyPluginCallback,
+  FastifyReply,
+  FastifyRequest,
+} from 'fastify';
 import fp from 'fastify-plugin';
 import type { ApiError } from '../../error/api-error.ts';
 import { CLIENT_REQUEST_HEADER, CORRELATION_HEADER, newCorrelationId } from '../../http/correlation.ts';
 import { createEngine, pathOf } from '../shared/engine.ts';
 import { allowedMethods } from './allowed-methods.ts';
-import type { FaultlineFastifyOptions } from './types.ts';
+import type { FaultlineDecoration, FaultlineFastifyOptions } from './types.ts';
 
 /** Longest client request id copied into logs; it is the client's text, not ours. */
 const MAX_CLIENT_ID = 128;
@@ -53,6 +59,12 @@ const plugin: FastifyPluginCallback<FaultlineFastifyOptions> = (fastify, options
     reply.send(out.body);
   }
 
+  fastify.decorate('faultline', {
+    send(request: FastifyRequest, reply: FastifyReply, error: unknown) {
+      send(request, reply, engine.resolve(error, request, request.log));
+    },
+  } satisfies FaultlineDecoration);
+
   fastify.addHook('onRequest', (request, reply, next) => {
     correlate(request, reply);
     next();
@@ -89,3 +101,16 @@ export const faultlineFastify: FastifyPluginCallback<FaultlineFastifyOptions> = 
   fastify: '5.x',
   name: 'faultline',
 });
+
+/**
+ * Fastify's `frameworkErrors` server option, for the few errors Fastify raises before any
+ * hook or handler runs (a path parameter with broken percent-encoding, an over-long one).
+ * Without it Fastify answers those itself, in its own shape and with no correlation id.
+ * @example const app = Fastify({ frameworkErrors }); await app.register(faultlineFastify, options);
+ */
+export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const faultline = (request.server as { faultline?: FaultlineDecoration }).faultline;
+  if (faultline) faultline.send(request, reply, error);
+  // Registered as a server option but the plugin is not: answer as Fastify would have.
+  else reply.code(error.statusCode ?? 400).send(error);
+}

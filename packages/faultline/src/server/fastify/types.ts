@@ -1,4 +1,4 @@
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FaultMap as SharedFaultMap } from '../shared/faults.ts';
 import type { FaultlineOptions } from '../shared/options.ts';
 
@@ -7,6 +7,20 @@ declare module 'fastify' {
     /** Server-generated id of this request: sent as `X-Correlation-ID`, in every error body and log line. */
     correlationId: string;
   }
+  interface FastifyInstance {
+    /** Set by the faultline plugin: render any error as the plugin's error handler would. */
+    faultline: FaultlineDecoration;
+  }
+}
+
+/**
+ * What the plugin decorates the instance with, for code outside the error handler (hooks that
+ * answer early, `frameworkErrors`).
+ * @example if (!authorised) return app.faultline.send(request, reply, api.error('e4010'));
+ */
+export interface FaultlineDecoration {
+  /** Answers with `error` — an ApiError, a framework error or anything else — in the configured format. */
+  send(request: FastifyRequest, reply: FastifyReply, error: unknown): void;
 }
 
 /** The fault table of the Fastify adapter: factories receive the `FastifyRequest`. */

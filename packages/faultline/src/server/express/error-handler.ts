@@ -1,0 +1,40 @@
+import type { ErrorRequestHandler, Request } from 'express';
+import { CLIENT_REQUEST_HEADER, CORRELATION_HEADER, newCorrelationId } from '../../http/correlation.ts';
+import { createEngine } from '../shared/engine.ts';
+import { jsonLineLogger } from '../shared/log.ts';
+import type { FaultlineExpressOptions } from './types.ts';
+
+/**
+ * Express's error middleware (four arguments), last in the app. Answers every error in the
+ * configured format: ApiErrors as they are, body-parser and `fault()` errors through the fault
+ * table, anything else as the `internal` entry — whose cause is logged, never sent.
+ * @example
+ * app.use(correlation());
+ * app.post('/items', requireJson(), express.json({ limit: '100kb' }), createItem);
+ * app.use(notFound());
+ * app.use(errorHandler({ catalog: api, format: structured }));
+ */
+export function errorHandler(options: FaultlineExpressOptions): ErrorRequestHandler {
+  const engine = createEngine<Request>(options);
+  const logger = options.logger ?? jsonLineLogger;
+  return (error, req, res, next) => {
+    // Mid-stream failures cannot get a new status line; Express's default closes the connection.
+    if (res.headersSent) return next(error);
+    let id = req.correlationId;
+    if (!id) {
+      id = newCorrelationId();
+      req.correlationId = id;
+      res.setHeader(CORRELATION_HEADER, id);
+    }
+    const client = req.headers[CLIENT_REQUEST_HEADER];
+    const logFields =
+      typeof client === 'string'
+        ? { correlation_id: id, client_request_id: client.slice(0, 128) }
+        : { correlation_id: id };
+    const out = engine.render(engine.resolve(error, req, logger, logFields), id, req.path);
+    res.status(out.status);
+    for (const name in out.headers) res.setHeader(name, out.headers[name]!);
+    res.setHeader('content-type', out.contentType);
+    res.end(out.body);
+  };
+}
