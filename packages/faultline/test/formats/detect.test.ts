@@ -86,9 +86,12 @@ describe('decode-only shapes', () => {
   it('falls back to the first <h1>, then the text, then the reason phrase', () => {
     const h1 = '<html><body><h1 class="x">Service <b>Unavailable</b></h1><p>try later</p></body></html>';
     expect(decodeError({ status: 503, body: h1 })?.message).toBe('Service Unavailable');
-    const text = '<html><body><script>var secret = 1;</script><!-- note --><p>Gateway timed out</p></body></html>';
+    const text =
+      '<html><body><script>var secret = 1;</script><!-- note --><p>Gateway timed out</p></body></html>';
     expect(decodeError({ status: 504, body: text })?.message).toBe('Gateway timed out');
-    expect(decodeError({ status: 503, body: '<html><body></body></html>' })?.message).toBe('Service Unavailable');
+    expect(decodeError({ status: 503, body: '<html><body></body></html>' })?.message).toBe(
+      'Service Unavailable',
+    );
   });
 
   it('caps a long HTML title and keeps it on one line', () => {
@@ -99,10 +102,17 @@ describe('decode-only shapes', () => {
   });
 
   it('plain text: one clean line, terminal escapes removed, capped', () => {
-    expect(decodeError({ status: 503, body: 'upstream connect error or disconnect/reset before headers' })).toMatchObject(
-      { format: 'text', status: 503, code: undefined, message: 'upstream connect error or disconnect/reset before headers' },
+    expect(
+      decodeError({ status: 503, body: 'upstream connect error or disconnect/reset before headers' }),
+    ).toMatchObject({
+      format: 'text',
+      status: 503,
+      code: undefined,
+      message: 'upstream connect error or disconnect/reset before headers',
+    });
+    expect(decodeError({ status: 500, body: 'line one\n\tline two\u001b[31m red' })?.message).toBe(
+      'line one line two [31m red',
     );
-    expect(decodeError({ status: 500, body: 'line one\n\tline two\u001b[31m red' })?.message).toBe('line one line two [31m red');
     const long = decodeError({ status: 500, body: 'x'.repeat(10_000) })?.message ?? '';
     expect(long).toHaveLength(300);
     expect(decodeError({ status: 502, body: '   \n ' })).toBeUndefined();
@@ -110,7 +120,10 @@ describe('decode-only shapes', () => {
 
   it('common conventions: OAuth 2, FastAPI, GraphQL, JSON:API', () => {
     expect(
-      decodeError({ status: 400, body: { error: 'invalid_grant', error_description: 'The code has expired.' } }),
+      decodeError({
+        status: 400,
+        body: { error: 'invalid_grant', error_description: 'The code has expired.' },
+      }),
     ).toMatchObject({ format: 'generic', code: 'invalid_grant', message: 'The code has expired.' });
     expect(decodeError({ status: 404, body: { detail: 'Not Found' } })).toMatchObject({
       format: 'generic',
@@ -119,16 +132,29 @@ describe('decode-only shapes', () => {
     expect(
       decodeError({
         status: 200,
-        body: { data: null, errors: [{ message: 'Cannot query field "x"', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }] },
+        body: {
+          data: null,
+          errors: [{ message: 'Cannot query field "x"', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }],
+        },
       }),
     ).toMatchObject({ code: 'GRAPHQL_VALIDATION_FAILED', message: 'Cannot query field "x"' });
     expect(
-      decodeError({ status: 200, body: { errors: [{ status: '422', code: 'too_short', title: 'Too short', detail: 'Name is too short.' }] } }),
+      decodeError({
+        status: 200,
+        body: {
+          errors: [{ status: '422', code: 'too_short', title: 'Too short', detail: 'Name is too short.' }],
+        },
+      }),
     ).toMatchObject({ status: 422, code: 'too_short', message: 'Name is too short.' });
   });
 
   it('Fastify and NestJS defaults read as flat, with their code and status', () => {
-    const body = { statusCode: 404, code: 'FST_ERR_NOT_FOUND', error: 'Not Found', message: 'Route GET:/x not found' };
+    const body = {
+      statusCode: 404,
+      code: 'FST_ERR_NOT_FOUND',
+      error: 'Not Found',
+      message: 'Route GET:/x not found',
+    };
     expect(decodeError({ status: 404, body })).toMatchObject({
       format: 'flat',
       status: 404,
@@ -161,19 +187,46 @@ describe('problem details (RFC 9457) from other servers', () => {
   });
 
   it('code from the type URL fragment; request id from an extension member', () => {
-    const body = { type: 'https://errors.example/catalog#quota%20exceeded', title: 'Quota', status: 429, traceId: 't-1' };
-    expect(decodeError({ status: 429, body })).toMatchObject({ code: 'quota exceeded', message: 'Quota', requestId: 't-1' });
+    const body = {
+      type: 'https://errors.example/catalog#quota%20exceeded',
+      title: 'Quota',
+      status: 429,
+      traceId: 't-1',
+    };
+    expect(decodeError({ status: 429, body })).toMatchObject({
+      code: 'quota exceeded',
+      message: 'Quota',
+      requestId: 't-1',
+    });
   });
 
   it('an empty problem with its content type: about:blank, the reason phrase', () => {
-    const decoded = decodeError({ status: 404, headers: { 'content-type': 'application/problem+json' }, body: '{}' });
-    expect(decoded).toMatchObject({ format: 'problem', code: undefined, message: 'Not Found', link: undefined });
+    const decoded = decodeError({
+      status: 404,
+      headers: { 'content-type': 'application/problem+json' },
+      body: '{}',
+    });
+    expect(decoded).toMatchObject({
+      format: 'problem',
+      code: undefined,
+      message: 'Not Found',
+      link: undefined,
+    });
   });
 
   it('ignores members of the wrong type, as the RFC says', () => {
     const body = { type: 42, title: ['x'], status: 'teapot', detail: 'Out of stock.' };
-    const decoded = decodeError({ status: 409, headers: { 'content-type': 'application/problem+json' }, body });
-    expect(decoded).toMatchObject({ format: 'problem', status: 409, message: 'Out of stock.', link: undefined });
+    const decoded = decodeError({
+      status: 409,
+      headers: { 'content-type': 'application/problem+json' },
+      body,
+    });
+    expect(decoded).toMatchObject({
+      format: 'problem',
+      status: 409,
+      message: 'Out of stock.',
+      link: undefined,
+    });
   });
 });
 
@@ -184,14 +237,22 @@ describe('order of specificity', () => {
   });
 
   it('the envelope is not taken for nested, nor the Google shape for either', () => {
-    const env = { error: { code: 'MISSING_AUTH', message: 'm', httpStatus: 401 }, status: 'error', status_code: 401 };
+    const env = {
+      error: { code: 'MISSING_AUTH', message: 'm', httpStatus: 401 },
+      status: 'error',
+      status_code: 401,
+    };
     expect(decodeError({ status: 401, body: env })?.format).toBe('envelope');
     const goo = { error: { code: 401, message: 'm', status: 'UNAUTHENTICATED' } };
     expect(decodeError({ status: 401, body: goo })?.format).toBe('google');
   });
 
   it('a 2xx with an error status in the body reports the body status', () => {
-    const env = { error: { code: 'NOT_FOUND', message: 'm', httpStatus: 404 }, status: 'error', status_code: 404 };
+    const env = {
+      error: { code: 'NOT_FOUND', message: 'm', httpStatus: 404 },
+      status: 'error',
+      status_code: 404,
+    };
     expect(decodeError({ status: 200, body: env })?.status).toBe(404);
   });
 });
@@ -236,7 +297,8 @@ describe('hostile and broken input', () => {
   });
 
   it('never lets __proto__ keys reach a prototype', () => {
-    const text = '{"message":"m","trace_id":"t","__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}}}';
+    const text =
+      '{"message":"m","trace_id":"t","__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}}}';
     const decoded = decodeError({ status: 400, body: text });
     expect(decoded?.format).toBe('trace');
     expect(Object.keys(decoded?.fields ?? {})).toEqual([]);
@@ -244,7 +306,9 @@ describe('hostile and broken input', () => {
     expect((merged as Record<string, unknown>)['polluted']).toBeUndefined();
     expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
     // Also when the body was parsed by someone else, keeping `__proto__` as an own key.
-    const raw = JSON.parse('{"error":{"code":"c","message":"m","request_id":"r","__proto__":{"polluted":true}}}');
+    const raw = JSON.parse(
+      '{"error":{"code":"c","message":"m","request_id":"r","__proto__":{"polluted":true}}}',
+    );
     expect(Object.keys(decodeError({ status: 400, body: raw })?.fields ?? {})).toEqual([]);
   });
 

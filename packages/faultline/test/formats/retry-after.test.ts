@@ -29,7 +29,11 @@ describe('Retry-After is written as whole seconds', () => {
 });
 
 describe('Retry-After is read as seconds or an HTTP-date', () => {
-  const body = { error: { code: 'RATE_LIMITED', message: 'slow down', httpStatus: 429 }, status: 'error', status_code: 429 };
+  const body = {
+    error: { code: 'RATE_LIMITED', message: 'slow down', httpStatus: 429 },
+    status: 'error',
+    status_code: 429,
+  };
   const now = Date.parse('Wed, 21 Oct 2015 07:27:00 GMT');
   const decode = (headers: Record<string, string | string[]> | Headers, at?: number) =>
     decodeError({ status: 429, headers, body, now: at })?.retryAfterMs;
@@ -51,6 +55,7 @@ describe('Retry-After is read as seconds or an HTTP-date', () => {
   });
 
   it('ignores values that are neither', () => {
-    for (const value of ['-5', '1.5', 'soon', '', '9'.repeat(400)]) expect(decode({ 'Retry-After': value })).toBeUndefined();
+    for (const value of ['-5', '1.5', 'soon', '', '9'.repeat(400)])
+      expect(decode({ 'Retry-After': value })).toBeUndefined();
   });
 });

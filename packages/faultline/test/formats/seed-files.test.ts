@@ -21,7 +21,8 @@ function jsonBlocks(text: string): string[] {
     } else if (ch === '"' && depth > 0) inString = true;
     else if (ch === '{') {
       if (depth++ === 0) start = startsLine(text, i) ? i : -1;
-    } else if (ch === '}' && depth > 0 && --depth === 0 && start !== -1) blocks.push(text.slice(start, i + 1));
+    } else if (ch === '}' && depth > 0 && --depth === 0 && start !== -1)
+      blocks.push(text.slice(start, i + 1));
   }
   return blocks;
 }

@@ -34,7 +34,9 @@ function substitute(value: unknown, replacements: ReadonlyMap<unknown, unknown>)
   if (replacements.has(value)) return replacements.get(value);
   if (Array.isArray(value)) return value.map((item) => substitute(item, replacements));
   if (value !== null && typeof value === 'object')
-    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, substitute(inner, replacements)]));
+    return Object.fromEntries(
+      Object.entries(value).map(([key, inner]) => [key, substitute(inner, replacements)]),
+    );
   return value;
 }
 
@@ -55,7 +57,7 @@ interface Reproduction {
   readonly placeholderCode?: string;
   readonly now?: number;
   readonly path?: string;
-  readonly docsBase?: string;
+  readonly docsBase?: string | undefined;
 }
 
 const REPRODUCTIONS: readonly Reproduction[] = [
@@ -204,7 +206,11 @@ describe('seed vectors: encoding reproduces the seed shape', () => {
       // Our catalog says it in its own words.
       expect(r.error.message).not.toBe(v.decoded!.message);
 
-      const back = decodeError({ status: encoded.status, headers: encoded.headers, body: JSON.stringify(encoded.body) });
+      const back = decodeError({
+        status: encoded.status,
+        headers: encoded.headers,
+        body: JSON.stringify(encoded.body),
+      });
       expect(back?.format).toBe(v.decoded!.format);
       expect(back?.message).toBe(lossy ? v.decoded!.message : r.error.message);
       expect(back?.status).toBe(r.error.status);
@@ -262,7 +268,11 @@ describe('seed 004: nested extras', () => {
       'upgrade_url',
     ]);
     const decoded = decodeError({ status, body });
-    expect(decoded?.fields).toEqual({ minutes_remaining: 0, minutes_required: 3, upgrade_url: 'https://example.test/billing' });
+    expect(decoded?.fields).toEqual({
+      minutes_remaining: 0,
+      minutes_required: 3,
+      upgrade_url: 'https://example.test/billing',
+    });
   });
 
   it('rate_limit_exceeded sends retry_after and the Retry-After header; either gives the delay', () => {
@@ -277,7 +287,9 @@ describe('seed 004: nested extras', () => {
 
   it('invalid_request carries its details array', () => {
     const details = [{ field: 'brief.title', issue: 'required' }];
-    const { body } = nested.encode(stories.error('invalid_request', { details }), { correlationId: CORRELATION_ID });
+    const { body } = nested.encode(stories.error('invalid_request', { details }), {
+      correlationId: CORRELATION_ID,
+    });
     expect(decodeError({ status: 400, body })?.fields).toEqual({ details });
   });
 });

@@ -13,7 +13,10 @@ function encodeAt(now: number, withGuide = false) {
     ...(withGuide ? { migrationGuide: GUIDE } : {}),
     now: () => now,
   });
-  return format.encode(signals.error('ih2005'), { correlationId: CORRELATION_ID, docsBase: signals.docsBase });
+  return format.encode(signals.error('ih2005'), {
+    correlationId: CORRELATION_ID,
+    docsBase: signals.docsBase,
+  });
 }
 
 const structuredOnly = structured.encode(signals.error('ih2005'), {
