@@ -3,15 +3,24 @@ import { CORRELATION_HEADER } from '../http/correlation.ts';
 import { formatRetryAfter, parseRetryAfter } from '../http/retry-after.ts';
 import type { DecodedError, DecodeInput, EncodeContext, HeaderSource } from './types.ts';
 
-/** JSON content type shared by most formats. */
+/**
+ * JSON content type shared by most formats.
+ * @example reply.header('content-type', JSON_TYPE)
+ */
 export const JSON_TYPE = 'application/json; charset=utf-8';
 
-/** `<docsBase>#<slug>`; just `#<slug>` when no base is configured. */
+/**
+ * `<docsBase>#<slug>`; just `#<slug>` when no base is configured.
+ * @example linkFor(err, { correlationId, docsBase: 'https://x.test/docs' }) // 'https://x.test/docs#ih2005-missing-key-secret'
+ */
 export function linkFor(error: ApiError, context: EncodeContext): string {
   return `${context.docsBase ?? ''}#${error.entry.slug}`;
 }
 
-/** Headers every format sets: `Retry-After` when the error asks for it, plus the error's own. */
+/**
+ * Headers every format sets: `Retry-After` when the error asks for it, plus the error's own.
+ * @example errorHeaders(api.error('RATE_LIMITED')) // { 'retry-after': '2' }
+ */
 export function errorHeaders(error: ApiError): Record<string, string> {
   const headers: Record<string, string> = {};
   if (error.retryAfterSeconds !== undefined)
@@ -23,12 +32,16 @@ export function errorHeaders(error: ApiError): Record<string, string> {
 /**
  * `errorHeaders` plus `X-Correlation-ID`: for shapes whose body has no room for the id
  * (legacy, spring, flat), so a client can still quote it to support.
+ * @example headersWithCorrelation(err, { correlationId: id })['x-correlation-id'] === id
  */
 export function headersWithCorrelation(error: ApiError, context: EncodeContext): Record<string, string> {
   return { ...errorHeaders(error), [CORRELATION_HEADER]: context.correlationId };
 }
 
-/** Reads one header from any header source, case-insensitively. */
+/**
+ * Reads one header from any header source (fetch `Headers`, Node's records), case-insensitively.
+ * @example readHeader({ 'Retry-After': ['5'] }, 'retry-after') // '5'
+ */
 export function readHeader(headers: HeaderSource | undefined, name: string): string | undefined {
   if (!headers || typeof headers !== 'object') return undefined;
   if (typeof (headers as { get?: unknown }).get === 'function') {
@@ -49,7 +62,10 @@ export function readHeader(headers: HeaderSource | undefined, name: string): str
 /** Headers that carry a request id when the body has none: ours, seed 001's, Stripe's, the common trace one. */
 const REQUEST_ID_HEADERS = [CORRELATION_HEADER, 'x-request-id', 'request-id', 'x-trace-id'] as const;
 
-/** The first request-id header present, for shapes whose body does not carry one. */
+/**
+ * The first request-id header present, for shapes whose body does not carry one.
+ * @example requestIdFromHeaders(res.headers) // 'f47ac10b-…' from X-Correlation-ID, X-Request-Id or Request-Id
+ */
 export function requestIdFromHeaders(headers: HeaderSource | undefined): string | undefined {
   for (const name of REQUEST_ID_HEADERS) {
     const value = readHeader(headers, name)?.trim();
@@ -58,19 +74,28 @@ export function requestIdFromHeaders(headers: HeaderSource | undefined): string 
   return undefined;
 }
 
-/** The body as a plain object, or undefined: decoders start from this. */
+/**
+ * The body as a plain object, or undefined: decoders start from this.
+ * @example asObject([1]) // undefined
+ */
 export function asObject(value: unknown): Record<string, unknown> | undefined {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
     ? (value as Record<string, unknown>)
     : undefined;
 }
 
-/** A string field, or undefined. */
+/**
+ * A string field, or undefined.
+ * @example str(body['message']) ?? 'no message'
+ */
 export function str(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
-/** An integer HTTP status in a body, or undefined. */
+/**
+ * An integer HTTP status in a body (a number or a three-digit string), or undefined.
+ * @example statusValue('429') // 429
+ */
 export function statusValue(value: unknown): number | undefined {
   const n = typeof value === 'string' && /^\d{3}$/.test(value) ? Number(value) : value;
   return typeof n === 'number' && Number.isInteger(n) && n >= 100 && n <= 599 ? n : undefined;
@@ -80,6 +105,7 @@ export function statusValue(value: unknown): number | undefined {
  * The status a decoded error reports. The HTTP status wins when it is an error status; a body
  * that states an error status wins over a 2xx/3xx or missing one (APIs that answer 200-on-error,
  * callers that decode a stored body). 0 when neither is known, as fetch reports opaque responses.
+ * @example statusOf({ status: 200, body }, 404) // 404
  */
 export function statusOf(input: DecodeInput, bodyStatus?: unknown): number {
   const http = statusValue(input.status);
@@ -89,7 +115,10 @@ export function statusOf(input: DecodeInput, bodyStatus?: unknown): number {
   return http ?? stated ?? 0;
 }
 
-/** Delay from the `Retry-After` header in ms; else `fallbackSeconds` from the body. Never NaN or Infinity. */
+/**
+ * Delay from the `Retry-After` header in ms; else `fallbackSeconds` from the body. Never NaN or Infinity.
+ * @example retryAfterOf({ status: 429, headers: { 'retry-after': '3' }, body }) // 3000
+ */
 export function retryAfterOf(input: DecodeInput, fallbackSeconds?: unknown): number | undefined {
   const now = typeof input.now === 'number' && Number.isFinite(input.now) ? input.now : undefined;
   const header = parseRetryAfter(readHeader(input.headers, 'retry-after'), now);
@@ -105,7 +134,10 @@ export function retryAfterOf(input: DecodeInput, fallbackSeconds?: unknown): num
  */
 const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
-/** The body minus the listed keys (and prototype-polluting ones): what a decoder reports as extra fields. */
+/**
+ * The body minus the listed keys (and prototype-polluting ones): what a decoder reports as extra fields.
+ * @example without({ message: 'm', hint: 'h' }, ['message']) // { hint: 'h' }
+ */
 export function without(body: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(body)) {
@@ -117,6 +149,7 @@ export function without(body: Record<string, unknown>, keys: readonly string[]):
 /**
  * An error's extra fields minus the keys its format already uses: a field named like a
  * standard member (`message`, `status`…) would silently overwrite it.
+ * @example { message: err.message, ...extras(err, ['message']) }
  */
 export function extras(error: ApiError, reserved: readonly string[]): Record<string, unknown> {
   return without(error.fields, reserved);
@@ -125,6 +158,7 @@ export function extras(error: ApiError, reserved: readonly string[]): Record<str
 /**
  * Wraps a decoder so it keeps its promise of never throwing: bodies are untrusted and may be
  * proxies, objects with throwing getters, or header objects whose `get` throws.
+ * @example const mine: Decoder = { name: 'mine', decode: guard((input) => undefined) };
  */
 export function guard(decode: (input: DecodeInput) => DecodedError | undefined) {
   return (input: DecodeInput): DecodedError | undefined => {

@@ -27,6 +27,7 @@ export { parseBody };
  * - `spring` (needs a timestamp) and `trace` (needs `trace_id`) before `flat`, whose lone
  *   `message`/`error` would match them too; `generic` conventions before `flat` for the same reason.
  * - Text last: `htmlPage` before `plainText`, which refuses HTML anyway.
+ * @example decodeError(input, [myDecoder, ...decoders])
  */
 export const decoders: readonly Decoder[] = [
   problem,

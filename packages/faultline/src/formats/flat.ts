@@ -13,10 +13,16 @@ import {
 } from './common.ts';
 import type { WireFormat } from './types.ts';
 
-/** The three bodies of seed 003: `{error}`, `{message}` and `{message, status: "error"}`. */
+/**
+ * The three bodies of seed 003: `{error}`, `{message}` and `{message, status: "error"}`.
+ * @example const shape: FlatShape = 'message-status';
+ */
 export type FlatShape = 'error' | 'message' | 'message-status';
 
-/** Options of `flatFormat`. */
+/**
+ * Options of `flatFormat`.
+ * @example flatFormat({ shape: (err) => (err.status === 401 ? 'error' : 'message') })
+ */
 export interface FlatOptions {
   /** Picks the body of each error; defaults to `defaultFlatShape`. */
   readonly shape?: (error: ApiError) => FlatShape;

@@ -2,6 +2,7 @@ export { byStatus } from './by-status.ts';
 export {
   asObject,
   errorHeaders,
+  guard,
   JSON_TYPE,
   linkFor,
   readHeader,
@@ -18,7 +19,6 @@ export { legacy } from './legacy.ts';
 export { correlationIdOf, nested, toRequestId } from './nested.ts';
 export { parseBody } from './parse-body.ts';
 export { PROBLEM_TYPE, problem } from './problem.ts';
-export { htmlMessage, looksLikeHtml, MAX_TEXT_MESSAGE, oneLine } from './readable.ts';
 export { reasonPhrase } from './reason.ts';
 export { type SpringOptions, spring, springFormat } from './spring.ts';
 export { stripe } from './stripe.ts';

@@ -15,7 +15,10 @@ import {
 import { reasonPhrase } from './reason.ts';
 import type { WireFormat } from './types.ts';
 
-/** RFC 9457's media type. */
+/**
+ * RFC 9457's media type.
+ * @example reply.header('content-type', PROBLEM_TYPE)
+ */
 export const PROBLEM_TYPE = 'application/problem+json';
 
 const MEMBERS = ['type', 'title', 'status', 'detail', 'instance', 'code'] as const;

@@ -16,7 +16,10 @@ import type { EncodeContext, WireFormat } from './types.ts';
 
 const KEYS = ['timestamp', 'status', 'error', 'message', 'path', 'requestId'] as const;
 
-/** Options of `springFormat`. */
+/**
+ * Options of `springFormat`.
+ * @example springFormat({ includeMessage: true })
+ */
 export interface SpringOptions {
   /**
    * Also send the error's message as `message`, as Spring Boot does with

@@ -53,7 +53,10 @@ export interface DecodedError {
   readonly fields: Readonly<Record<string, unknown>>;
 }
 
-/** Something that recognises one error shape; decode-only shapes (Google, Stripe, HTML…) are just this. */
+/**
+ * Something that recognises one error shape; decode-only shapes (Google, Stripe, HTML…) are just this.
+ * @example const mine: Decoder = { name: 'mine', decode: guard((input) => undefined) };
+ */
 export interface Decoder {
   readonly name: string;
   /** Never throws: anything not of this shape gives `undefined`. */
