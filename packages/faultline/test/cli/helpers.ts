@@ -84,9 +84,12 @@ export function writeCatalog(
   return path;
 }
 
-/** A well-formed entry, for tests to vary one thing at a time. */
-export function entry(title: string, overrides: Partial<EntryDef> = {}): EntryDef {
-  return {
+/** A well-formed entry, for tests to vary one thing at a time; an `undefined` override removes the key. */
+export function entry(
+  title: string,
+  overrides: { [K in keyof EntryDef]?: EntryDef[K] | undefined } = {},
+): EntryDef {
+  const def: Record<string, unknown> = {
     title,
     status: 400,
     category: 'Input',
@@ -94,4 +97,6 @@ export function entry(title: string, overrides: Partial<EntryDef> = {}): EntryDe
     fix: [`Fix ${title.toLowerCase()}.`],
     ...overrides,
   };
+  for (const key of Object.keys(def)) if (def[key] === undefined) delete def[key];
+  return def as unknown as EntryDef;
 }
