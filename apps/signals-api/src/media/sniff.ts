@@ -33,10 +33,11 @@ function sniffIsoBmff(bytes: Uint8Array): Container | undefined {
     return brand === 'qt  ' ? 'mov' : 'mp4';
   }
   if (QUICKTIME_FIRST_ATOMS.has(type)) {
-    // Old QuickTime: require a plausible big-endian box size so random text that happens
-    // to contain "free" at offset 4 is not taken for a movie.
+    // Old QuickTime has no brand to check, so also require a plausible first box size: 0, 1
+    // (64-bit) or 8 bytes to 256 MB. Text that happens to hold "free" at offset 4 has
+    // printable bytes in the size field, i.e. a size of half a gigabyte or more.
     const size = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(0);
-    return size === 0 || size === 1 || size >= 8 ? 'mov' : undefined;
+    return size <= 1 || (size >= 8 && size < 0x1000_0000) ? 'mov' : undefined;
   }
   return undefined;
 }
