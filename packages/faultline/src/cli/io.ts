@@ -74,7 +74,8 @@ export function parse(command: Command, args: readonly string[]) {
     return parseArgs({ args: [...args], options, allowPositionals: true, strict: true });
   } catch (error) {
     const code = (error as { code?: string }).code;
-    const flag = /'(-[^' ]+)/.exec((error as Error).message)?.[1];
+    // Node words these as "Unknown option '--otu'" and "Option '-o, --out <value>' argument missing".
+    const flag = /'(?:-\w, )?(-{1,2}[^' ,]+)/.exec((error as Error).message)?.[1];
     if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && flag) {
       const near = suggest(flag.replace(/^-+/, ''), Object.keys(specs));
       throw new UsageError(
