@@ -1,7 +1,10 @@
 import { kebab } from './slug.ts';
 import type { Entry } from './types.ts';
 
-/** What changed about an entry between two versions of a catalog. */
+/**
+ * What changed about an entry between two versions of a catalog.
+ * @example if (change.kind === 'renamed') console.log(`${change.id} → ${change.to}`);
+ */
 export type ChangeKind =
   | 'removed'
   | 'renamed'
@@ -23,7 +26,10 @@ export type ChangeKind =
   | 'deprecated'
   | 'undeprecated';
 
-/** One difference; `breaking` when a client or a docs link written against the old catalog can break. */
+/**
+ * One difference; `breaking` when a client or a docs link written against the old catalog can break.
+ * @example { kind: 'status-changed', id: 'ih2005', breaking: true, message: 'ih2005: HTTP status 400 → 401' }
+ */
 export interface Change {
   readonly kind: ChangeKind;
   /** The entry's id in the old catalog (the new one for `added`). */
@@ -37,6 +43,7 @@ export interface Change {
 /**
  * Which kinds break clients: code branches on ids, statuses and retryability; links point at
  * slugs; parsers read parameters (through the message) and extra fields; sockets see close codes.
+ * @example BREAKING_KINDS['slug-changed'] // true
  */
 export const BREAKING_KINDS: Readonly<Record<ChangeKind, boolean>> = {
   removed: true,

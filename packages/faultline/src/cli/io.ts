@@ -1,6 +1,9 @@
 import { parseArgs } from 'node:util';
 
-/** Where a command reads its context from and writes to; the bin passes the process's. */
+/**
+ * Where a command reads its context from and writes to; the bin passes the process's.
+ * @example await main(['lint'], { cwd: process.cwd(), env: process.env, out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) })
+ */
 export interface Io {
   readonly cwd: string;
   readonly env: Readonly<Record<string, string | undefined>>;
@@ -8,7 +11,10 @@ export interface Io {
   err(text: string): void;
 }
 
-/** Exit codes, documented in `faultline --help`. */
+/**
+ * Exit codes, documented in `faultline --help`.
+ * @example return breaking.length > 0 ? EXIT.findings : EXIT.ok;
+ */
 export const EXIT = { ok: 0, findings: 1, usage: 2 } as const;
 
 /**
@@ -28,7 +34,10 @@ export class UsageError extends Error {
   }
 }
 
-/** An option of a command, as `node:util` parseArgs takes it, plus its help line. */
+/**
+ * An option of a command, as `node:util` parseArgs takes it, plus its help line.
+ * @example { out: { type: 'string', short: 'o', value: 'FILE', help: 'write to FILE' } }
+ */
 export interface OptionSpec {
   readonly type: 'string' | 'boolean';
   readonly short?: string;
@@ -36,7 +45,10 @@ export interface OptionSpec {
   readonly help: string;
 }
 
-/** One subcommand: its help text, options, and what it does. */
+/**
+ * One subcommand: its help text, options, and what it does.
+ * @example const hello: Command = { name: 'hello', summary: 'greet', args: '', description: 'Greets.', options: {}, run: async (_, io) => (io.out('hi\n'), 0) };
+ */
 export interface Command {
   readonly name: string;
   readonly summary: string;
@@ -50,7 +62,10 @@ export interface Command {
   ): Promise<number>;
 }
 
-/** Options every command takes. */
+/**
+ * Options every command takes.
+ * @example parse(command, ['--catalog', './src/catalog.ts#signals'])
+ */
 export const COMMON_OPTIONS: Readonly<Record<string, OptionSpec>> = {
   catalog: {
     type: 'string',
@@ -126,7 +141,10 @@ function editDistance(a: string, b: string): number {
   return d[a.length]![b.length]!;
 }
 
-/** Help text of a command: usage line, description, options. */
+/**
+ * Help text of a command: usage line, description, options.
+ * @example io.out(helpOf(diffCommand))
+ */
 export function helpOf(command: Command): string {
   const specs = { ...command.options, ...COMMON_OPTIONS };
   const rows = Object.entries(specs).map(([name, spec]) => {
@@ -145,7 +163,10 @@ export function helpOf(command: Command): string {
   ].join('\n');
 }
 
-/** `usage: faultline diff [options] <old> <new>`. */
+/**
+ * `usage: faultline diff [options] <old> <new>`.
+ * @example usageOf(diffCommand) // 'usage: faultline diff [options] <old> <new>'
+ */
 export function usageOf(command: Command): string {
   return `usage: faultline ${command.name} [options]${command.args ? ` ${command.args}` : ''}`;
 }

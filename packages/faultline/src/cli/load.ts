@@ -5,7 +5,10 @@ import { normaliseEntry } from '../catalog/define.ts';
 import type { Entry, EntryDef } from '../catalog/types.ts';
 import { type Io, UsageError } from './io.ts';
 
-/** The `"faultline"` key of a package.json. */
+/**
+ * The `"faultline"` key of a package.json.
+ * @example "faultline": { "catalog": "./src/catalog.ts#signals", "docsBase": "https://api.example/docs/errors", "format": "structured" }
+ */
 export interface Config {
   readonly catalog?: string;
   readonly docsBase?: string;
@@ -15,7 +18,10 @@ export interface Config {
   readonly legacyUntil?: string;
 }
 
-/** A loaded catalog, whatever shape its module exported. */
+/**
+ * A loaded catalog, whatever shape its module exported.
+ * @example (await loadCatalog('./src/catalog.ts', cwd)).entries.length
+ */
 export interface LoadedCatalog {
   readonly name: string;
   readonly docsBase: string | undefined;

@@ -7,7 +7,10 @@ import { type Command, EXIT, helpOf, type Io, parse, suggest, UsageError, usageO
 import { lintCommand } from './lint.ts';
 import { openapiCommand } from './openapi.ts';
 
-/** The subcommands, in the order `--help` lists them. */
+/**
+ * The subcommands, in the order `--help` lists them.
+ * @example COMMANDS.map((c) => c.name) // ['explain', 'docs', 'openapi', 'lint', 'diff', 'coverage']
+ */
 export const COMMANDS: readonly Command[] = [
   explainCommand,
   docsCommand,

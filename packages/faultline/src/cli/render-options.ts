@@ -3,7 +3,10 @@ import type { OptionSpec } from './io.ts';
 import type { Config, LoadedCatalog } from './load.ts';
 import { wireFormat } from './wire.ts';
 
-/** Options of the commands that render example bodies: explain, docs, openapi. */
+/**
+ * Options of the commands that render example bodies: explain, docs, openapi.
+ * @example options: { out: { type: 'string', value: 'FILE', help: 'output file' }, ...RENDER_OPTIONS }
+ */
 export const RENDER_OPTIONS: Readonly<Record<string, OptionSpec>> = {
   'wire-format': {
     type: 'string',
@@ -22,7 +25,10 @@ export const RENDER_OPTIONS: Readonly<Record<string, OptionSpec>> = {
   },
 };
 
-/** Wire format and docs base from flags, config and catalog, in that order. */
+/**
+ * Wire format and docs base from flags, config and catalog, in that order.
+ * @example const { format, docsBase } = renderSettings(values, config, catalog);
+ */
 export function renderSettings(
   values: Record<string, string | boolean | undefined>,
   config: Config,
@@ -35,7 +41,10 @@ export function renderSettings(
   };
 }
 
-/** A string option's value, or undefined. */
+/**
+ * A string option's value, or undefined.
+ * @example stringOption(values, 'out') // 'errors.html' or undefined
+ */
 export function stringOption(
   values: Record<string, string | boolean | undefined>,
   name: string,

@@ -19,7 +19,10 @@ function encoders(): Map<string, WireFormat> {
   return byName;
 }
 
-/** Names `--wire-format` accepts. */
+/**
+ * Names `--wire-format` accepts.
+ * @example wireFormatNames() // ['envelope', 'flat', 'legacy', …, 'transition']
+ */
 export function wireFormatNames(): string[] {
   return [...encoders().keys(), 'transition'].sort();
 }

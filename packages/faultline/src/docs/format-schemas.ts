@@ -2,10 +2,16 @@ import type { Entry } from '../catalog/types.ts';
 import type { WireFormat } from '../formats/types.ts';
 import { sampleEncoded } from './sample.ts';
 
-/** A JSON Schema (2020-12, the OpenAPI 3.1 dialect), loosely typed: it is data, not code. */
+/**
+ * A JSON Schema (2020-12, the OpenAPI 3.1 dialect), loosely typed: it is data, not code.
+ * @example const id: JsonSchema = { const: 'ih2005' };
+ */
 export type JsonSchema = { readonly [keyword: string]: unknown };
 
-/** The generic body schema of one wire format, as a row of `FORMAT_SCHEMAS`. */
+/**
+ * The generic body schema of one wire format, as a row of `FORMAT_SCHEMAS`.
+ * @example const row: FormatSchema = { name: 'mine', schemaName: 'MineError', schema: { type: 'object' } };
+ */
 export interface FormatSchema {
   /** `WireFormat.name` this row describes. */
   readonly name: string;
@@ -43,6 +49,7 @@ const object = (
  * no row still gets a schema, inferred from its encoded examples (see `formatSchemaFor`).
  * Where an entry's id, status and extra fields sit is read from real encodings, not from
  * this table, so the per-entry schemas always agree with the encoders.
+ * @example FORMAT_SCHEMAS.map((row) => row.schemaName) // ['StructuredError', 'LegacyError', …]
  */
 export const FORMAT_SCHEMAS: readonly FormatSchema[] = [
   {
@@ -198,7 +205,10 @@ function jsonType(value: unknown): string {
   return typeof value;
 }
 
-/** `ih2005-missing-key-secret` → `Ih2005MissingKeySecret`: a component name any generator accepts. */
+/**
+ * `ih2005-missing-key-secret` → `Ih2005MissingKeySecret`: a component name any generator accepts.
+ * @example pascal('ih2005-missing-key-secret') // 'Ih2005MissingKeySecret'
+ */
 export function pascal(text: string): string {
   return text
     .split(/[^A-Za-z0-9]+/)

@@ -3,7 +3,10 @@
  * so nothing a catalog author writes can reach a `<style>` or `<script>` element.
  */
 
-/** Styles: readable defaults, a sticky search bar, and a visible `:target` entry. */
+/**
+ * Styles: readable defaults, a sticky search bar, and a visible `:target` entry.
+ * @example `<style>${PAGE_CSS}</style>`
+ */
 export const PAGE_CSS = `
 :root { color-scheme: light dark; --fg: #1d2329; --muted: #5b6670; --bg: #fff; --line: #d8dee4;
   --code: #f3f5f7; --accent: #0b5cad; --target: #fff4c2; --target-line: #e0a800; --warn: #9a3b00; }
@@ -45,6 +48,7 @@ footer { color: var(--muted); padding-bottom: 2rem; }
 /**
  * Enhancements only: the page is complete without them. Search filters entries by id,
  * title or slug; copy buttons put an entry's absolute link on the clipboard.
+ * @example `<script>${PAGE_JS}</script>`
  */
 export const PAGE_JS = `
 (() => {

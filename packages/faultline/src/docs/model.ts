@@ -4,14 +4,20 @@ import type { WireFormat } from '../formats/types.ts';
 import { sampleEncoded } from './sample.ts';
 import { closeCodeLine, statusLine } from './status-text.ts';
 
-/** What `renderHtml` and `renderMarkdown` accept: a `Catalog`, or anything with entries. */
+/**
+ * What `renderHtml` and `renderMarkdown` accept: a `Catalog`, or anything with entries.
+ * @example renderHtml({ name: 'demo', entries: [normaliseEntry('e1', def)] }, { format: structured })
+ */
 export interface CatalogLike {
   readonly name?: string;
   readonly docsBase?: string | undefined;
   readonly entries: readonly Entry[];
 }
 
-/** Options shared by the HTML and Markdown pages. */
+/**
+ * Options shared by the HTML and Markdown pages.
+ * @example const options: DocsOptions = { format: structured, docsBase: 'https://api.example/docs/errors', title: 'API errors' };
+ */
 export interface DocsOptions {
   /** Wire format of the example bodies (the one the API answers in). */
   readonly format: WireFormat;
@@ -23,13 +29,19 @@ export interface DocsOptions {
   readonly now?: (() => number) | undefined;
 }
 
-/** One labelled fact of an entry, as plain catalog-style text (backticks mark code). */
+/**
+ * One labelled fact of an entry, as plain catalog-style text (backticks mark code).
+ * @example { label: 'HTTP status', value: '400 Bad Request' }
+ */
 export interface Fact {
   readonly label: string;
   readonly value: string;
 }
 
-/** An entry ready to render: both pages show exactly these pieces, in this order. */
+/**
+ * An entry ready to render: both pages show exactly these pieces, in this order.
+ * @example buildPage(catalog, { format: structured }).categories[0]?.entries[0]?.facts
+ */
 export interface EntryView {
   readonly entry: Entry;
   /** `<id> — <title>`: the heading text on both pages. */
@@ -44,14 +56,20 @@ export interface EntryView {
   readonly example: { readonly label: string; readonly text: string };
 }
 
-/** A category with its entries, in catalog order. */
+/**
+ * A category with its entries, in catalog order.
+ * @example buildPage(catalog, { format: structured }).categories.map((c) => c.anchor) // ['category-general', …]
+ */
 export interface CategoryView {
   readonly name: string;
   readonly anchor: string;
   readonly entries: readonly EntryView[];
 }
 
-/** Everything a page shows. */
+/**
+ * Everything a page shows.
+ * @example buildPage(catalog, { format: structured }).count // 37
+ */
 export interface PageView {
   readonly title: string;
   readonly formatName: string;

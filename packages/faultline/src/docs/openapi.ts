@@ -5,7 +5,10 @@ import type { CatalogLike } from './model.ts';
 import { type EntryShape, narrow, shapeOf } from './shape.ts';
 import { statusLine } from './status-text.ts';
 
-/** Options of `openapi`. */
+/**
+ * Options of `openapi`.
+ * @example openapi(signals, { format: structured, version: '2.0.0' })
+ */
 export interface OpenApiOptions {
   /** The wire format the API answers in: entry schemas and responses use it. */
   readonly format: WireFormat;
@@ -17,14 +20,20 @@ export interface OpenApiOptions {
   readonly now?: (() => number) | undefined;
 }
 
-/** A response object under `#/components/responses`. */
+/**
+ * A response object under `#/components/responses`.
+ * @example openapi(signals, { format: structured }).components.responses['Error429']?.headers // { 'X-Correlation-ID': …, 'Retry-After': … }
+ */
 export interface OpenApiResponse {
   readonly description: string;
   readonly headers: Record<string, JsonSchema>;
   readonly content: Record<string, { schema: JsonSchema; examples: Record<string, { value: unknown }> }>;
 }
 
-/** The generated document: no paths of its own, everything under `components` to `$ref` from yours. */
+/**
+ * The generated document: no paths of its own, everything under `components` to `$ref` from yours.
+ * @example reply.send(openapi(signals, { format: structured }))
+ */
 export interface OpenApiDocument {
   readonly openapi: '3.1.0';
   readonly info: { readonly title: string; readonly version: string; readonly description: string };

@@ -2,7 +2,10 @@ import type { Entry } from '../catalog/types.ts';
 import { ApiError } from '../error/api-error.ts';
 import type { Encoded, WireFormat } from '../formats/types.ts';
 
-/** Correlation id shown in every example body: obviously a placeholder, still a valid UUID. */
+/**
+ * Correlation id shown in every example body: obviously a placeholder, still a valid UUID.
+ * @example sampleEncoded(entry, structured).body['correlation_id'] === SAMPLE_CORRELATION_ID // true
+ */
 export const SAMPLE_CORRELATION_ID = '00000000-0000-4000-8000-000000000000';
 
 /**
@@ -16,7 +19,10 @@ export function sampleError(entry: Entry): ApiError {
   return new ApiError(entry, params);
 }
 
-/** Where an example body's `link` points, and the clock for time-dependent formats. */
+/**
+ * Where an example body's `link` points, and the clock for time-dependent formats.
+ * @example sampleEncoded(entry, structured, { docsBase: 'https://api.example/docs/errors', now: () => 0 })
+ */
 export interface SampleContext {
   readonly docsBase?: string | undefined;
   readonly now?: (() => number) | undefined;

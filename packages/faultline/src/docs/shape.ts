@@ -5,7 +5,10 @@ import { type SampleContext, sampleEncoded } from './sample.ts';
 
 type Path = readonly string[];
 
-/** Where an entry's id, status and extra fields sit in a format's body, read from a real encoding. */
+/**
+ * Where an entry's id, status and extra fields sit in a format's body, read from a real encoding.
+ * @example shapeOf(entry, problem).idPaths // [['code']]
+ */
 export interface EntryShape {
   readonly body: Record<string, unknown>;
   readonly headers: Record<string, string>;
