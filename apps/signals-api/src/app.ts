@@ -58,7 +58,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   if (config.maintenance) {
     // Registered before any route, so it answers for every /v0 path, known or not.
     app.addHook('onRequest', async (request) => {
-      if (isApiPath(request.url)) throw signals.error('ih1002');
+      // The cause is what the operator's log line says about this 503.
+      if (isApiPath(request.url)) throw signals.error('ih1002', {}, { cause: 'maintenance mode is on' });
     });
   }
 

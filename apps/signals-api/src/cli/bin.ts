@@ -6,13 +6,8 @@
  * // npm run signals -- keys create --scopes interhumanai.upload
  */
 import { ConfigError, loadConfig } from '../config.ts';
-import { openStore } from '../db/index.ts';
 import type { Store } from '../db/store.ts';
-import { accountsSetSubscription } from './accounts.ts';
 import { UsageError } from './args.ts';
-import { CommandError, keysCreate, keysList, keysRevoke } from './keys.ts';
-import { plansList, plansSet } from './plans.ts';
-import { serve } from './serve.ts';
 
 const HELP = `usage: signals-api <command>
 
@@ -26,13 +21,14 @@ const HELP = `usage: signals-api <command>
 
 type StoreCommand = (store: Store, argv: readonly string[], now: Date) => Promise<void>;
 
-const STORE_COMMANDS: Record<string, StoreCommand> = {
-  'keys create': keysCreate,
-  'keys revoke': keysRevoke,
-  'keys list': keysList,
-  'plans set': plansSet,
-  'plans list': plansList,
-  'accounts set-subscription': accountsSetSubscription,
+// Loaded on demand: `keys create` should not pay for loading Fastify, which only `serve` needs.
+const STORE_COMMANDS: Record<string, () => Promise<StoreCommand>> = {
+  'keys create': async () => (await import('./keys.ts')).keysCreate,
+  'keys revoke': async () => (await import('./keys.ts')).keysRevoke,
+  'keys list': async () => (await import('./keys.ts')).keysList,
+  'plans set': async () => (await import('./plans.ts')).plansSet,
+  'plans list': async () => (await import('./plans.ts')).plansList,
+  'accounts set-subscription': async () => (await import('./accounts.ts')).accountsSetSubscription,
 };
 
 async function main(argv: readonly string[]): Promise<void> {
@@ -43,10 +39,11 @@ async function main(argv: readonly string[]): Promise<void> {
     return;
   }
   const config = loadConfig(process.env);
-  if (first === 'serve') return serve(config, argv.slice(1), process.env);
-  const command = STORE_COMMANDS[`${first} ${second ?? ''}`];
-  if (!command) throw new UsageError(`unknown command "${argv.slice(0, 2).join(' ')}"\n${HELP}`);
-  const store = await openStore(config.databaseUrl);
+  if (first === 'serve') return (await import('./serve.ts')).serve(config, argv.slice(1), process.env);
+  const load = STORE_COMMANDS[`${first} ${second ?? ''}`];
+  if (!load) throw new UsageError(`unknown command "${argv.slice(0, 2).join(' ')}"\n${HELP}`);
+  const command = await load();
+  const store = await (await import('../db/index.ts')).openStore(config.databaseUrl);
   try {
     await command(store, rest, new Date());
   } finally {
@@ -59,8 +56,7 @@ main(process.argv.slice(2)).catch((error: unknown) => {
     process.stderr.write(`signals-api: ${error.message}\n`);
     process.exit(2);
   }
-  const message =
-    error instanceof CommandError ? error.message : error instanceof Error ? error.message : String(error);
-  process.stderr.write(`signals-api: ${message}\n`);
+  // A failed command (unknown key, unreachable database): its message, not a stack trace.
+  process.stderr.write(`signals-api: ${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(1);
 });

@@ -22,16 +22,7 @@ export async function serve(config: Config, argv: readonly string[], env: NodeJS
   const devKey = await provisionDevKeyOnce(store, new Date());
   const app = await buildApp({ config, store, logger: { level } });
   app.addHook('onClose', async () => store.close());
-  await app.listen({ host: config.host, port: config.port });
-
-  const { port } = app.server.address() as AddressInfo;
-  const origin = originOf(config.host, port);
-  out(`signals-api listening on ${origin}`);
-  out(`  error docs: ${config.docsUrl ?? `${origin}/docs/errors`}`);
-  out(`  openapi:    ${origin}/openapi.json`);
-  if (config.maintenance) out('  maintenance mode: every /v0 request answers ih1002');
-  if (devKey) printDevKey(devKey, origin);
-
+  // Handlers go in before the URL is printed: whoever reads it may signal us at once.
   let closing = false;
   const shutdown = (signal: string) => {
     if (closing) {
@@ -50,16 +41,31 @@ export async function serve(config: Config, argv: readonly string[], env: NodeJS
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+  await app.listen({ host: config.host, port: config.port });
+
+  const { port } = app.server.address() as AddressInfo;
+  const origin = originOf(config.host, port);
+  const banner = [
+    `signals-api listening on ${origin}`,
+    `  error docs: ${config.docsUrl ?? `${origin}/docs/errors`}`,
+    `  openapi:    ${origin}/openapi.json`,
+    ...(config.maintenance ? ['  maintenance mode: every /v0 request answers ih1002'] : []),
+    ...(devKey ? devKeyLines(devKey, origin) : []),
+  ];
+  // One write, so a reader waiting for the URL line gets the whole banner with it.
+  out(banner.join('\n'));
 }
 
-function printDevKey(key: IssuedKey, origin: string): void {
+function devKeyLines(key: IssuedKey, origin: string): string[] {
   const body = JSON.stringify({ key_id: key.key_id, key_secret: key.key_secret, scopes: key.scopes });
-  out('');
-  out('A development key was created for this database. The secret is shown this one time only:');
-  out(`  key_id:     ${key.key_id}`);
-  out(`  key_secret: ${key.key_secret}`);
-  out(`  scopes:     ${key.scopes.join(' ')}`);
-  out('Get an access token with:');
-  out(`  curl -sS -X POST '${origin}/v0/auth' -H 'Content-Type: application/json' -d '${body}'`);
-  out('');
+  return [
+    '',
+    'A development key was created for this database. The secret is shown this one time only:',
+    `  key_id:     ${key.key_id}`,
+    `  key_secret: ${key.key_secret}`,
+    `  scopes:     ${key.scopes.join(' ')}`,
+    'Get an access token with:',
+    `  curl -sS -X POST '${origin}/v0/auth' -H 'Content-Type: application/json' -d '${body}'`,
+    '',
+  ];
 }

@@ -41,8 +41,8 @@ export interface TestServer {
   readonly env: Readonly<Record<string, string>>;
   /** Everything it printed on stdout so far. */
   stdout(): string;
-  /** SIGTERM, wait for exit; removes the temp dir if `startServer` made it. Resolves to the exit code. */
-  stop(): Promise<number | null>;
+  /** Sends SIGTERM (or `signal`), waits for exit, removes its temp dir; resolves to the exit code. */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
   /** Runs the real `keys create` CLI against the server's database. */
   createKey(scopes: readonly string[], plan?: string): Promise<CreatedKey>;
   /** Runs any CLI command with the server's environment. */
@@ -93,8 +93,8 @@ export async function startServer(env: Readonly<Record<string, string>> = {}): P
     databaseUrl: fullEnv['DATABASE_URL']!,
     env: fullEnv,
     stdout: () => out,
-    async stop() {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    async stop(signal = 'SIGTERM') {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
       const code = await exited;
       clearTimeout(timer);
