@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { transition, type WireFormat } from 'faultline';
 import { faultlineFastify } from 'faultline/fastify';
+import type { Analyzer } from './analysis/types.ts';
 import { createAuthenticate, decorateAuth } from './auth/authenticate.ts';
 import { createTokenService, resolveJwtSecret } from './auth/tokens.ts';
 import { signals } from './catalog.ts';
@@ -18,6 +19,8 @@ export interface BuildAppOptions {
   readonly store: Store;
   /** Clock in ms since the epoch: token times, the legacy sunset. Defaults to `Date.now`. */
   readonly now?: () => number;
+  /** Replaces the analyzer `config.analyzer` selects (tests, embedding). */
+  readonly analyzer?: Analyzer;
   /** Fastify's logger option (pino); off by default so tests stay quiet. */
   readonly logger?: FastifyServerOptions['logger'];
 }
@@ -69,7 +72,11 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(healthRoutes, { store, config });
   await app.register(docsRoutes, { format, docsBase, now });
   await app.register(authRoutes, { store, tokens });
-  await app.register(uploadRoutes, { config, authenticate });
+  await app.register(uploadRoutes, {
+    config,
+    authenticate,
+    ...(options.analyzer === undefined ? {} : { analyzer: options.analyzer }),
+  });
   return app;
 }
 

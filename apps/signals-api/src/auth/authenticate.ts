@@ -1,4 +1,9 @@
-import type { FastifyInstance, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import type {
+  FastifyInstance,
+  FastifyRequest,
+  onRequestAsyncHookHandler,
+  preHandlerAsyncHookHandler,
+} from 'fastify';
 import { signals } from '../catalog.ts';
 import type { Store } from '../db/store.ts';
 import type { TokenClaims, TokenService } from './tokens.ts';
@@ -10,8 +15,11 @@ declare module 'fastify' {
   }
 }
 
+/** A hook usable as `onRequest` (before the body is read) or as `preHandler`. */
+export type AuthHook = onRequestAsyncHookHandler & preHandlerAsyncHookHandler;
+
 /** Makes a hook that lets a request through only with a valid token carrying `scope`. */
-export type Authenticate = (scope: string) => preHandlerAsyncHookHandler;
+export type Authenticate = (scope: string) => AuthHook;
 
 /** What `createAuthenticate` needs. */
 export interface AuthenticateOptions {
@@ -32,7 +40,7 @@ export interface AuthenticateOptions {
 export function createAuthenticate(options: AuthenticateOptions): Authenticate {
   const { tokens, store } = options;
   return (scope) =>
-    async function authenticate(request: FastifyRequest) {
+    async function authenticate(request: FastifyRequest): Promise<void> {
       const token = tokenFromRequest(request);
       if (token === undefined) throw signals.error('ih2008');
       const result = await tokens.verify(token);

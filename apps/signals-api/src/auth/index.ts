@@ -1,6 +1,7 @@
 export {
   type Authenticate,
   type AuthenticateOptions,
+  type AuthHook,
   createAuthenticate,
   decorateAuth,
   tokenFromRequest,
