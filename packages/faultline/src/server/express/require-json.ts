@@ -10,10 +10,13 @@ import { fault } from '../shared/faults.ts';
  */
 export function requireJson(): RequestHandler {
   return (req, _res, next) => {
+    const length = req.headers['content-length'];
+    // Clients send `Content-Length: 0` on a body-less POST; without a type that is no body at all.
+    if (length === '0' && req.headers['content-type'] === undefined) return next();
     // `req.is` is null when there is no body, false when the body has another type.
     const type = req.is(['application/json', 'application/*+json']);
     if (type === false) return next(fault('unsupportedMediaType'));
-    if (type !== null && req.headers['content-length'] === '0') return next(fault('invalidJson'));
+    if (type !== null && length === '0') return next(fault('invalidJson'));
     next();
   };
 }

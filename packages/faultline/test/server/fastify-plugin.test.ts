@@ -1,0 +1,160 @@
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { afterEach, describe, expect, it } from 'vitest';
+import { structured } from '../../src/formats/index.ts';
+import faultlineDefault, { faultlineFastify, frameworkErrors } from '../../src/server/fastify/index.ts';
+import { testCatalog } from './catalog.ts';
+import type { LogLine } from './harness.ts';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+const options = { catalog: testCatalog, format: structured, coverage: false } as const;
+
+let app: FastifyInstance | undefined;
+afterEach(async () => {
+  await app?.close();
+  app = undefined;
+});
+
+function withLogs(extra: FastifyServerOptions = {}): { app: FastifyInstance; logs: LogLine[] } {
+  const logs: LogLine[] = [];
+  const instance = Fastify({
+    ...extra,
+    logger: { level: 'debug', stream: { write: (l: string) => void logs.push(JSON.parse(l)) } },
+  });
+  app = instance;
+  return { app: instance, logs };
+}
+
+describe('faultline/fastify specifics', () => {
+  it('exports the plugin as default and named', () => {
+    expect(faultlineDefault).toBe(faultlineFastify);
+  });
+
+  it('uses the correlation id as Fastify request id, so every log line of the request carries it', async () => {
+    const { app, logs } = withLogs();
+    await app.register(faultlineFastify, options);
+    app.get('/w', async (request) => {
+      request.log.info('inside the handler');
+      return { id: request.correlationId, same: request.id === request.correlationId };
+    });
+    const res = await app.inject({ url: '/w', headers: { 'x-client-request-id': 'abc' } });
+    const id = res.headers['x-correlation-id'];
+    expect(res.json()).toEqual({ id, same: true });
+    const lines = logs.filter((l) => l['reqId'] === id);
+    expect(lines.map((l) => l['msg'])).toEqual([
+      'incoming request',
+      'inside the handler',
+      'request completed',
+    ]);
+    for (const line of lines.slice(1))
+      expect(line).toMatchObject({ correlation_id: id, client_request_id: 'abc' });
+  });
+
+  it('keeps generating its own id when the app trusts a request-id header', async () => {
+    const { app, logs } = withLogs({ requestIdHeader: 'x-request-id' });
+    await app.register(faultlineFastify, options);
+    app.get('/w', async (request) => ({ reqId: request.id, correlationId: request.correlationId }));
+    const res = await app.inject({ url: '/w', headers: { 'x-request-id': 'forged-by-client' } });
+    const body = res.json();
+    expect(body.reqId).toBe('forged-by-client');
+    expect(body.correlationId).toMatch(UUID);
+    expect(res.headers['x-correlation-id']).toBe(body.correlationId);
+    expect(logs.find((l) => l['msg'] === 'request completed')).toMatchObject({
+      correlation_id: body.correlationId,
+    });
+  });
+
+  it('answers broken percent-encoding in a path parameter through frameworkErrors', async () => {
+    app = Fastify({ frameworkErrors });
+    await app.register(faultlineFastify, options);
+    app.get('/w/:id', async () => 'never');
+    const res = await app.inject({ url: '/w/%E0%A4%A' });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({
+      error_id: 'bad_request',
+      correlation_id: res.headers['x-correlation-id'],
+    });
+  });
+
+  it('correlates even when an earlier onRequest hook fails', async () => {
+    app = Fastify();
+    app.addHook('onRequest', async () => {
+      throw testCatalog.error('slow_down', { reset_time: 'soon' });
+    });
+    await app.register(faultlineFastify, options);
+    app.get('/w', async () => 'never');
+    const res = await app.inject({ url: '/w' });
+    expect(res.statusCode).toBe(429);
+    expect(res.headers['x-correlation-id']).toMatch(UUID);
+    expect(res.json()['correlation_id']).toBe(res.headers['x-correlation-id']);
+  });
+
+  it('renders errors an encapsulated error handler rethrows', async () => {
+    app = Fastify();
+    await app.register(faultlineFastify, options);
+    await app.register(async (child) => {
+      child.setErrorHandler((error) => {
+        throw error;
+      });
+      child.get('/child', async () => {
+        throw testCatalog.error('widget_missing', { id: 'c' });
+      });
+    });
+    const res = await app.inject({ url: '/child' });
+    expect(res.statusCode).toBe(404);
+    expect(res.json()['error_id']).toBe('widget_missing');
+  });
+
+  it('names querystring and nested body fields from schema errors', async () => {
+    app = Fastify();
+    await app.register(faultlineFastify, options);
+    app.post(
+      '/q',
+      {
+        schema: {
+          querystring: { type: 'object', properties: { limit: { type: 'integer', maximum: 10 } } },
+          body: {
+            type: 'object',
+            properties: {
+              items: {
+                type: 'array',
+                items: { type: 'object', required: ['url'], properties: { url: { type: 'string' } } },
+              },
+            },
+          },
+        },
+      },
+      async () => 'ok',
+    );
+    const query = await app.inject({ method: 'POST', url: '/q?limit=99', payload: {} });
+    expect(query.json()['message']).toBe('The field `limit` is missing or has an invalid value.');
+    const nested = await app.inject({ method: 'POST', url: '/q', payload: { items: [{ url: 'a' }, {}] } });
+    expect(nested.json()['message']).toBe('The field `items[1].url` is missing or has an invalid value.');
+  });
+
+  it('lets hooks answer early through app.faultline.send', async () => {
+    app = Fastify();
+    await app.register(faultlineFastify, options);
+    app.addHook('preHandler', (request, reply, done) => {
+      if (request.headers['x-deny'])
+        return app!.faultline.send(request, reply, testCatalog.error('widget_missing', { id: 'd' }));
+      done();
+    });
+    app.get('/w', async () => 'fine');
+    const denied = await app.inject({ url: '/w', headers: { 'x-deny': '1' } });
+    expect(denied.statusCode).toBe(404);
+    expect(denied.json()['correlation_id']).toBe(denied.headers['x-correlation-id']);
+    expect((await app.inject({ url: '/w' })).body).toBe('fine');
+  });
+
+  it('works with the logger disabled and keeps a thrown error out of the body', async () => {
+    app = Fastify({ logger: false });
+    await app.register(faultlineFastify, options);
+    app.get('/boom', async () => {
+      throw new TypeError('cannot read properties of undefined (reading "secret")');
+    });
+    const res = await app.inject({ url: '/boom' });
+    expect(res.statusCode).toBe(500);
+    expect(res.body).not.toContain('secret');
+    expect(res.json()['correlation_id']).toBe(res.headers['x-correlation-id']);
+  });
+});
