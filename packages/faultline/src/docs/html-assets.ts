@@ -73,7 +73,8 @@ export const PAGE_JS = `
       list.hidden = !list.querySelector('li[data-for]:not([hidden])');
     empty.hidden = shown.size > 0;
   };
-  input.addEventListener('input', filter);
+  // Matches start at the top of the page (the filtered contents list): bring the reader there.
+  input.addEventListener('input', () => { filter(); if (scrollY > 0) scrollTo(0, 0); });
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     const first = entries.find((entry) => !entry.hidden);
