@@ -13,7 +13,10 @@ import { docsRoutes } from './routes/docs.ts';
 import { healthRoutes } from './routes/health.ts';
 import { uploadRoutes } from './routes/upload.ts';
 
-/** What `buildApp` needs; everything with a side effect is passed in. */
+/**
+ * What `buildApp` needs; everything with a side effect is passed in.
+ * @example await buildApp({ config, store, now: () => Date.parse('2026-01-01T00:00:00Z') });
+ */
 export interface BuildAppOptions {
   readonly config: Config;
   readonly store: Store;

@@ -2,7 +2,10 @@ import { createRequire } from 'node:module';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-/** Everything the service reads from its environment, validated and typed. */
+/**
+ * Everything the service reads from its environment, validated and typed.
+ * @example const { host, port } = loadConfig(process.env);
+ */
 export interface Config {
   /** Interface to listen on (`HOST`, default `127.0.0.1`). */
   readonly host: string;
@@ -40,7 +43,10 @@ export interface Config {
   readonly dataDir: string;
 }
 
-/** A configuration that cannot be used; `problems` lists every bad variable at once. */
+/**
+ * A configuration that cannot be used; `problems` lists every bad variable at once.
+ * @example try { loadConfig(env); } catch (e) { if (e instanceof ConfigError) console.error(e.problems.join('\n')); }
+ */
 export class ConfigError extends Error {
   readonly problems: readonly string[];
   constructor(problems: readonly string[]) {
@@ -50,9 +56,15 @@ export class ConfigError extends Error {
   }
 }
 
-/** The seed's sunset of the legacy error fields. */
+/**
+ * The seed's sunset of the legacy error fields.
+ * @example new Date(DEFAULT_LEGACY_UNTIL) // 2026-03-20T00:00:00.000Z
+ */
 export const DEFAULT_LEGACY_UNTIL = '2026-03-20T00:00:00Z';
-/** 100 MB upload limit of the seed. */
+/**
+ * 100 MB upload limit of the seed.
+ * @example if (bytes > MAX_UPLOAD_BYTES) throw signals.error('ih4003');
+ */
 export const MAX_UPLOAD_BYTES = 100 * 1024 * 1024;
 /** Shortest JWT secret we accept: 256 bits of text, what HS256 needs to be worth its name. */
 const MIN_JWT_SECRET_LENGTH = 32;

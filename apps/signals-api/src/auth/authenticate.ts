@@ -15,13 +15,22 @@ declare module 'fastify' {
   }
 }
 
-/** A hook usable as `onRequest` (before the body is read) or as `preHandler`. */
+/**
+ * A hook usable as `onRequest` (before the body is read) or as `preHandler`.
+ * @example app.post('/v0/upload/analyze', { onRequest: authenticate('interhumanai.upload') }, handler);
+ */
 export type AuthHook = onRequestAsyncHookHandler & preHandlerAsyncHookHandler;
 
-/** Makes a hook that lets a request through only with a valid token carrying `scope`. */
+/**
+ * Makes a hook that lets a request through only with a valid token carrying `scope`.
+ * @example const authenticate: Authenticate = createAuthenticate({ tokens, store });
+ */
 export type Authenticate = (scope: string) => AuthHook;
 
-/** What `createAuthenticate` needs. */
+/**
+ * What `createAuthenticate` needs.
+ * @example createAuthenticate({ tokens: createTokenService({ secret, now }), store });
+ */
 export interface AuthenticateOptions {
   readonly tokens: TokenService;
   /** Consulted so a revoked key's tokens stop working at once, not 15 minutes later. */

@@ -2,7 +2,10 @@ import { randomBytes } from 'node:crypto';
 import type { KeyRecord, Store } from '../db/store.ts';
 import { burnVerify, verifySecret } from './secrets.ts';
 
-/** A freshly made key pair; the secret exists only here and in what is shown to the user. */
+/**
+ * A freshly made key pair; the secret exists only here and in what is shown to the user.
+ * @example const { keyId, keySecret }: KeyPair = generateKeyPair();
+ */
 export interface KeyPair {
   readonly keyId: string;
   readonly keySecret: string;

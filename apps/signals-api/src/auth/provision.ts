@@ -3,7 +3,10 @@ import { generateKeyPair } from './credentials.ts';
 import { ALL_SCOPES } from './scopes.ts';
 import { hashSecret } from './secrets.ts';
 
-/** A key as shown to its owner, the only time its secret is ever visible. */
+/**
+ * A key as shown to its owner, the only time its secret is ever visible.
+ * @example process.stdout.write(`${JSON.stringify(key satisfies IssuedKey)}\n`);
+ */
 export interface IssuedKey {
   readonly key_id: string;
   readonly key_secret: string;
@@ -31,7 +34,10 @@ export async function provisionKey(
   return { key_id: keyId, key_secret: keySecret, scopes: [...options.scopes], plan: options.plan };
 }
 
-/** Setting that records the development key was made, so it is made once per database. */
+/**
+ * Setting that records the development key was made, so it is made once per database.
+ * @example await store.getSetting(DEV_KEY_SETTING) // 'key_…' once the development key exists
+ */
 export const DEV_KEY_SETTING = 'dev_key_id';
 
 /**

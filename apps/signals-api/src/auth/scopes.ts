@@ -9,10 +9,16 @@ export const SCOPES = {
   stream: 'interhumanai.stream',
 } as const;
 
-/** A known scope value. */
+/**
+ * A known scope value.
+ * @example const scope: Scope = 'interhumanai.stream';
+ */
 export type Scope = (typeof SCOPES)[keyof typeof SCOPES];
 
-/** Every known scope, in documentation order. */
+/**
+ * Every known scope, in documentation order.
+ * @example ALL_SCOPES.join(', ') // 'interhumanai.upload, interhumanai.stream'
+ */
 export const ALL_SCOPES: readonly Scope[] = Object.values(SCOPES);
 
 /**

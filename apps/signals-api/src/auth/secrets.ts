@@ -1,13 +1,19 @@
 import { randomBytes, type ScryptOptions, scrypt, timingSafeEqual } from 'node:crypto';
 
-/** scrypt cost: N = 2^ln, block size r, parallelism p. Stored beside each hash. */
+/**
+ * scrypt cost: N = 2^ln, block size r, parallelism p. Stored beside each hash.
+ * @example await hashSecret('sk_…', { ln: 15, r: 8, p: 1 });
+ */
 export interface ScryptParams {
   readonly ln: number;
   readonly r: number;
   readonly p: number;
 }
 
-/** 16 MiB and a few tens of ms per check: costly for a guesser, cheap for one login. */
+/**
+ * 16 MiB and a few tens of ms per check: costly for a guesser, cheap for one login.
+ * @example 2 ** DEFAULT_SCRYPT.ln // N = 16384
+ */
 export const DEFAULT_SCRYPT: ScryptParams = { ln: 14, r: 8, p: 1 };
 const KEY_LENGTH = 32;
 const SALT_LENGTH = 16;

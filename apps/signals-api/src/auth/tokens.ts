@@ -3,18 +3,30 @@ import { errors, jwtVerify, SignJWT } from 'jose';
 import type { Store } from '../db/store.ts';
 import { isScope } from './scopes.ts';
 
-/** Lifetime of an access token, in seconds (the `expires_in` of `POST /v0/auth`). */
+/**
+ * Lifetime of an access token, in seconds (the `expires_in` of `POST /v0/auth`).
+ * @example reply.send({ access_token, token_type: 'Bearer', expires_in: TOKEN_TTL_SECONDS });
+ */
 export const TOKEN_TTL_SECONDS = 900;
-/** `iss` of our tokens: only tokens we issued are accepted. */
+/**
+ * `iss` of our tokens: only tokens we issued are accepted.
+ * @example new SignJWT(claims).setIssuer(TOKEN_ISSUER)
+ */
 export const TOKEN_ISSUER = 'signals-api';
-/** `aud` of our tokens: the v0 API. */
+/**
+ * `aud` of our tokens: the v0 API.
+ * @example new SignJWT(claims).setAudience(TOKEN_AUDIENCE)
+ */
 export const TOKEN_AUDIENCE = 'signals-api/v0';
 /** The one algorithm we sign and accept; fixed so `alg: none` or a swapped alg never verifies. */
 const ALGORITHM = 'HS256';
 /** Longer than any token we issue by far; longer input is rejected unparsed. */
 const MAX_TOKEN_LENGTH = 4096;
 
-/** What a verified token says. */
+/**
+ * What a verified token says.
+ * @example request.auth?.keyId // 'key_abc', set by authenticate
+ */
 export interface TokenClaims {
   /** `sub`: the key the token was issued to. */
   readonly keyId: string;
@@ -25,18 +37,27 @@ export interface TokenClaims {
   readonly expiresAt: number;
 }
 
-/** Outcome of verifying a token: claims, or why not (expired vs everything else). */
+/**
+ * Outcome of verifying a token: claims, or why not (expired vs everything else).
+ * @example const result = await tokens.verify(token); if (!result.ok && result.reason === 'expired') throw signals.error('ih2009');
+ */
 export type VerifyResult =
   | { readonly ok: true; readonly claims: TokenClaims }
   | { readonly ok: false; readonly reason: 'expired' | 'invalid' };
 
-/** Issues and verifies access tokens on an injected clock. */
+/**
+ * Issues and verifies access tokens on an injected clock.
+ * @example const { token } = await tokens.issue('key_abc', ['interhumanai.upload']);
+ */
 export interface TokenService {
   issue(keyId: string, scopes: readonly string[]): Promise<{ token: string; claims: TokenClaims }>;
   verify(token: string): Promise<VerifyResult>;
 }
 
-/** Options of `createTokenService`. */
+/**
+ * Options of `createTokenService`.
+ * @example createTokenService({ secret: new TextEncoder().encode(config.jwtSecret), now: Date.now });
+ */
 export interface TokenServiceOptions {
   /** HMAC key (at least 32 bytes). */
   readonly secret: Uint8Array;
@@ -96,7 +117,10 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
   };
 }
 
-/** Setting under which a generated signing secret is persisted. */
+/**
+ * Setting under which a generated signing secret is persisted.
+ * @example await store.getSetting(JWT_SECRET_SETTING) // the generated secret, once serve has run
+ */
 export const JWT_SECRET_SETTING = 'jwt_secret';
 
 /**

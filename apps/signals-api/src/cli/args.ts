@@ -1,13 +1,19 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 
-/** A command line that cannot be run as written; the CLI prints it and exits 2. */
+/**
+ * A command line that cannot be run as written; the CLI prints it and exits 2.
+ * @example throw new UsageError('--scopes is required');
+ */
 export class UsageError extends Error {
   override get name(): string {
     return 'UsageError';
   }
 }
 
-/** Options of one command, in `node:util` parseArgs terms. */
+/**
+ * Options of one command, in `node:util` parseArgs terms.
+ * @example const options = { plan: { type: 'string' } } satisfies OptionSpec;
+ */
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
 
 /**
@@ -50,7 +56,10 @@ export function expectPositionals(
     );
 }
 
-/** Writes one line to stdout (the channel scripts read). */
+/**
+ * Writes one line to stdout (the channel scripts read).
+ * @example out(JSON.stringify(key));
+ */
 export function out(line: string): void {
   process.stdout.write(`${line}\n`);
 }

@@ -70,7 +70,10 @@ export async function keysList(store: Store, argv: readonly string[]): Promise<v
   }
 }
 
-/** A well-formed command that failed (unknown key…): exit 1, not a usage error. */
+/**
+ * A well-formed command that failed (unknown key…): exit 1, not a usage error.
+ * @example if (!(await store.revokeKey(id, now))) throw new CommandError(`no key with id "${id}"`);
+ */
 export class CommandError extends Error {
   override get name(): string {
     return 'CommandError';

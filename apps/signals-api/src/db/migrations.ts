@@ -1,6 +1,9 @@
 import type { DatabaseSync } from 'node:sqlite';
 
-/** One schema step. Versions are applied in order, each exactly once, each in its own transaction. */
+/**
+ * One schema step. Versions are applied in order, each exactly once, each in its own transaction.
+ * @example const step: Migration = { version: 2, name: 'usage kind', sql: 'ALTER TABLE usage ADD COLUMN kind TEXT' };
+ */
 export interface Migration {
   readonly version: number;
   readonly name: string;
@@ -10,6 +13,7 @@ export interface Migration {
 /**
  * The SQLite schema, as numbered steps. Never edit a released step: add the next one.
  * Times are ISO 8601 UTC strings, which sort and compare correctly as text.
+ * @example migrate(new DatabaseSync(':memory:'), SQLITE_MIGRATIONS) // [1]
  */
 export const SQLITE_MIGRATIONS: readonly Migration[] = [
   {

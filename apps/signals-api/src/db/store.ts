@@ -3,7 +3,10 @@
  * PostgreSQL (a cluster) are interchangeable. Times are `Date`s; the store owns the encoding.
  */
 
-/** An API key. The secret itself is never stored: only its salted scrypt hash. */
+/**
+ * An API key. The secret itself is never stored: only its salted scrypt hash.
+ * @example const key: KeyRecord | undefined = await store.getKey('key_abc'); if (key?.revokedAt) …
+ */
 export interface KeyRecord {
   readonly id: string;
   /** `scrypt$…` string from `hashSecret`. */
@@ -16,7 +19,10 @@ export interface KeyRecord {
   readonly revokedAt: Date | undefined;
 }
 
-/** Fields of a new key. */
+/**
+ * Fields of a new key.
+ * @example await store.createKey({ id, secretHash: await hashSecret(secret), scopes: ['interhumanai.upload'], plan: 'default', createdAt: new Date() });
+ */
 export interface NewKey {
   readonly id: string;
   readonly secretHash: string;
@@ -25,7 +31,10 @@ export interface NewKey {
   readonly createdAt: Date;
 }
 
-/** Limits of a plan (enforced by the limits layer; stored here). */
+/**
+ * Limits of a plan (enforced by the limits layer; stored here).
+ * @example await store.putPlan({ name: 'pro', rpm: 600, concurrency: 8, periodMinutes: 6000, dailyMinutes: 600 });
+ */
 export interface Plan {
   readonly name: string;
   /** Requests per minute. */
@@ -38,10 +47,16 @@ export interface Plan {
   readonly dailyMinutes: number;
 }
 
-/** Billing state of the account a key belongs to (one account per key). */
+/**
+ * Billing state of the account a key belongs to (one account per key).
+ * @example await store.setSubscription('key_abc', 'inactive', new Date());
+ */
 export type SubscriptionStatus = 'active' | 'inactive';
 
-/** One analysed piece of video, the unit of quota accounting. */
+/**
+ * One analysed piece of video, the unit of quota accounting.
+ * @example await store.recordUsage({ keyId: 'key_abc', correlationId, at: new Date(), videoSeconds: 42.5 });
+ */
 export interface UsageRecord {
   readonly keyId: string;
   readonly correlationId: string;
@@ -100,5 +115,8 @@ export interface Store {
   close(): Promise<void>;
 }
 
-/** Name of the plan a key gets when none is given; created by the first migration. */
+/**
+ * Name of the plan a key gets when none is given; created by the first migration.
+ * @example await store.getPlan(DEFAULT_PLAN) // { name: 'default', rpm: 60, … }
+ */
 export const DEFAULT_PLAN = 'default';

@@ -5,7 +5,10 @@ import { TOKEN_TTL_SECONDS, type TokenService } from '../auth/tokens.ts';
 import { signals } from '../catalog.ts';
 import type { Store } from '../db/store.ts';
 
-/** Options of the `POST /v0/auth` route plugin. */
+/**
+ * Options of the `POST /v0/auth` route plugin.
+ * @example await app.register(authRoutes, { store, tokens } satisfies AuthRouteOptions);
+ */
 export interface AuthRouteOptions {
   readonly store: Store;
   readonly tokens: TokenService;

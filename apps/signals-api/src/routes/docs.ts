@@ -3,7 +3,10 @@ import type { WireFormat } from 'faultline';
 import { openapi, renderHtml, renderMarkdown } from 'faultline/docs';
 import { signals } from '../catalog.ts';
 
-/** Options of the docs routes. */
+/**
+ * Options of the docs routes.
+ * @example await app.register(docsRoutes, { format, docsBase: () => config.docsUrl ?? 'http://localhost:8080/docs/errors', now: Date.now });
+ */
 export interface DocsRouteOptions {
   /** The format errors are answered in, so examples on the page match the wire. */
   readonly format: WireFormat;

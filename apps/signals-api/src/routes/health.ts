@@ -3,7 +3,10 @@ import { signals } from '../catalog.ts';
 import type { Config } from '../config.ts';
 import type { Store } from '../db/store.ts';
 
-/** Options of the health route. */
+/**
+ * Options of the health route.
+ * @example await app.register(healthRoutes, { store, config } satisfies HealthRouteOptions);
+ */
 export interface HealthRouteOptions {
   readonly store: Store;
   readonly config: Config;

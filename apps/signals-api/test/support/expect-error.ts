@@ -1,7 +1,10 @@
 import { expect } from 'vitest';
 import { signals } from '../../src/catalog.ts';
 
-/** Which side of the legacy sunset a server is on. */
+/**
+ * Which side of the legacy sunset a server is on.
+ * @example await expectCatalogError(res, 'ih2006', { transitionMode: 'legacy' satisfies TransitionMode });
+ */
 export type TransitionMode = 'legacy' | 'structured';
 
 const STRUCTURED_KEYS = ['error_id', 'correlation_id', 'link', 'message'];

@@ -5,18 +5,36 @@ import { join, resolve } from 'node:path';
 
 export { expectCatalogError, type TransitionMode } from './expect-error.ts';
 
-/** Repository root, from this file's place in apps/signals-api/test/support. */
+/**
+ * Repository root, from this file's place in apps/signals-api/test/support.
+ * @example join(REPO_ROOT, 'apps/signals-api/test/fixtures')
+ */
 export const REPO_ROOT = resolve(import.meta.dirname, '../../../..');
-/** The Node 24 the project pins (the system `node` may be older). */
+/**
+ * The Node 24 the project pins (the system `node` may be older).
+ * @example spawn(NODE, [BIN, 'keys', 'list'])
+ */
 export const NODE = join(REPO_ROOT, 'node_modules/.bin/node');
-/** The CLI entry, run exactly as `npm start` runs it. */
+/**
+ * The CLI entry, run exactly as `npm start` runs it.
+ * @example spawn(NODE, [BIN, 'serve'], { env })
+ */
 export const BIN = join(REPO_ROOT, 'apps/signals-api/src/cli/bin.ts');
-/** Signing secret of test servers, so tests can forge tokens (expired, other alg) on purpose. */
+/**
+ * Signing secret of test servers, so tests can forge tokens (expired, other alg) on purpose.
+ * @example await new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode(TEST_JWT_SECRET));
+ */
 export const TEST_JWT_SECRET = 'test-secret-for-signals-api-black-box-tests-0123456789';
-/** A sunset in the future (legacy fields present) and one in the past (structured only). */
+/**
+ * A sunset in the future (legacy fields present) and one in the past (structured only).
+ * @example await startServer({ SIGNALS_LEGACY_UNTIL: LEGACY_UNTIL.legacy });
+ */
 export const LEGACY_UNTIL = { legacy: '2999-01-01T00:00:00Z', structured: '2000-01-01T00:00:00Z' } as const;
 
-/** A key as `keys create` prints it. */
+/**
+ * A key as `keys create` prints it.
+ * @example const key: CreatedKey = await server.createKey(['interhumanai.upload']);
+ */
 export interface CreatedKey {
   readonly key_id: string;
   readonly key_secret: string;
@@ -24,14 +42,20 @@ export interface CreatedKey {
   readonly plan: string;
 }
 
-/** Outcome of one CLI run. */
+/**
+ * Outcome of one CLI run.
+ * @example const { code, stdout, stderr }: CliResult = await server.cli(['keys', 'list']);
+ */
 export interface CliResult {
   readonly code: number | null;
   readonly stdout: string;
   readonly stderr: string;
 }
 
-/** A running `signals-api serve`. */
+/**
+ * A running `signals-api serve`.
+ * @example const server: TestServer = await startServer(); await fetch(`${server.url}/healthz`); await server.stop();
+ */
 export interface TestServer {
   /** Origin, e.g. `http://127.0.0.1:41234` (no trailing slash). */
   readonly url: string;
