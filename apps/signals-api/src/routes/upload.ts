@@ -26,6 +26,9 @@ export interface UploadRouteOptions {
   readonly analyzer?: Analyzer;
 }
 
+/** Largest unread request body we drain after an early error rather than closing the connection. */
+export const DRAIN_LIMIT_BYTES = 1024 * 1024;
+
 /** Seconds a shed request is asked to wait: one short analysis, not the catalog's 30 s maintenance hint. */
 export const SHED_RETRY_AFTER_SECONDS = 5;
 
@@ -50,10 +53,18 @@ export const uploadRoutes: FastifyPluginAsync<UploadRouteOptions> = async (app, 
   app.addContentTypeParser('*', (_request, _payload, done) => done(null, undefined));
   await app.register(multipart, { throwFileSizeLimit: true });
 
-  // An error answered before the body was read must not make Node drain the rest of it
-  // (up to 100 MB, or forever when chunked) to keep the connection alive: close it instead.
+  // An error answered before the whole body arrived. A small rest is read and discarded,
+  // so the client, still sending, sees the answer and the connection lives on; a large or
+  // chunked one must not be read (up to 100 MB, or forever): close the connection instead.
   app.addHook('onSend', async (request, reply) => {
-    if (reply.statusCode >= 400 && !request.raw.complete) reply.header('connection', 'close');
+    if (reply.statusCode < 400 || request.raw.complete) return;
+    const declared = Number(request.headers['content-length']);
+    if (Number.isFinite(declared) && declared <= DRAIN_LIMIT_BYTES) {
+      request.raw.unpipe();
+      request.raw.resume();
+    } else {
+      reply.header('connection', 'close');
+    }
   });
 
   const refuseDeclaredSize: onRequestAsyncHookHandler = async (request) => {
