@@ -101,6 +101,9 @@ export const frameworkCatalog = defineCatalog({
   },
 });
 
-/** Ids of `frameworkCatalog`. */
+/**
+ * Ids of `frameworkCatalog`.
+ * @example const id: FrameworkErrorId = 'payload_too_large';
+ */
 export type FrameworkErrorId =
   typeof frameworkCatalog extends Catalog<infer Defs> ? Extract<keyof Defs, string> : never;

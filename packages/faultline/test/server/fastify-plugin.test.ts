@@ -45,8 +45,23 @@ describe('faultline/fastify specifics', () => {
       'inside the handler',
       'request completed',
     ]);
-    for (const line of lines.slice(1))
-      expect(line).toMatchObject({ correlation_id: id, client_request_id: 'abc' });
+    for (const line of lines) expect(line).toMatchObject({ correlation_id: id, client_request_id: 'abc' });
+    // One child logger per request: the bindings appear once, not nested twice.
+    expect(JSON.stringify(lines[1]).match(/correlation_id/g)).toHaveLength(1);
+  });
+
+  it('binds the logger of routes declared before the plugin loaded too', async () => {
+    const { app, logs } = withLogs();
+    app.register(faultlineFastify, options);
+    app.get('/early', async (request) => {
+      request.log.info('early handler');
+      return 'ok';
+    });
+    const res = await app.inject({ url: '/early', headers: { 'x-client-request-id': 'e1' } });
+    const id = res.headers['x-correlation-id'];
+    const inside = logs.find((l) => l['msg'] === 'early handler');
+    expect(inside).toMatchObject({ reqId: id, correlation_id: id, client_request_id: 'e1' });
+    expect(logs.find((l) => l['msg'] === 'request completed')).toMatchObject({ correlation_id: id });
   });
 
   it('keeps generating its own id when the app trusts a request-id header', async () => {

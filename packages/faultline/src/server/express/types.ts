@@ -12,7 +12,10 @@ declare global {
   }
 }
 
-/** The fault table of the Express adapter: factories receive Express's `Request`. */
+/**
+ * The fault table of the Express adapter: factories receive Express's `Request`.
+ * @example const faults: Partial<FaultMap> = { notFound: ({ request }) => api.error('e4040', { path: request.path }) };
+ */
 export type FaultMap = SharedFaultMap<Request>;
 
 /**

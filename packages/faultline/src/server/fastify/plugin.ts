@@ -1,6 +1,7 @@
 import type {
   FastifyBaseLogger,
   FastifyError,
+  FastifyInstance,
   FastifyPluginCallback,
   FastifyReply,
   FastifyRequest,
@@ -14,6 +15,39 @@ import type { FaultlineDecoration, FaultlineFastifyOptions } from './types.ts';
 
 /** Longest client request id copied into logs; it is the client's text, not ours. */
 const MAX_CLIENT_ID = 128;
+
+/** Marks a request logger that already carries our bindings. */
+const BOUND = Symbol('faultline.bound');
+type Bound = { [BOUND]?: true };
+
+function bindings(id: string, client: string | string[] | undefined): Record<string, string> {
+  return typeof client === 'string'
+    ? { correlation_id: id, client_request_id: client.slice(0, MAX_CLIENT_ID) }
+    : { correlation_id: id };
+}
+
+/**
+ * Adds our bindings in the child-logger factory, so the request's one child logger (and with it
+ * Fastify's own "incoming request" line) carries them — no second child per request. Fastify
+ * captures the factory when a route is declared, so routes declared before the plugin loaded
+ * keep the old one; `correlate` covers them.
+ */
+function bindInFactory(fastify: FastifyInstance): void {
+  const previous = fastify.childLoggerFactory;
+  fastify.setChildLoggerFactory(function (this: FastifyInstance, logger, base, opts, raw) {
+    let id = '';
+    for (const key in base) id = String(base[key]);
+    const child = previous.call(
+      this,
+      logger,
+      Object.assign(base, bindings(id, raw.headers[CLIENT_REQUEST_HEADER])),
+      opts,
+      raw,
+    );
+    (child as Bound)[BOUND] = true;
+    return child;
+  });
+}
 
 const plugin: FastifyPluginCallback<FaultlineFastifyOptions> = (fastify, options, done) => {
   const engine = createEngine<FastifyRequest>(options);
@@ -29,6 +63,7 @@ const plugin: FastifyPluginCallback<FaultlineFastifyOptions> = (fastify, options
 
   // Fastify's disabled logger returns itself from child(): skip building bindings nobody reads.
   const logs = fastify.log.child({}) !== fastify.log;
+  if (logs && ownsRequestId) bindInFactory(fastify);
 
   fastify.decorateRequest('correlationId', '');
 
@@ -36,13 +71,10 @@ const plugin: FastifyPluginCallback<FaultlineFastifyOptions> = (fastify, options
     const id = idFor(request);
     request.correlationId = id;
     reply.header(CORRELATION_HEADER, id);
-    if (logs) {
-      const client = request.headers[CLIENT_REQUEST_HEADER];
-      const log: FastifyBaseLogger = request.log.child(
-        typeof client === 'string'
-          ? { correlation_id: id, client_request_id: client.slice(0, MAX_CLIENT_ID) }
-          : { correlation_id: id },
-      );
+    // Routes whose logger came from our factory are bound already; others (declared before the
+    // plugin loaded, or with a header-trusted id) get one more child, from here on.
+    if (logs && (request.log as Bound)[BOUND] !== true) {
+      const log: FastifyBaseLogger = request.log.child(bindings(id, request.headers[CLIENT_REQUEST_HEADER]));
       request.log = log;
       reply.log = log;
     }

@@ -23,7 +23,10 @@ export interface FaultlineDecoration {
   send(request: FastifyRequest, reply: FastifyReply, error: unknown): void;
 }
 
-/** The fault table of the Fastify adapter: factories receive the `FastifyRequest`. */
+/**
+ * The fault table of the Fastify adapter: factories receive the `FastifyRequest`.
+ * @example const faults: Partial<FaultMap> = { validation: ({ field }) => api.error('ih4005', { name: field ?? 'body' }) };
+ */
 export type FaultMap = SharedFaultMap<FastifyRequest>;
 
 /**

@@ -1,6 +1,9 @@
 import { fault } from '../shared/faults.ts';
 
-/** Options of `readJson`. */
+/**
+ * Options of `readJson`.
+ * @example await readJson(request, { limit: 64 * 1024 })
+ */
 export interface ReadJsonOptions {
   /** Largest body accepted, in bytes; default 1 MiB (Fastify's default too). */
   readonly limit?: number;

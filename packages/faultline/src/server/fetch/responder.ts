@@ -5,7 +5,10 @@ import { type FaultlineLogger, jsonLineLogger } from '../shared/log.ts';
 import type { FaultlineOptions } from '../shared/options.ts';
 import { correlationIdOf } from './correlation.ts';
 
-/** The fault table of the fetch adapter: factories receive the web `Request`. */
+/**
+ * The fault table of the fetch adapter: factories receive the web `Request`.
+ * @example const faults: Partial<FaultMap> = { notFound: () => api.error('e4040') };
+ */
 export type FaultMap = SharedFaultMap<Request>;
 
 /**
@@ -19,7 +22,10 @@ export interface FaultlineFetchOptions extends Omit<FaultlineOptions<Request>, '
   readonly logger?: FaultlineLogger;
 }
 
-/** Turns anything thrown while handling `request` into the error `Response`. */
+/**
+ * Turns anything thrown while handling `request` into the error `Response`.
+ * @example const respond: ErrorResponder = createErrorResponder(options);
+ */
 export type ErrorResponder = (error: unknown, request: Request) => Response;
 
 /**

@@ -2,7 +2,10 @@ import type { FaultKind } from './faults.ts';
 import { isFrameworkFault } from './faults.ts';
 import { fieldFromValidation } from './validation-field.ts';
 
-/** A non-ApiError error recognised as a framework fault. */
+/**
+ * A non-ApiError error recognised as a framework fault.
+ * @example const found: Classified | undefined = classify(err);
+ */
 export interface Classified {
   readonly kind: FaultKind;
   readonly field?: string | undefined;
@@ -40,7 +43,10 @@ const BY_STATUS: Readonly<Record<number, FaultKind>> = {
   415: 'unsupportedMediaType',
 };
 
-/** Options of `classify`. */
+/**
+ * Options of `classify`.
+ * @example classify(err, { bareSyntaxErrorIsJson: true })
+ */
 export interface ClassifyOptions {
   /**
    * Treat a bare `SyntaxError` as malformed JSON. Right for web-standard handlers, where the

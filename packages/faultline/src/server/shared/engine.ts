@@ -8,7 +8,10 @@ import { defaultFaults, type Fault, type FaultKind, type FaultMap } from './faul
 import type { FaultlineLogger } from './log.ts';
 import type { FaultlineOptions } from './options.ts';
 
-/** An error ready for the wire: status, headers (lower-case names) and the serialised body. */
+/**
+ * An error ready for the wire: status, headers (lower-case names) and the serialised body.
+ * @example const { status, headers, contentType, body }: Rendered = engine.render(err, id, '/x');
+ */
 export interface Rendered {
   readonly status: number;
   readonly headers: Readonly<Record<string, string>>;
@@ -16,7 +19,10 @@ export interface Rendered {
   readonly body: string;
 }
 
-/** What every adapter shares: thrown value → ApiError (with logging), ApiError → bytes. */
+/**
+ * What every adapter shares: thrown value → ApiError (with logging), ApiError → bytes.
+ * @example const engine: Engine<Request> = createEngine(options);
+ */
 export interface Engine<Req> {
   /**
    * The ApiError to answer with for anything thrown. Logs what the operator must see: 5xx and
@@ -120,7 +126,10 @@ function allowOf(allow: readonly string[] | undefined): { allow?: readonly strin
   return allow === undefined ? {} : { allow };
 }
 
-/** The path of a request target, without its query string. */
+/**
+ * The path of a request target, without its query string.
+ * @example pathOf('/a/b?x=1') // '/a/b'
+ */
 export function pathOf(url: string): string {
   const query = url.indexOf('?');
   return query === -1 ? url : url.slice(0, query);

@@ -2,7 +2,10 @@ import type { Catalog } from '../../catalog/define.ts';
 import { ApiError } from '../../error/api-error.ts';
 import { type FrameworkErrorId, frameworkCatalog } from '../builtin.ts';
 
-/** The ways a framework (not the app) rejects a request; each maps to one catalog entry. */
+/**
+ * The ways a framework (not the app) rejects a request; each maps to one catalog entry.
+ * @example const kind: FaultKind = 'bodyTooLarge';
+ */
 export type FaultKind =
   | 'invalidJson'
   | 'unsupportedMediaType'
@@ -13,7 +16,10 @@ export type FaultKind =
   | 'badRequest'
   | 'internal';
 
-/** What a fault factory gets: the framework's request, the original error, and what was found out. */
+/**
+ * What a fault factory gets: the framework's request, the original error, and what was found out.
+ * @example const validation = ({ field }: Fault) => api.error('e4001', { field: field ?? 'body' });
+ */
 export interface Fault<Req = unknown> {
   readonly request: Req;
   /** The error the framework raised (absent for an unmatched route). */
@@ -36,7 +42,8 @@ const SYMBOL: unique symbol = Symbol.for('faultline.FrameworkFault') as never;
 /**
  * A framework fault raised by code that is not the framework: a hand-written validator, a body
  * reader, a router's not-found hook. Adapters send it through the fault table like Fastify's own.
- * No stack: it is an answer to the client, not a bug.
+ * No stack: it is an answer to the client, not a bug. Create it with `fault()`.
+ * @example if (error instanceof FrameworkFault) console.log(error.kind);
  */
 export class FrameworkFault extends Error {
   declare readonly [SYMBOL]: true;
@@ -60,7 +67,10 @@ export class FrameworkFault extends Error {
   }
 }
 
-/** Optional details of `fault()`. */
+/**
+ * Optional details of `fault()`.
+ * @example fault('validation', { field: 'items[0].url' } satisfies FaultDetails)
+ */
 export interface FaultDetails {
   readonly field?: string;
   readonly allow?: readonly string[];
@@ -76,7 +86,10 @@ export function fault(kind: FaultKind, details?: FaultDetails): FrameworkFault {
   return new FrameworkFault(kind, details);
 }
 
-/** True for a `FrameworkFault` from any copy of faultline. */
+/**
+ * True for a `FrameworkFault` from any copy of faultline.
+ * @example if (isFrameworkFault(err) && err.kind === 'validation') log.debug(err.field);
+ */
 export function isFrameworkFault(value: unknown): value is FrameworkFault {
   return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[SYMBOL] === true;
 }

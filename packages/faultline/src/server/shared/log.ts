@@ -1,13 +1,17 @@
 /**
  * The logging an adapter needs: pino's signature (`(object, message)`), so a pino or Fastify
  * logger plugs in as is. Fastify's adapter uses the request's child logger.
+ * @example const logger: FaultlineLogger = pino();
  */
 export interface FaultlineLogger {
   error(object: Record<string, unknown>, message?: string): void;
   debug?(object: Record<string, unknown>, message?: string): void;
 }
 
-/** An error as a log record: type, message, stack and causes. Only ever logged, never sent. */
+/**
+ * An error as a log record: type, message, stack and causes. Only ever logged, never sent.
+ * @example JSON.stringify(serializeError(new Error('x', { cause: err })))
+ */
 export function serializeError(error: unknown, depth = 0): unknown {
   if (!(error instanceof Error)) return error;
   const out: Record<string, unknown> = { type: error.name, message: error.message, stack: error.stack };
