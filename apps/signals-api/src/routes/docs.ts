@@ -1,7 +1,8 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { WireFormat } from 'faultline';
-import { openapi, renderHtml, renderMarkdown } from 'faultline/docs';
+import { renderHtml, renderMarkdown } from 'faultline/docs';
 import { signals } from '../catalog.ts';
+import { serviceOpenApi } from '../openapi.ts';
 
 /**
  * Options of the docs routes.
@@ -35,7 +36,7 @@ export const docsRoutes: FastifyPluginAsync<DocsRouteOptions> = async (app, { fo
           ? renderHtml(signals, options)
           : kind === 'md'
             ? renderMarkdown(signals, options)
-            : JSON.stringify(openapi(signals, { format }));
+            : JSON.stringify(serviceOpenApi(options));
       cache.set(key, text);
     }
     return text;
