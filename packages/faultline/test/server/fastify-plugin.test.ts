@@ -146,6 +146,20 @@ describe('faultline/fastify specifics', () => {
     expect(nested.json()['message']).toBe('The field `items[1].url` is missing or has an invalid value.');
   });
 
+  it('renders an ApiError passed to reply.send or returned from a handler', async () => {
+    app = Fastify();
+    await app.register(faultlineFastify, options);
+    app.get('/sent', (_request, reply) => {
+      reply.send(testCatalog.error('widget_missing', { id: 'sent' }));
+    });
+    app.get('/returned', async () => testCatalog.error('slow_down', { reset_time: 'later' }));
+    const sent = await app.inject({ url: '/sent' });
+    expect([sent.statusCode, sent.json()['message']]).toEqual([404, 'Widget sent does not exist.']);
+    const returned = await app.inject({ url: '/returned' });
+    expect([returned.statusCode, returned.headers['retry-after']]).toEqual([429, '7']);
+    expect(returned.json()['correlation_id']).toBe(returned.headers['x-correlation-id']);
+  });
+
   it('lets hooks answer early through app.faultline.send', async () => {
     app = Fastify();
     await app.register(faultlineFastify, options);
