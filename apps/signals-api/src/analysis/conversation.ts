@@ -1,7 +1,10 @@
 import { round, type Span } from './derive.ts';
 import type { ConversationOverall, ConversationQuality, ConversationWindow, IncludeOption } from './types.ts';
 
-/** Width of one timeline window, in seconds. */
+/**
+ * Width of one timeline window, in seconds.
+ * @example Math.ceil(duration / TIMELINE_WINDOW_SECONDS) // windows in the timeline
+ */
 export const TIMELINE_WINDOW_SECONDS = 5;
 
 const WHAT_IT_IS =

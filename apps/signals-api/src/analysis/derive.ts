@@ -2,7 +2,10 @@ import type { Measurements } from './ffmpeg-log.ts';
 import { MEASURE } from './measure.ts';
 import type { Signal } from './types.ts';
 
-/** Momentary loudness (LUFS) from which a 400 ms window counts as "at speech level". */
+/**
+ * Momentary loudness (LUFS) from which a 400 ms window counts as "at speech level".
+ * @example reading.momentary >= SPEECH_LEVEL_LUFS
+ */
 export const SPEECH_LEVEL_LUFS = -40;
 /** Sound shorter than this between two silences is a click, not a stretch of speech. */
 const MIN_SPEECH_SECONDS = 0.2;
@@ -141,7 +144,10 @@ function clamp(value: number, min: number, max: number): number {
   return Math.min(max, Math.max(min, value));
 }
 
-/** Three decimals: milliseconds for times, per-mille for probabilities. */
+/**
+ * Three decimals: milliseconds for times, per-mille for probabilities.
+ * @example round(2.19985) // 2.2
+ */
 export function round(value: number): number {
   return Math.round(value * 1000) / 1000;
 }

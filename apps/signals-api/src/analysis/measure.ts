@@ -3,7 +3,10 @@ import { createInterface } from 'node:readline';
 import type { MediaInfo } from '../media/media-info.ts';
 import { createLogParser, type Measurements } from './ffmpeg-log.ts';
 
-/** Thresholds of the measuring filters; also quoted in every rationale. */
+/**
+ * Thresholds of the measuring filters; also quoted in every rationale.
+ * @example `silencedetect=n=${MEASURE.silenceNoiseDb}dB:d=${MEASURE.silenceMinSeconds}`
+ */
 export const MEASURE = {
   /** Audio below this (dBFS) counts as silence… */
   silenceNoiseDb: -35,
@@ -15,7 +18,10 @@ export const MEASURE = {
   sceneWidth: 320,
 } as const;
 
-/** Why a measuring run failed; the analyzer maps it to a catalog error. */
+/**
+ * Why a measuring run failed; the analyzer maps it to a catalog error.
+ * @example if (error instanceof MeasureError && error.reason === 'aborted') throw signals.error('ih1001');
+ */
 export class MeasureError extends Error {
   readonly reason: 'aborted' | 'failed' | 'unavailable';
   constructor(reason: MeasureError['reason'], message: string) {

@@ -3,7 +3,10 @@ import type { MediaInfo } from '../media/media-info.ts';
 /** Optional outputs a client asks for with `include[]` form fields. */
 export type IncludeOption = 'conversation_quality_overall' | 'conversation_quality_timeline';
 
-/** Every accepted `include[]` value, in documentation order. */
+/**
+ * Every accepted `include[]` value, in documentation order.
+ * @example INCLUDE_OPTIONS.join(' and ')
+ */
 export const INCLUDE_OPTIONS: readonly IncludeOption[] = [
   'conversation_quality_overall',
   'conversation_quality_timeline',

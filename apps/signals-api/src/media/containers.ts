@@ -32,7 +32,10 @@ const BY_EXTENSION: Readonly<Record<string, Container>> = {
   m2ts: 'mpegts',
 };
 
-/** Extensions we accept, for messages and docs. */
+/**
+ * Extensions we accept, for messages and docs.
+ * @example SUPPORTED_EXTENSIONS.includes('webm') // true
+ */
 export const SUPPORTED_EXTENSIONS: readonly string[] = Object.keys(BY_EXTENSION);
 
 /**

@@ -2,10 +2,20 @@ import { signals } from '../catalog.ts';
 import type { Container } from './containers.ts';
 import type { ProbeOutput, ProbeStream } from './ffprobe.ts';
 
-/** The seed's per-segment size window (ih5005 above, ih5006 below), in binary units like the 100 MB upload cap. */
+/**
+ * The seed's per-segment size cap (ih5005 above it), in binary units like the 100 MB upload cap.
+ * @example if (size > MAX_SEGMENT_BYTES) throw signals.error('ih5005');
+ */
 export const MAX_SEGMENT_BYTES = 32 * 1024 * 1024;
+/**
+ * The seed's per-segment minimum (ih5006 below it).
+ * @example if (size < MIN_SEGMENT_BYTES) throw signals.error('ih5006');
+ */
 export const MIN_SEGMENT_BYTES = 10 * 1024;
-/** Longest video one request may analyse (ih4004). */
+/**
+ * Longest video one request may analyse (ih4004 past it).
+ * @example if (duration > MAX_DURATION_SECONDS) throw signals.error('ih4004');
+ */
 export const MAX_DURATION_SECONDS = 30 * 60;
 
 /** What an analysis needs to know about an uploaded file, measured by ffprobe. */

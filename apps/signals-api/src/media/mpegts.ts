@@ -10,7 +10,10 @@ import { pipeline } from 'node:stream/promises';
  * the file, and changes nothing we measure.
  */
 
-/** PID of the Service Description Table. */
+/**
+ * PID of the Service Description Table.
+ * @example dropPid(SDT_PID, 188)
+ */
 export const SDT_PID = 0x11;
 
 /**

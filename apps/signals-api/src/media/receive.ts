@@ -28,7 +28,10 @@ export interface ReceiveOptions {
   readonly maxBytes: number;
 }
 
-/** Room for boundaries, part headers and the small `include[]` fields around the file. */
+/**
+ * Room for boundaries, part headers and the small `include[]` fields around the file.
+ * @example const rawLimit = config.maxUploadBytes + FORM_OVERHEAD_BYTES;
+ */
 export const FORM_OVERHEAD_BYTES = 64 * 1024;
 /** Longest piece of client input quoted back in an error message. */
 const MAX_ECHO = 100;

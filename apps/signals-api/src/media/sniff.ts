@@ -1,6 +1,9 @@
 import type { Container } from './containers.ts';
 
-/** Bytes `sniff` wants to see: enough for three MPEG-TS packets and any sane EBML header. */
+/**
+ * Bytes `sniff` wants to see: enough for three MPEG-TS packets and any sane EBML header.
+ * @example sniff(await firstBytes(path, SNIFF_BYTES))
+ */
 export const SNIFF_BYTES = 4096;
 
 const TS_PACKET = 188;

@@ -26,10 +26,16 @@ export interface UploadRouteOptions {
   readonly analyzer?: Analyzer;
 }
 
-/** Largest unread request body we drain after an early error rather than closing the connection. */
+/**
+ * Largest unread request body we drain after an early error rather than closing the connection.
+ * @example declared <= DRAIN_LIMIT_BYTES ? request.raw.resume() : reply.header('connection', 'close')
+ */
 export const DRAIN_LIMIT_BYTES = 1024 * 1024;
 
-/** Seconds a shed request is asked to wait: one short analysis, not the catalog's 30 s maintenance hint. */
+/**
+ * Seconds a shed request is asked to wait: one short analysis, not the catalog's 30 s maintenance hint.
+ * @example signals.error('ih1002', undefined, { retryAfterSeconds: SHED_RETRY_AFTER_SECONDS })
+ */
 export const SHED_RETRY_AFTER_SECONDS = 5;
 
 /**
