@@ -23,6 +23,19 @@ export function pinned(
   return ['taskset', ['-c', String(cpu), command, ...args]];
 }
 
+/**
+ * Pins this process (all its threads) to one CPU, for scenarios whose client is the scenario
+ * itself. Returns whether it worked.
+ * @example pinSelf(0);
+ */
+export function pinSelf(cpu: number | undefined): boolean {
+  if (cpu === undefined || !TASKSET) return false;
+  return (
+    spawnSync('taskset', ['-a', '-p', '-c', String(cpu), String(process.pid)], { stdio: 'ignore' }).status ===
+    0
+  );
+}
+
 /** Whether processes are pinned (taskset present). */
 export const pinning = TASKSET;
 
