@@ -35,19 +35,25 @@ describe.each(['legacy', 'structured'] as const)(
       it('answers ih1001 with Retry-After and no trace of the cause, and logs the cause', async () => {
         const res = await fetch(`${server.url}/v0/auth`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json' },
+          headers: { 'content-type': 'application/json', 'x-client-request-id': 'client-req-7' },
           body: JSON.stringify({ scopes: [UPLOAD], key_id: key.key_id, key_secret: key.key_secret }),
         });
+        expect([...res.headers.values()]).not.toContain('client-req-7');
         const body = await expectCatalogError(res, 'ih1001', { transitionMode: mode });
+        expect(JSON.stringify(body)).not.toContain('client-req-7');
         expect(res.headers.get('retry-after')).toBe('1');
         expect(JSON.stringify(body)).not.toMatch(/api_keys|table/i);
         // The operator sees the cause, under the same correlation id.
-        await expect.poll(() => server.stdout()).toContain(String(body['correlation_id']));
+        await expect
+          .poll(() => server.stdout(), { timeout: 10_000 })
+          .toContain(String(body['correlation_id']));
         const logLine = server
           .stdout()
           .split('\n')
           .find((line) => line.includes(String(body['correlation_id'])));
         expect(logLine).toMatch(/no such table/);
+        // The client's own request id is logged beside ours, never echoed.
+        expect(JSON.parse(logLine!)).toMatchObject({ client_request_id: 'client-req-7' });
       });
 
       it('keeps serving other requests', async () => {
