@@ -184,21 +184,24 @@ function describe(file: string): string {
   return `${bytes.length} B, sha256 ${sha}…`;
 }
 
-const rows: string[] = [];
+const rows: string[][] = [];
 for (const fixture of GOOD_FIXTURES) {
   makeGood(fixture.file);
   const size = statSync(fixturePath(fixture.file)).size;
   if (size <= MIN_BYTES || size >= MAX_COMMITTED_BYTES)
     throw new Error(`${fixture.file} is ${size} bytes; it must be over 10 KB and under 200 KB`);
-  rows.push(
-    `| \`${fixture.file}\` | ${fixture.container}: ${fixture.videoCodec} + ${fixture.audioCodec} | 200, real measurements | ${describe(fixture.file)} |`,
-  );
+  rows.push([
+    `\`${fixture.file}\``,
+    `${fixture.container}: ${fixture.videoCodec} + ${fixture.audioCodec}`,
+    '200, real measurements',
+    describe(fixture.file),
+  ]);
 }
 for (const fixture of BAD_FIXTURES) {
   const make = BAD_MAKERS[fixture.file];
   if (!make) throw new Error(`no maker for ${fixture.file}`);
   writeFileSync(fixturePath(fixture.file), make());
-  rows.push(`| \`${fixture.file}\` | ${fixture.why} | ${fixture.error} | ${describe(fixture.file)} |`);
+  rows.push([`\`${fixture.file}\``, fixture.why, fixture.error, describe(fixture.file)]);
 }
 
 const readme = `# Media fixtures
@@ -211,9 +214,7 @@ Every good file holds the same ${SOURCE.durationSeconds} s programme at ${SOURCE
 testsrc 0–3 s, smptebars 3–5 s, mandelbrot 5–8 s (scene cuts at ${SOURCE.sceneCuts.join(' s and ')} s), over a
 voice-like tone sounding ${SOURCE.speech.map(([a, b]) => `${a}–${b} s`).join(', ')} with digital silence between.
 
-| file | what it is | upload answer | size |
-|---|---|---|---|
-${rows.join('\n')}
+${table(['file', 'what it is', 'upload answer', 'size'], rows)}
 
 Not committed, built by the tests when needed: a > 32 MB MP4 (good.mp4 padded with a
 \`free\` box → ih5005) and > 100 MB streamed bodies (ih4003).
@@ -223,4 +224,14 @@ default SDT, which makes the npm-shipped ffprobe crash; the service then probes 
 without the SDT packets (src/media/mpegts.ts).
 `;
 writeFileSync(fixturePath('README.md'), readme);
-console.log(rows.join('\n'));
+console.log(table(['file', 'what it is', 'upload answer', 'size'], rows));
+
+/** A Markdown table with padded columns, as the formatter (Biome) writes it. */
+function table(header: readonly string[], body: readonly (readonly string[])[]): string {
+  const widths = header.map((_, i) =>
+    Math.max(...[header, ...body].map((row) => [...(row[i] ?? '')].length)),
+  );
+  const line = (cells: readonly string[]) =>
+    `| ${cells.map((cell, i) => cell + ' '.repeat(widths[i]! - [...cell].length)).join(' | ')} |`;
+  return [line(header), `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`, ...body.map(line)].join('\n');
+}
