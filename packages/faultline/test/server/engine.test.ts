@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { WireFormat } from '../../src/formats/index.ts';
-import { structured } from '../../src/formats/index.ts';
+import { byStatus, problem, structured } from '../../src/formats/index.ts';
 import { createEngine } from '../../src/server/shared/engine.ts';
 import type { FaultMap } from '../../src/server/shared/faults.ts';
 import { testCatalog } from './catalog.ts';
@@ -10,6 +10,13 @@ import { captureLogger } from './harness.ts';
 const ID = 'f47ac10b-58cc-4372-a567-0e02b2c3d479';
 
 describe('engine', () => {
+  it('answers with the content type a composite format chose for this status', () => {
+    const format = byStatus({ 404: problem }, structured);
+    const engine = createEngine({ catalog: testCatalog, format, coverage: false });
+    const out = engine.render(testCatalog.error('widget_missing', { id: '1' }), ID, '/x');
+    expect(out.contentType).toBe('application/problem+json');
+  });
+
   it('answers with the internal entry when a fault override throws or returns garbage', () => {
     const logs: LogLine[] = [];
     const faults: Partial<FaultMap> = {

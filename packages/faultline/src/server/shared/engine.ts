@@ -105,6 +105,9 @@ export function createEngine<Req>(
       body = JSON.stringify(encoded.body);
       status = encoded.status;
       headers = encoded.headers;
+      // A composite format (byStatus) states its per-response content type as a header.
+      const stated = headers['content-type'];
+      if (stated !== undefined) contentType = stated;
     } catch {
       // A broken custom format or an unserialisable field must not turn into Fastify's own
       // 500 page; answer with the built-in internal entry in the canonical shape instead.
