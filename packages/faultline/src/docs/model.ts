@@ -1,8 +1,9 @@
 import { kebab } from '../catalog/slug.ts';
 import type { Entry } from '../catalog/types.ts';
+import { statusLine } from '../formats/reason.ts';
 import type { WireFormat } from '../formats/types.ts';
+import { closeCodeLine } from './close-codes.ts';
 import { sampleEncoded } from './sample.ts';
-import { closeCodeLine, statusLine } from './status-text.ts';
 
 /**
  * What `renderHtml` and `renderMarkdown` accept: a `Catalog`, or anything with entries.

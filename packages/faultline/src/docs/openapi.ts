@@ -1,9 +1,9 @@
 import type { Entry } from '../catalog/types.ts';
+import { statusLine } from '../formats/reason.ts';
 import type { WireFormat } from '../formats/types.ts';
 import { FORMAT_SCHEMAS, formatSchemaFor, type JsonSchema, pascal } from './format-schemas.ts';
 import type { CatalogLike } from './model.ts';
 import { type EntryShape, narrow, shapeOf } from './shape.ts';
-import { statusLine } from './status-text.ts';
 
 /**
  * Options of `openapi`.

@@ -13,15 +13,14 @@ export const API_ERROR_BRAND: unique symbol = Symbol.for('faultline.ApiError') a
 export class ApiError<Id extends string = string> extends Error {
   declare readonly [API_ERROR_BRAND]: true;
   readonly id: Id;
-  readonly entry: Entry;
   /** HTTP status; entries without one (WebSocket-only) answer 500 if ever sent over HTTP. */
   readonly status: number;
-  /** Template parameters and extra fields given at creation. */
-  readonly params: Readonly<Record<string, unknown>>;
   /** Delay before a retry, in seconds, when the entry is retryable. */
   readonly retryAfterSeconds: number | undefined;
-  /** Extra headers to set on the response. */
-  readonly headers: Readonly<Record<string, string>>;
+  // Private, so loggers (pino walks enumerable keys) see only plain data, never the frozen entry.
+  readonly #entry: Entry;
+  readonly #params: Readonly<Record<string, unknown>> | undefined;
+  readonly #headers: Readonly<Record<string, string>> | undefined;
 
   constructor(entry: Entry, params?: Readonly<Record<string, unknown>>, options?: ErrorOptions) {
     const status = entry.status ?? 500;
@@ -34,18 +33,32 @@ export class ApiError<Id extends string = string> extends Error {
     } else {
       super(message);
     }
-    Object.defineProperty(this, API_ERROR_BRAND, { value: true });
     if (options?.cause !== undefined) {
       // Non-enumerable: the cause is for logs, never for the wire.
       Object.defineProperty(this, 'cause', { value: options.cause, enumerable: false, writable: true });
     }
     this.id = entry.id as Id;
-    this.entry = entry;
     this.status = status;
-    this.params = params ?? EMPTY;
     this.retryAfterSeconds =
       options?.retryAfterSeconds ?? (entry.retryable ? entry.retryAfterSeconds : undefined);
-    this.headers = options?.headers ?? EMPTY_HEADERS;
+    this.#entry = entry;
+    this.#params = params;
+    this.#headers = options?.headers;
+  }
+
+  /** The catalog entry this error was made from. */
+  get entry(): Entry {
+    return this.#entry;
+  }
+
+  /** Template parameters and extra fields given at creation. */
+  get params(): Readonly<Record<string, unknown>> {
+    return this.#params ?? EMPTY;
+  }
+
+  /** Extra headers to set on the response. */
+  get headers(): Readonly<Record<string, string>> {
+    return this.#headers ?? EMPTY_HEADERS;
   }
 
   override get name(): string {
@@ -55,8 +68,9 @@ export class ApiError<Id extends string = string> extends Error {
   /** Values of the entry's declared extra fields, in declaration order. */
   get fields(): Record<string, Json> {
     const out: Record<string, Json> = {};
-    for (const name of this.entry.fields) {
-      const value = this.params[name];
+    if (this.#params === undefined) return out;
+    for (const name of this.#entry.fields) {
+      const value = this.#params[name];
       if (value !== undefined) out[name] = value as Json;
     }
     return out;
@@ -64,7 +78,7 @@ export class ApiError<Id extends string = string> extends Error {
 
   /** Whether a client may repeat the request. */
   get retryable(): boolean {
-    return this.entry.retryable;
+    return this.#entry.retryable;
   }
 
   /** A log-friendly view; the wire shape comes from a format, not from here. */
@@ -72,6 +86,9 @@ export class ApiError<Id extends string = string> extends Error {
     return { id: this.id, status: this.status, message: this.message };
   }
 }
+
+// The brand lives on the prototype: one property for all instances, nothing to define per error.
+Object.defineProperty(ApiError.prototype, API_ERROR_BRAND, { value: true });
 
 const EMPTY: Readonly<Record<string, unknown>> = Object.freeze({});
 const EMPTY_HEADERS: Readonly<Record<string, string>> = Object.freeze({});

@@ -50,3 +50,12 @@ const PHRASES: Readonly<Record<number, string>> = {
 export function reasonPhrase(status: number): string {
   return PHRASES[status] ?? 'Error';
 }
+
+/**
+ * `400 Bad Request`; just the number for a status without a well-known phrase.
+ * @example statusLine(429) // '429 Too Many Requests'
+ */
+export function statusLine(status: number): string {
+  const phrase = PHRASES[status];
+  return phrase ? `${status} ${phrase}` : String(status);
+}

@@ -25,6 +25,25 @@ function withLogs(extra: FastifyServerOptions = {}): { app: FastifyInstance; log
 }
 
 describe('faultline/fastify specifics', () => {
+  it('renders a 5xx catalog error thrown without a cause through a real pino logger', async () => {
+    // Regression: pino's error serializer once crashed on the frozen catalog entry of an ApiError,
+    // and Fastify then answered with its own 500 page carrying the serializer's message.
+    const { app, logs } = withLogs();
+    await app.register(faultlineFastify, options);
+    app.get('/busy', async () => {
+      throw testCatalog.error('upstream_busy');
+    });
+    const response = await app.inject('/busy');
+    expect(response.statusCode).toBe(503);
+    expect(response.json()).toMatchObject({
+      error_id: 'upstream_busy',
+      message: 'The widget store is busy.',
+    });
+    expect(response.headers['retry-after']).toBe('3');
+    const logged = logs.find((line) => line['error_id'] === 'upstream_busy');
+    expect(logged?.['correlation_id']).toBe(response.headers['x-correlation-id']);
+  });
+
   it('exports the plugin as default and named', () => {
     expect(faultlineDefault).toBe(faultlineFastify);
   });

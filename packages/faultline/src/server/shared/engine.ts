@@ -5,7 +5,7 @@ import { coverageFile, recordProduced } from '../../testing/coverage.ts';
 import { frameworkCatalog } from '../builtin.ts';
 import { type ClassifyOptions, classify } from './classify.ts';
 import { defaultFaults, type Fault, type FaultKind, type FaultMap } from './faults.ts';
-import type { FaultlineLogger } from './log.ts';
+import { type FaultlineLogger, logSafely } from './log.ts';
 import type { FaultlineOptions } from './options.ts';
 
 /**
@@ -57,7 +57,7 @@ export function createEngine<Req>(
       if (isApiError(error)) return error;
       throw new TypeError(`faultline: faults.${kind} returned ${typeof error}, not an ApiError`);
     } catch (mappingError) {
-      log.error({ err: mappingError, fault: kind }, 'faultline: fault mapping failed');
+      logSafely(log, 'error', { err: mappingError, fault: kind }, 'faultline: fault mapping failed');
       return new ApiError(FALLBACK_INTERNAL);
     }
   }
@@ -70,7 +70,12 @@ export function createEngine<Req>(
   ): ApiError {
     if (isApiError(error)) {
       if (error.status >= 500)
-        log.error({ ...logFields, error_id: error.id, err: error.cause ?? error }, error.message);
+        logSafely(
+          log,
+          'error',
+          { ...logFields, error_id: error.id, err: error.cause ?? error },
+          error.message,
+        );
       return error;
     }
     const found = classify(error, classifyOptions);
@@ -85,12 +90,17 @@ export function createEngine<Req>(
         },
         log,
       );
-      log.debug?.({ ...logFields, error_id: answer.id, err: error }, 'request rejected by the framework');
+      logSafely(
+        log,
+        'debug',
+        { ...logFields, error_id: answer.id, err: error },
+        'request rejected by the framework',
+      );
       return answer;
     }
     const answer = fault('internal', { request, error }, log);
     // The cause goes to the log under the request's correlation id; the body never sees it.
-    log.error({ ...logFields, error_id: answer.id, err: error }, 'unhandled error');
+    logSafely(log, 'error', { ...logFields, error_id: answer.id, err: error }, 'unhandled error');
     return answer;
   }
 

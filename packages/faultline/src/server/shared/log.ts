@@ -33,3 +33,25 @@ export const jsonLineLogger: FaultlineLogger = {
     console.error(JSON.stringify(record));
   },
 };
+
+/**
+ * Logs without ever throwing: a logger or serializer that fails (a frozen object, a throwing
+ * getter) must not turn an answer into the framework's own 500 page.
+ * @example logSafely(log, 'error', { err }, 'unhandled error');
+ */
+export function logSafely(
+  log: FaultlineLogger,
+  level: 'error' | 'debug',
+  object: Record<string, unknown>,
+  message: string,
+): void {
+  try {
+    log[level]?.(object, message);
+  } catch {
+    try {
+      log.error({ error_id: object['error_id'], log_failure: true }, message);
+    } catch {
+      // Nothing left to tell: the answer still goes out.
+    }
+  }
+}
