@@ -3,7 +3,7 @@ import { openapi } from 'faultline/docs';
 import { INCLUDE_OPTIONS } from './analysis/types.ts';
 import { ALL_SCOPES, SCOPES } from './auth/scopes.ts';
 import { TOKEN_TTL_SECONDS } from './auth/tokens.ts';
-import { signals } from './catalog.ts';
+import { documented } from './documented.ts';
 
 /** What the document depends on: the error format, where the docs live, and the clock. */
 export interface ServiceOpenApiOptions {
@@ -40,7 +40,7 @@ const span = (extra: Json): Json => ({
  * @example app.get('/openapi.json', async () => serviceOpenApi({ format, docsBase: 'http://localhost:8080/docs/errors', now: Date.now }));
  */
 export function serviceOpenApi(options: ServiceOpenApiOptions): Json {
-  const base = openapi(signals, { format: options.format, docsBase: options.docsBase, now: options.now });
+  const base = openapi(documented, { format: options.format, docsBase: options.docsBase, now: options.now });
   return {
     ...base,
     info: {

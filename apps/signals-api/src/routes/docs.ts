@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { WireFormat } from 'faultline';
 import { renderHtml, renderMarkdown } from 'faultline/docs';
 import { signals } from '../catalog.ts';
+import { documented } from '../documented.ts';
 import { serviceOpenApi } from '../openapi.ts';
 
 /**
@@ -33,9 +34,9 @@ export const docsRoutes: FastifyPluginAsync<DocsRouteOptions> = async (app, { fo
       const options = { format, docsBase: base, now };
       text =
         kind === 'html'
-          ? renderHtml(signals, options)
+          ? renderHtml(documented, options)
           : kind === 'md'
-            ? renderMarkdown(signals, options)
+            ? renderMarkdown(documented, options)
             : JSON.stringify(serviceOpenApi(options));
       cache.set(key, text);
     }
