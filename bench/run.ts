@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { machine } from './lib/machine.ts';
 import { resultsMarkdown } from './lib/markdown.ts';
@@ -23,6 +23,7 @@ const files = readdirSync(join(here, 'scenarios'))
 
 const scratch = mkdtempSync(join(tmpdir(), 'faultline-bench-'));
 const started = Date.now();
+const loadBefore = loadavg()[0]!;
 const results: ScenarioResult[] = [];
 try {
   for (const file of files) results.push(await runScenario(file));
@@ -32,7 +33,10 @@ try {
 const seconds = (Date.now() - started) / 1000;
 console.log(`\nbench: ${results.length} scenario(s) in ${Math.round(seconds)} s`);
 if (filters.length === 0) {
-  writeFileSync(join(here, 'RESULTS.md'), resultsMarkdown(new Date(), machine(), results, seconds));
+  writeFileSync(
+    join(here, 'RESULTS.md'),
+    resultsMarkdown(new Date(), machine(), results, seconds, { before: loadBefore, after: loadavg()[0]! }),
+  );
   console.log('bench: wrote bench/RESULTS.md');
 }
 

@@ -10,6 +10,7 @@ export function resultsMarkdown(
   host: Machine,
   results: readonly ScenarioResult[],
   totalSeconds: number,
+  load: { readonly before: number; readonly after: number },
 ): string {
   const out: string[] = [
     '# Benchmark results',
@@ -21,7 +22,7 @@ export function resultsMarkdown(
     `- Date: ${date.toISOString().replace('T', ' ').slice(0, 16)} UTC`,
     `- Machine: ${host.cpu}, ${host.cores} cores, ${host.memoryGiB} GiB memory (${host.platform})`,
     `- Node: ${host.node}`,
-    `- Whole run: ${Math.round(totalSeconds)} s`,
+    `- Whole run: ${Math.round(totalSeconds)} s; 1-minute load average ${load.before.toFixed(2)} before, ${load.after.toFixed(2)} after (above ~0.5 means something else was using the CPUs)`,
     '',
   ];
   for (const result of results) {

@@ -13,8 +13,8 @@ import { compare, emit, type Figure, median } from '../lib/result.ts';
 const WARMUP_S = 2;
 const SECONDS = 5;
 const CONNECTIONS = 50;
-/** Two rounds, the second in reverse order, so drift on a shared box hits every target alike. */
-const ROUNDS = 2;
+/** Rounds in alternating order, so drift on a shared box hits every target alike. */
+const ROUNDS = 3;
 const twoCores = availableParallelism() >= 2;
 const SERVER_CPU = twoCores ? 1 : undefined;
 const LOAD_CPU = twoCores ? 0 : undefined;
@@ -32,26 +32,32 @@ const targets = [
 
 const servers = new Map<string, ServerChild>();
 const notes: string[] = [];
+const url = (id: string) => `http://127.0.0.1:${servers.get(id)!.port}/err`;
+const stopAll = async () => {
+  await Promise.all([...servers.values()].map((s) => s.stop()));
+  servers.clear();
+};
 try {
-  for (const t of targets) {
-    servers.set(t.id, await startServer(join(root, 'bench/servers/errors.ts'), [t.id], SERVER_CPU));
-  }
-  const url = (id: string) => `http://127.0.0.1:${servers.get(id)!.port}/err`;
-
-  // Every target must really answer the 400 it claims to; the sizes explain part of any gap.
-  for (const t of targets) {
-    const response = await fetch(url(t.id));
-    const body = await response.text();
-    if (response.status !== 400) throw new Error(`${t.id} answered ${response.status}: ${body}`);
-    notes.push(`${t.id}: 400, ${Buffer.byteLength(body)} B body \`${body}\``);
-  }
-  for (const t of targets)
-    await load({ url: url(t.id), seconds: WARMUP_S, connections: CONNECTIONS, cpu: LOAD_CPU });
-
   const rates = new Map<string, number[]>(targets.map((t) => [t.id, []]));
   const cpuPerRequest = new Map<string, number[]>(targets.map((t) => [t.id, []]));
   const problems: string[] = [];
   for (let round = 0; round < ROUNDS; round++) {
+    // Fresh processes every round: a server's JIT state differs from one process to the next
+    // (see README), so each round samples it anew instead of reusing one lucky or unlucky process.
+    for (const t of targets) {
+      servers.set(t.id, await startServer(join(root, 'bench/servers/errors.ts'), [t.id], SERVER_CPU));
+    }
+    if (round === 0) {
+      // Every target must really answer the 400 it claims to; the sizes explain part of any gap.
+      for (const t of targets) {
+        const response = await fetch(url(t.id));
+        const body = await response.text();
+        if (response.status !== 400) throw new Error(`${t.id} answered ${response.status}: ${body}`);
+        notes.push(`${t.id}: 400, ${Buffer.byteLength(body)} B body \`${body}\``);
+      }
+    }
+    for (const t of targets)
+      await load({ url: url(t.id), seconds: WARMUP_S, connections: CONNECTIONS, cpu: LOAD_CPU });
     const order = round % 2 === 0 ? targets : [...targets].reverse();
     for (const t of order) {
       const server = servers.get(t.id)!;
@@ -63,7 +69,10 @@ try {
       if (r.errors > 0 || r.non2xx < r.requests)
         problems.push(`${t.id} round ${round + 1}: ${JSON.stringify(r)}`);
     }
+    await stopAll();
   }
+  const list = (xs: number[]) => xs.map((x) => Math.round(x).toLocaleString('en-US')).join(' / ');
+  notes.push(`req/s per round: ${targets.map((t) => `${t.id} ${list(rates.get(t.id)!)}`).join('; ')}`);
 
   const figures: Figure[] = [];
   // Throughput, as asked; then server CPU per request, which a busy shared box distorts far less.
@@ -91,10 +100,10 @@ try {
   emit({
     id: 'fastify-errors',
     title: '2. Fastify error path — faultline adapter vs bare Fastify and peers',
-    method: `GET /err answering 400; each server its own process (logger off); ${WARMUP_S} s warm-up per target, then ${ROUNDS} rounds of ${SECONDS} s per target (second round reversed); value = median over rounds, ratio = median of per-round ratios to bare; CPU per request = server process user+system time / requests served (target ≤ 1/0.9 × bare, the same 0.9× capacity).`,
+    method: `GET /err answering 400, each server its own process (logger off); ${ROUNDS} rounds, each with fresh server processes, a ${WARMUP_S} s warm-up per target, then ${SECONDS} s measured per target (order alternating between rounds); value = median over rounds, ratio = median of per-round ratios to bare; CPU per request = server process user+system time / requests answered (its target ≤ 1/0.9 × bare is the same 0.9× capacity).`,
     figures,
     notes,
   });
 } finally {
-  await Promise.all([...servers.values()].map((s) => s.stop()));
+  await stopAll();
 }

@@ -22,7 +22,6 @@ export interface Costs {
  * @example costs(JSON.parse(readFileSync('x.cpuprofile', 'utf8')), 120_000)
  */
 export function costs(profile: CpuProfile, requests: number): Costs {
-  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
   const labels = new Map(profile.nodes.map((n) => [n.id, label(n.callFrame)]));

@@ -14,14 +14,19 @@ import { load } from '../lib/load.ts';
 import { type Costs, costs, diff, top } from './cpuprofile.ts';
 
 const root = join(import.meta.dirname, '..', '..');
-const variants = process.argv.slice(2);
+// `--server=<script>` profiles another server script that takes a variant and serves GET /err.
+const serverArg = process.argv.find((a) => a.startsWith('--server='));
+const script = serverArg ? serverArg.slice('--server='.length) : join(root, 'bench/servers/errors.ts');
+// `--node=<flag>` (repeatable) passes a V8/Node flag to the servers, e.g. --node=--no-opt.
+const nodeFlags = process.argv.filter((a) => a.startsWith('--node=')).map((a) => a.slice('--node='.length));
+const variants = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 if (variants.length === 0) variants.push('faultline', 'bare');
 const results: Costs[] = [];
 for (const variant of variants) {
   const dir = join(root, 'bench/.tmp/prof', variant);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  const server = await startServer(join(root, 'bench/servers/errors.ts'), [variant], 1);
+  const server = await startServer(script, [variant], 1, nodeFlags);
   const url = `http://127.0.0.1:${server.port}/err`;
   const file = join(dir, `${variant}.cpuprofile`);
   await load({ url, seconds: 3, connections: 50, cpu: 0 });
@@ -34,7 +39,7 @@ for (const variant of variants) {
   const c = costs(JSON.parse(readFileSync(file, 'utf8')), measured.requests);
   results.push(c);
   console.log(
-    `\n=== ${variant}: ${Math.round(measured.requestsPerSecond)} req/s under the profiler, ${c.busyPerRequest.toFixed(1)} µs busy per request`,
+    `\n=== ${variant}: ${Math.round(measured.requestsPerSecond)} req/s under the profiler; ${c.busyPerRequest.toFixed(1)} µs sampled, ${cpu.toFixed(1)} µs process CPU per request`,
   );
   console.log(`-- self time per request\n${top(c.self, 25)}`);
   const ours = (l: string) => /faultline\/src|servers\/|fastify\/lib|fastify-plugin|error-handler/.test(l);
