@@ -1,5 +1,5 @@
 import type { Machine } from './machine.ts';
-import { fmt, type ScenarioResult } from './result.ts';
+import { fmt, fmtRatio, type ScenarioResult } from './result.ts';
 
 /**
  * RESULTS.md: when, where, and every scenario's figures with their ratios and targets.
@@ -31,7 +31,7 @@ export function resultsMarkdown(
     if (result.figures.length > 0) {
       out.push('| figure | value | ratio | target | met |', '|---|---:|---:|---|:-:|');
       for (const f of result.figures) {
-        const ratio = f.ratio === undefined ? 'baseline' : `${f.ratio.toFixed(2)}× ${f.baseline}`;
+        const ratio = f.ratio === undefined ? 'baseline' : `${fmtRatio(f.ratio)}× ${f.baseline}`;
         const met = f.ok === undefined ? '' : f.ok ? 'yes' : '**no**';
         out.push(`| ${f.name} | ${fmt(f.value)} ${f.unit} | ${ratio} | ${f.target ?? ''} | ${met} |`);
       }

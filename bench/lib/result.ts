@@ -73,7 +73,7 @@ export function emit(result: ScenarioResult): void {
   console.log(`\n## ${result.title}`);
   if (result.skipped) console.log(`skipped: ${result.skipped}`);
   for (const f of result.figures) {
-    const ratio = f.ratio === undefined ? '' : `  ${f.ratio.toFixed(2)}× ${f.baseline}`;
+    const ratio = f.ratio === undefined ? '' : `  ${fmtRatio(f.ratio)}× ${f.baseline}`;
     const target = f.target === undefined ? '' : `  (target ${f.target}: ${f.ok ? 'met' : 'NOT met'})`;
     console.log(`  ${f.name.padEnd(52)} ${fmt(f.value).padStart(12)} ${f.unit}${ratio}${target}`);
   }
@@ -81,6 +81,14 @@ export function emit(result: ScenarioResult): void {
   console.log(`  method: ${result.method}`);
   const file = process.env['BENCH_JSON'];
   if (file) writeFileSync(file, JSON.stringify(result));
+}
+
+/**
+ * A ratio for display: two decimals, or two significant digits when that would print 0.00.
+ * @example fmtRatio(0.95) // '0.95'; fmtRatio(0.00031) // '0.00031'
+ */
+export function fmtRatio(ratio: number): string {
+  return Math.abs(ratio) >= 0.1 || ratio === 0 ? ratio.toFixed(2) : Number(ratio.toPrecision(2)).toString();
 }
 
 /** Median of a list of numbers (the middle of the sorted copy; mean of the two middles). */
