@@ -22,7 +22,7 @@ export function resultsMarkdown(
     `- Date: ${date.toISOString().replace('T', ' ').slice(0, 16)} UTC`,
     `- Machine: ${host.cpu}, ${host.cores} cores, ${host.memoryGiB} GiB memory (${host.platform})`,
     `- Node: ${host.node}`,
-    `- Whole run: ${Math.round(totalSeconds)} s; 1-minute load average ${load.before.toFixed(2)} before, ${load.after.toFixed(2)} after (above ~0.5 means something else was using the CPUs)`,
+    `- Whole run: ${Math.round(totalSeconds)} s; 1-minute load average ${load.before.toFixed(2)} before the run (above ~0.5: other work was using the CPUs), ${load.after.toFixed(2)} after (includes the bench's own load)`,
     '',
   ];
   for (const result of results) {
