@@ -54,7 +54,7 @@ export function createClient(options: ClientOptions): Client {
   async function request(path: string, init: ClientRequestInit = {}): Promise<Response> {
     const { idempotencyKey, ...rest } = init;
     const headers = new Headers(typeof options.headers === 'function' ? options.headers() : options.headers);
-    new Headers(rest.headers).forEach((value, name) => headers.set(name, value));
+    for (const [name, value] of new Headers(rest.headers)) headers.set(name, value);
     if (idempotencyKey)
       headers.set('idempotency-key', idempotencyKey === true ? crypto.randomUUID() : idempotencyKey);
     const method = (rest.method ?? 'GET').toUpperCase();
