@@ -6,6 +6,7 @@ import type {
   FastifyPluginAsync,
   FastifyReply,
   onRequestAsyncHookHandler,
+  onRequestHookHandler,
   preHandlerAsyncHookHandler,
 } from 'fastify';
 import { createHttpAnalyzer } from '../analysis/http-analyzer.ts';
@@ -73,10 +74,24 @@ export const uploadRoutes: FastifyPluginAsync<UploadRouteOptions> = async (app, 
     }
   });
 
-  const refuseDeclaredSize: onRequestAsyncHookHandler = async (request) => {
+  const declaresTooMuch = (request: { headers: Record<string, unknown> }): boolean => {
     const declared = Number(request.headers['content-length']);
-    if (Number.isFinite(declared) && declared > config.maxUploadBytes + FORM_OVERHEAD_BYTES)
-      throw signals.error('ih4003', undefined, { cause: `Content-Length ${declared}` });
+    return Number.isFinite(declared) && declared > config.maxUploadBytes + FORM_OVERHEAD_BYTES;
+  };
+
+  // Runs first, synchronously: a body declared too large is never going to be read, so stop
+  // the socket now — before the token check yields to the event loop and more chunks arrive.
+  // The answer (ih2008… or ih4003) still goes out, and onSend closes the connection.
+  const stopReadingOversize: onRequestHookHandler = (request, _reply, done) => {
+    if (declaresTooMuch(request)) request.raw.socket?.pause();
+    done();
+  };
+
+  const refuseDeclaredSize: onRequestAsyncHookHandler = async (request) => {
+    if (declaresTooMuch(request))
+      throw signals.error('ih4003', undefined, {
+        cause: `Content-Length ${request.headers['content-length']}`,
+      });
   };
 
   const admit: onRequestAsyncHookHandler = async (request, reply) => {
@@ -102,6 +117,7 @@ export const uploadRoutes: FastifyPluginAsync<UploadRouteOptions> = async (app, 
     '/v0/upload/analyze',
     {
       onRequest: [
+        stopReadingOversize,
         authenticate('interhumanai.upload') as unknown as onRequestAsyncHookHandler,
         refuseDeclaredSize,
         admit,
