@@ -29,7 +29,10 @@ export interface ExampleServer {
  * once it prints `listening on <url>`.
  * @example const server = await startExample('reels-api', { JOB_SECONDS: '1' });
  */
-export async function startExample(name: string, env: Readonly<Record<string, string>> = {}): Promise<ExampleServer> {
+export async function startExample(
+  name: string,
+  env: Readonly<Record<string, string>> = {},
+): Promise<ExampleServer> {
   const dir = mkdtempSync(join(tmpdir(), `${name}-test-`));
   const fullEnv: Record<string, string> = {
     PATH: process.env['PATH'] ?? '',
@@ -59,7 +62,11 @@ export async function startExample(name: string, env: Readonly<Record<string, st
   const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
   let url: string;
   try {
-    url = await waitForUrl(child, () => out, () => err);
+    url = await waitForUrl(
+      child,
+      () => out,
+      () => err,
+    );
   } catch (error) {
     child.kill('SIGKILL');
     rmSync(dir, { recursive: true, force: true });
@@ -140,7 +147,11 @@ export async function call(
  * finish on the server's clock); fails after `timeoutMs`.
  * @example const done = await until(async () => ((await get()).status === 'ready' ? true : undefined));
  */
-export async function until<T>(check: () => Promise<T | undefined>, timeoutMs = 20_000, everyMs = 150): Promise<T> {
+export async function until<T>(
+  check: () => Promise<T | undefined>,
+  timeoutMs = 20_000,
+  everyMs = 150,
+): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
@@ -163,7 +174,10 @@ export async function redoclyLint(document: unknown): Promise<{ errors: string[]
     execFile(
       NODE,
       [cli, 'lint', file, '--format=json'],
-      { env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' }, maxBuffer: 16 * 1024 * 1024 },
+      {
+        env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' },
+        maxBuffer: 16 * 1024 * 1024,
+      },
       (_error, out) => done(out),
     );
   });

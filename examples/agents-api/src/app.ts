@@ -35,7 +35,11 @@ export async function buildApp(config: Config, now: () => number = Date.now): Pr
   store.seed(config.keys);
   const buckets = tokenBuckets(config.ratePerMinute, now);
   const guard = authFailures(config.authFailuresPerMinute, now);
-  const app = Fastify({ logger: { level: process.env['LOG_LEVEL'] ?? 'warn' }, frameworkErrors, trustProxy: config.trustProxy });
+  const app = Fastify({
+    logger: { level: process.env['LOG_LEVEL'] ?? 'warn' },
+    frameworkErrors,
+    trustProxy: config.trustProxy,
+  });
   app.addHook('onClose', async () => store.close());
 
   await app.register(faultlineFastify, {
@@ -44,15 +48,25 @@ export async function buildApp(config: Config, now: () => number = Date.now): Pr
     now,
     faults: {
       notFound: () => agents.error('NOT_FOUND', { code: '' }, { message: 'No endpoint matches this path.' }),
-      methodNotAllowed: () => agents.error('NOT_FOUND', { code: '' }, { message: 'This endpoint does not take that method.' }),
+      methodNotAllowed: () =>
+        agents.error('NOT_FOUND', { code: '' }, { message: 'This endpoint does not take that method.' }),
       invalidJson: () => agents.error('VALIDATION_ERROR', { reason: 'the body is not valid JSON' }),
-      validation: ({ field }) => agents.error('VALIDATION_ERROR', { reason: `${field ?? 'body'} is invalid` }),
+      validation: ({ field }) =>
+        agents.error('VALIDATION_ERROR', { reason: `${field ?? 'body'} is invalid` }),
       badRequest: () => agents.error('VALIDATION_ERROR', { reason: 'the request could not be read' }),
       unsupportedMediaType: () =>
-        agents.error('UNSUPPORTED_TYPE', { seen: 'request body' }, { message: 'Send JSON, or the raw file bytes to /v1/files/upload.' }),
+        agents.error(
+          'UNSUPPORTED_TYPE',
+          { seen: 'request body' },
+          { message: 'Send JSON, or the raw file bytes to /v1/files/upload.' },
+        ),
       bodyTooLarge: ({ request }) =>
         request.url.startsWith('/v1/files/')
-          ? agents.error('FILE_TOO_LARGE', { kind: 'video', size: Number(request.headers['content-length'] ?? 0), limit: MAX_UPLOAD })
+          ? agents.error('FILE_TOO_LARGE', {
+              kind: 'video',
+              size: Number(request.headers['content-length'] ?? 0),
+              limit: MAX_UPLOAD,
+            })
           : agents.error('VALIDATION_ERROR', { reason: 'the JSON body is larger than 1 MB' }),
       internal: () => agents.error('INTERNAL_ERROR'),
     },
@@ -63,11 +77,10 @@ export async function buildApp(config: Config, now: () => number = Date.now): Pr
     reply.header('x-request-id', request.correlationId);
   });
 
-  app.addContentTypeParser(
-    ['application/octet-stream', 'application/pdf', /^image\//, /^video\//, /^audio\//],
-    { parseAs: 'buffer', bodyLimit: MAX_UPLOAD + 1 },
-    (_request, body, done) => done(null, body),
-  );
+  for (const type of ['application/octet-stream', 'application/pdf', /^image\//, /^video\//, /^audio\//])
+    app.addContentTypeParser(type, { parseAs: 'buffer', bodyLimit: MAX_UPLOAD + 1 }, (_request, body, done) =>
+      done(null, body),
+    );
 
   app.get('/docs/errors', async (_request, reply) =>
     reply.type('text/html; charset=utf-8').send(renderHtml(agents, { format: envelope })),
@@ -85,7 +98,14 @@ export async function buildApp(config: Config, now: () => number = Date.now): Pr
     const ip = request.ip;
     const blocked = guard.blockedFor(ip);
     if (blocked > 0)
-      throw agents.error('RATE_LIMITED', { seconds: blocked }, { retryAfterSeconds: blocked, message: `Too many failed authentications from this address; wait ${blocked} s.` });
+      throw agents.error(
+        'RATE_LIMITED',
+        { seconds: blocked },
+        {
+          retryAfterSeconds: blocked,
+          message: `Too many failed authentications from this address; wait ${blocked} s.`,
+        },
+      );
     const secret = request.headers['api-secret'];
     if (typeof secret !== 'string' || secret === '') {
       guard.fail(ip);
@@ -96,11 +116,16 @@ export async function buildApp(config: Config, now: () => number = Date.now): Pr
       guard.fail(ip);
       throw agents.error('UNAUTHORIZED');
     }
-    if (account.balance < SUSPENSION_FLOOR) throw agents.error('ACCOUNT_SUSPENDED', { balance: account.balance });
+    if (account.balance < SUSPENSION_FLOOR)
+      throw agents.error('ACCOUNT_SUSPENDED', { balance: account.balance });
     const bucket = buckets.take(account.id);
     for (const [name, value] of Object.entries(bucket.headers)) header(name, value);
     if (!bucket.allowed)
-      throw agents.error('RATE_LIMITED', { seconds: bucket.retryAfter }, { retryAfterSeconds: bucket.retryAfter, headers: bucket.headers });
+      throw agents.error(
+        'RATE_LIMITED',
+        { seconds: bucket.retryAfter },
+        { retryAfterSeconds: bucket.retryAfter, headers: bucket.headers },
+      );
     request.account = account;
   }
 
@@ -113,11 +138,13 @@ function routes(api: FastifyInstance, store: Store, config: Config): void {
   api.post('/v1/agent/generate', async (request) => {
     const body = objectBody(request.body);
     const prompt = requiredString(body, 'prompt');
-    if (prompt.length > 10_000) throw agents.error('VALIDATION_ERROR', { reason: 'prompt is longer than 10000 characters' });
+    if (prompt.length > 10_000)
+      throw agents.error('VALIDATION_ERROR', { reason: 'prompt is longer than 10000 characters' });
     // A documented test trigger: a genuine unexpected failure, answered as INTERNAL_ERROR.
     if (prompt.startsWith(CRASHING_PROMPT)) throw new Error('generation backend crashed (test trigger)');
     const balance = store.balance(request.account.id);
-    if (balance < GENERATE_COST) throw agents.error('INSUFFICIENT_BALANCE', { required: GENERATE_COST, balance });
+    if (balance < GENERATE_COST)
+      throw agents.error('INSUFFICIENT_BALANCE', { required: GENERATE_COST, balance });
     if (store.busyWorkers() >= config.workers) throw agents.error('NO_AVAILABLE_WORKERS');
     const agent = store.createAgent(request.account.id, prompt, GENERATE_COST);
     return { success: true, agent_id: agent.code, status: agent.status };
@@ -137,7 +164,9 @@ function routes(api: FastifyInstance, store: Store, config: Config): void {
   api.post<{ Params: { code: string } }>('/v1/agent/:code/session', async (request) => {
     const agent = ownAgent(store, request.params.code, request.account.id);
     if (agent.status !== 'ready')
-      throw agents.error('VALIDATION_ERROR', { reason: `agent ${agent.code} is not ready yet (status ${agent.status})` });
+      throw agents.error('VALIDATION_ERROR', {
+        reason: `agent ${agent.code} is not ready yet (status ${agent.status})`,
+      });
     const existing = store.room(agent.code);
     if (existing) return { success: true, room_id: existing, agent_id: agent.code };
     if (store.activeSessions(request.account.id) >= config.maxSessions)
@@ -177,9 +206,17 @@ function routes(api: FastifyInstance, store: Store, config: Config): void {
     const type = sniff(bytes);
     if (!type) throw agents.error('UNSUPPORTED_TYPE', { seen: describe(bytes) });
     const limit = LIMITS[type.kind];
-    if (bytes.byteLength > limit) throw agents.error('FILE_TOO_LARGE', { kind: type.kind, size: bytes.byteLength, limit });
+    if (bytes.byteLength > limit)
+      throw agents.error('FILE_TOO_LARGE', { kind: type.kind, size: bytes.byteLength, limit });
     const file = store.addFile(request.account.id, type.kind, type.mime, bytes);
-    return { success: true, file_id: file.id, type: type.mime, kind: type.kind, size: bytes.byteLength, sha256: file.sha256 };
+    return {
+      success: true,
+      file_id: file.id,
+      type: type.mime,
+      kind: type.kind,
+      size: bytes.byteLength,
+      sha256: file.sha256,
+    };
   });
 }
 
@@ -193,7 +230,8 @@ function objectBody(body: unknown): Body {
 function requiredString(body: Body, name: string): string {
   const value = body[name];
   if (value === undefined || value === null || value === '') throw agents.error('MISSING_PARAM', { name });
-  if (typeof value !== 'string') throw agents.error('VALIDATION_ERROR', { reason: `${name} must be a string` });
+  if (typeof value !== 'string')
+    throw agents.error('VALIDATION_ERROR', { reason: `${name} must be a string` });
   return value;
 }
 
@@ -206,7 +244,8 @@ function ownAgent(store: Store, code: string, account: string) {
 
 function liveRoom(store: Store, code: string): string {
   const room = store.room(code);
-  if (!room) throw agents.error('NOT_FOUND', { code }, { message: `No active rooms found for agent ${code}` });
+  if (!room)
+    throw agents.error('NOT_FOUND', { code }, { message: `No active rooms found for agent ${code}` });
   return room;
 }
 

@@ -21,7 +21,8 @@ export const agents = defineCatalog({
       status: 401,
       category: 'Authentication',
       message: 'The api-secret header does not match any account.',
-      description: 'After 30 failed attempts in a minute from one address, every attempt from it is refused with RATE_LIMITED until the minute has passed.',
+      description:
+        'After 30 failed attempts in a minute from one address, every attempt from it is refused with RATE_LIMITED until the minute has passed.',
       fix: ['Copy the secret again from your account settings; it is case-sensitive and has no spaces.'],
     },
     ACCOUNT_SUSPENDED: {
@@ -29,8 +30,12 @@ export const agents = defineCatalog({
       status: 403,
       category: 'Authentication',
       message: 'This account is suspended: its balance ({balance} credits) is below the -11 credit floor.',
-      description: 'Sessions are billed while they run, so a balance can go negative; below -11 credits every call is refused.',
-      fix: ['Top up the account until the balance is back above -11 credits.', 'Contact support if the refusal continues after a top-up.'],
+      description:
+        'Sessions are billed while they run, so a balance can go negative; below -11 credits every call is refused.',
+      fix: [
+        'Top up the account until the balance is back above -11 credits.',
+        'Contact support if the refusal continues after a top-up.',
+      ],
     },
     INSUFFICIENT_BALANCE: {
       title: 'Insufficient Balance',
@@ -70,7 +75,8 @@ export const agents = defineCatalog({
       status: 413,
       category: 'File operations',
       message: 'This {kind} file is {size} bytes; {kind} files may be at most {limit} bytes.',
-      description: 'Limits by media type: images 10 MB, video 100 MB, audio 50 MB, documents 10 MB (MB = 1024 × 1024 bytes).',
+      description:
+        'Limits by media type: images 10 MB, video 100 MB, audio 50 MB, documents 10 MB (MB = 1024 × 1024 bytes).',
       fix: ['Compress or shorten the file until it is under the limit of its type.'],
     },
     UNSUPPORTED_TYPE: {
@@ -93,7 +99,8 @@ export const agents = defineCatalog({
       status: 429,
       category: 'Session and infrastructure',
       message: 'Too many requests; wait {seconds} s before the next one.',
-      description: 'Each account has a token bucket (see the X-RateLimit-* headers); failed logins are limited to 30 a minute per address.',
+      description:
+        'Each account has a token bucket (see the X-RateLimit-* headers); failed logins are limited to 30 a minute per address.',
       fix: ['Wait for the number of seconds in Retry-After, then retry with exponential backoff and jitter.'],
       retryable: true,
     },

@@ -12,17 +12,26 @@ import { type DecodedError, decodeResponse, ResponseError, type RetryDecision } 
  * plus 0–1 s of random jitter either way.
  * @example agentsRetry(error, 1, () => 0.5) // { retry: true, delayMs: 1500, reason: 'backoff' }
  */
-export function agentsRetry(error: DecodedError, attempt: number, random: () => number = Math.random): RetryDecision {
+export function agentsRetry(
+  error: DecodedError,
+  attempt: number,
+  random: () => number = Math.random,
+): RetryDecision {
   const retries = RETRIES[error.code ?? ''] ?? 0;
   if (retries === 0) return { retry: false, reason: 'not-retryable' };
   if (attempt > retries) return { retry: false, reason: 'attempts-exhausted' };
   const jitter = Math.floor(random() * 1000);
-  if (error.retryAfterMs !== undefined) return { retry: true, delayMs: error.retryAfterMs + jitter, reason: 'server-delay' };
+  if (error.retryAfterMs !== undefined)
+    return { retry: true, delayMs: error.retryAfterMs + jitter, reason: 'server-delay' };
   return { retry: true, delayMs: 1000 * 2 ** (attempt - 1) + jitter, reason: 'backoff' };
 }
 
 /** Retries allowed after the first attempt, by error code. */
-const RETRIES: Readonly<Record<string, number>> = { NO_AVAILABLE_WORKERS: 5, RATE_LIMITED: 5, INTERNAL_ERROR: 1 };
+const RETRIES: Readonly<Record<string, number>> = {
+  NO_AVAILABLE_WORKERS: 5,
+  RATE_LIMITED: 5,
+  INTERNAL_ERROR: 1,
+};
 
 /** Options of `agentsClient`. */
 export interface AgentsClientOptions {
@@ -66,7 +75,9 @@ export function agentsClient(options: AgentsClientOptions) {
     generate: (prompt: string) =>
       json<{ agent_id: string; status: string }>('/v1/agent/generate', { method: 'POST', body: { prompt } }),
     status: (id: string) =>
-      json<{ agent_id: string; status: string; error_message?: string }>(`/v1/agent/status/${encodeURIComponent(id)}`),
+      json<{ agent_id: string; status: string; error_message?: string }>(
+        `/v1/agent/status/${encodeURIComponent(id)}`,
+      ),
     account: () => json<{ balance: number }>('/v1/account'),
   };
 }
@@ -76,7 +87,8 @@ if (import.meta.main) {
   const api = agentsClient({
     baseUrl: process.env['BASE_URL'] ?? 'http://127.0.0.1:8081',
     apiSecret: process.env['API_KEY'] ?? '',
-    onRetry: ({ error, attempt, delayMs }) => console.log(`attempt ${attempt}: ${error.code}; retrying in ${delayMs} ms`),
+    onRetry: ({ error, attempt, delayMs }) =>
+      console.log(`attempt ${attempt}: ${error.code}; retrying in ${delayMs} ms`),
   });
   try {
     const started = await api.generate(process.argv[2] ?? 'You are a helpful assistant');
@@ -84,12 +96,17 @@ if (import.meta.main) {
     for (let status = started.status; status !== 'ready' && status !== 'failed'; ) {
       await new Promise((r) => setTimeout(r, 1000));
       const now = await api.status(started.agent_id);
-      if (now.status !== status) console.log(`agent ${started.agent_id}: ${now.status}${now.error_message ? ` (${now.error_message})` : ''}`);
+      if (now.status !== status)
+        console.log(
+          `agent ${started.agent_id}: ${now.status}${now.error_message ? ` (${now.error_message})` : ''}`,
+        );
       status = now.status;
     }
   } catch (error) {
     if (!(error instanceof ResponseError)) throw error;
-    console.error(`gave up after ${error.attempts} attempt(s): ${error.error.status} ${error.error.code}: ${error.error.message}`);
+    console.error(
+      `gave up after ${error.attempts} attempt(s): ${error.error.status} ${error.error.code}: ${error.error.message}`,
+    );
     process.exitCode = 1;
   }
 }

@@ -33,7 +33,10 @@ export function readConfig(env: NodeJS.ProcessEnv): Config {
   const keys = given
     ? given.split(',').map((item) => {
         const [secret, credits] = item.trim().split(':');
-        return { secret: secret!, credits: credits === undefined ? DEFAULT_CREDITS : number('API_KEY credits', credits) };
+        return {
+          secret: secret!,
+          credits: credits === undefined ? DEFAULT_CREDITS : number('API_KEY credits', credits),
+        };
       })
     : [{ secret: `ak_dev_${randomBytes(16).toString('hex')}`, credits: DEFAULT_CREDITS }];
   return {
@@ -53,6 +56,7 @@ export function readConfig(env: NodeJS.ProcessEnv): Config {
 
 function number(name: string, text: string): number {
   const value = Number(text);
-  if (text.trim() === '' || !Number.isFinite(value)) throw new Error(`${name} must be a number, got "${text}"`);
+  if (text.trim() === '' || !Number.isFinite(value))
+    throw new Error(`${name} must be a number, got "${text}"`);
   return value;
 }

@@ -14,7 +14,9 @@ console.log(
     ? `development api-secret: ${config.keys[0]!.secret}  (${config.keys[0]!.credits} credits; set API_KEY to choose your own)`
     : `api-secret(s) from API_KEY: ${config.keys.length}`,
 );
-console.log(`try: curl -s ${url}/v1/account -H 'api-secret: ${config.generatedKey ? config.keys[0]!.secret : '<your API_KEY>'}'`);
+console.log(
+  `try: curl -s ${url}/v1/account -H 'api-secret: ${config.generatedKey ? config.keys[0]!.secret : '<your API_KEY>'}'`,
+);
 for (const signal of ['SIGINT', 'SIGTERM'] as const)
   process.once(signal, () => {
     app.close().then(() => process.exit(0));

@@ -14,7 +14,8 @@ export const LIMITS: Readonly<Record<MediaKind, number>> = {
 /** The largest body the upload route reads at all. */
 export const MAX_UPLOAD = LIMITS.video;
 
-const ascii = (bytes: Uint8Array, from: number, to: number) => String.fromCharCode(...bytes.subarray(from, to));
+const ascii = (bytes: Uint8Array, from: number, to: number) =>
+  String.fromCharCode(...bytes.subarray(from, to));
 
 /**
  * The media type of a file from its first bytes (its name and declared type are not trusted).
@@ -22,10 +23,13 @@ const ascii = (bytes: Uint8Array, from: number, to: number) => String.fromCharCo
  */
 export function sniff(bytes: Uint8Array): { kind: MediaKind; mime: string } | undefined {
   if (bytes.length < 4) return undefined;
-  if (bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return { kind: 'image', mime: 'image/jpeg' };
+  if (bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff)
+    return { kind: 'image', mime: 'image/jpeg' };
   if (ascii(bytes, 0, 8) === '\x89PNG\r\n\x1a\n') return { kind: 'image', mime: 'image/png' };
-  if (ascii(bytes, 0, 4) === 'RIFF' && ascii(bytes, 8, 12) === 'WEBP') return { kind: 'image', mime: 'image/webp' };
-  if (ascii(bytes, 0, 4) === 'RIFF' && ascii(bytes, 8, 12) === 'WAVE') return { kind: 'audio', mime: 'audio/wav' };
+  if (ascii(bytes, 0, 4) === 'RIFF' && ascii(bytes, 8, 12) === 'WEBP')
+    return { kind: 'image', mime: 'image/webp' };
+  if (ascii(bytes, 0, 4) === 'RIFF' && ascii(bytes, 8, 12) === 'WAVE')
+    return { kind: 'audio', mime: 'audio/wav' };
   if (ascii(bytes, 4, 8) === 'ftyp') return { kind: 'video', mime: 'video/mp4' };
   if (ascii(bytes, 0, 4) === 'OggS') return { kind: 'audio', mime: 'audio/ogg' };
   if (ascii(bytes, 0, 3) === 'ID3' || (bytes[0] === 0xff && (bytes[1]! & 0xe0) === 0xe0))

@@ -17,18 +17,31 @@ const jsonBody = (required: string[], properties: Json): Json => ({
   required: true,
   content: { 'application/json': { schema: { type: 'object', required, properties } } },
 });
-const code = { name: 'code', in: 'path', required: true, schema: str, description: 'Agent code from generate.' };
+const code = {
+  name: 'code',
+  in: 'path',
+  required: true,
+  schema: str,
+  description: 'Agent code from generate.',
+};
 
 const PATHS: Json = {
   '/v1/account': {
-    get: { operationId: 'getAccount', summary: 'Balance of the calling account', responses: { '200': ok('The balance.', { balance: { type: 'number' } }), ...errors(...AUTH) } },
+    get: {
+      operationId: 'getAccount',
+      summary: 'Balance of the calling account',
+      responses: { '200': ok('The balance.', { balance: { type: 'number' } }), ...errors(...AUTH) },
+    },
   },
   '/v1/agent/generate': {
     post: {
       operationId: 'generateAgent',
       summary: 'Start generating an agent (asynchronous)',
       requestBody: jsonBody(['prompt'], { prompt: { type: 'string', maxLength: 10000 } }),
-      responses: { '200': ok('Generation started.', { agent_id: str, status: str }), ...errors(400, 402, 503, ...AUTH) },
+      responses: {
+        '200': ok('Generation started.', { agent_id: str, status: str }),
+        ...errors(400, 402, 503, ...AUTH),
+      },
     },
   },
   '/v1/agent/status/{id}': {
@@ -37,14 +50,28 @@ const PATHS: Json = {
       summary: 'Status of a generation: processing, generating, completed, ready or failed',
       parameters: [{ name: 'id', in: 'path', required: true, schema: str, description: 'Agent code.' }],
       responses: {
-        '200': ok('Current stage; error_message only when failed.', { agent_id: str, status: { enum: ['processing', 'generating', 'completed', 'ready', 'failed'] }, error_message: str }),
+        '200': ok('Current stage; error_message only when failed.', {
+          agent_id: str,
+          status: { enum: ['processing', 'generating', 'completed', 'ready', 'failed'] },
+          error_message: str,
+        }),
         ...errors(404, ...AUTH),
       },
     },
   },
   '/v1/agent/{code}/session': {
-    post: { operationId: 'startSession', summary: 'Open a room for a ready agent', parameters: [code], responses: { '200': ok('The room.', { room_id: str }), ...errors(400, 404, ...AUTH) } },
-    delete: { operationId: 'endSession', summary: 'Close the agent’s room', parameters: [code], responses: { '200': ok('Closed.', { room_id: str }), ...errors(404, ...AUTH) } },
+    post: {
+      operationId: 'startSession',
+      summary: 'Open a room for a ready agent',
+      parameters: [code],
+      responses: { '200': ok('The room.', { room_id: str }), ...errors(400, 404, ...AUTH) },
+    },
+    delete: {
+      operationId: 'endSession',
+      summary: 'Close the agent’s room',
+      parameters: [code],
+      responses: { '200': ok('Closed.', { room_id: str }), ...errors(404, ...AUTH) },
+    },
   },
   '/v1/agent/{code}/speak': {
     post: {
@@ -72,10 +99,19 @@ const PATHS: Json = {
         required: true,
         content: {
           'application/octet-stream': { schema: { type: 'string', format: 'binary' } },
-          'application/json': { schema: { type: 'object', required: ['file_url'], properties: { file_url: { type: 'string', format: 'uri' } } } },
+          'application/json': {
+            schema: {
+              type: 'object',
+              required: ['file_url'],
+              properties: { file_url: { type: 'string', format: 'uri' } },
+            },
+          },
         },
       },
-      responses: { '200': ok('Stored.', { file_id: str, type: str, size: { type: 'integer' } }), ...errors(400, 413, 415, ...AUTH) },
+      responses: {
+        '200': ok('Stored.', { file_id: str, type: str, size: { type: 'integer' } }),
+        ...errors(400, 413, 415, ...AUTH),
+      },
     },
   },
 };
@@ -88,10 +124,18 @@ export function agentsOpenApi(origin: string): Json {
   const base = openapi(agents, { format: envelope, docsBase: `${origin}/docs/errors` });
   return {
     ...base,
-    info: { title: 'agents-api', version: '0.1.0', description: 'Example of the agents API (seed 001) built on faultline.', license: { name: 'MIT', identifier: 'MIT' } },
+    info: {
+      title: 'agents-api',
+      version: '0.1.0',
+      description: 'Example of the agents API (seed 001) built on faultline.',
+      license: { name: 'MIT', identifier: 'MIT' },
+    },
     servers: [{ url: origin }],
     security: [{ apiSecret: [] }],
     paths: PATHS,
-    components: { ...base.components, securitySchemes: { apiSecret: { type: 'apiKey', in: 'header', name: 'api-secret' } } },
+    components: {
+      ...base.components,
+      securitySchemes: { apiSecret: { type: 'apiKey', in: 'header', name: 'api-secret' } },
+    },
   };
 }

@@ -60,8 +60,15 @@ export function openStore(path: string, jobSeconds: number, now: () => number) {
     const status = stageOf(row);
     if (status !== row['status']) {
       if (status === 'failed') {
-        db.prepare('UPDATE agents SET status = ?, error_message = ? WHERE code = ?').run(status, FAILURE_MESSAGE, String(row['code']));
-        db.prepare('UPDATE accounts SET balance = balance + ? WHERE id = ?').run(Number(row['cost']), String(row['account']));
+        db.prepare('UPDATE agents SET status = ?, error_message = ? WHERE code = ?').run(
+          status,
+          FAILURE_MESSAGE,
+          String(row['code']),
+        );
+        db.prepare('UPDATE accounts SET balance = balance + ? WHERE id = ?').run(
+          Number(row['cost']),
+          String(row['account']),
+        );
         row = { ...row, error_message: FAILURE_MESSAGE };
       } else {
         db.prepare('UPDATE agents SET status = ? WHERE code = ?').run(status, String(row['code']));
@@ -100,9 +107,9 @@ export function openStore(path: string, jobSeconds: number, now: () => number) {
     },
     createAgent(account: string, prompt: string, cost: number): Agent {
       const code = `A${randomBytes(5).toString('hex')}`;
-      db.prepare('INSERT INTO agents (code, account, prompt, status, created_at, cost, fail) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
-        code, account, prompt, 'processing', now(), cost, prompt.startsWith(FAILING_PROMPT) ? 1 : 0,
-      );
+      db.prepare(
+        'INSERT INTO agents (code, account, prompt, status, created_at, cost, fail) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      ).run(code, account, prompt, 'processing', now(), cost, prompt.startsWith(FAILING_PROMPT) ? 1 : 0);
       db.prepare('UPDATE accounts SET balance = balance - ? WHERE id = ?').run(cost, account);
       return this.agent(code)!;
     },
@@ -111,7 +118,11 @@ export function openStore(path: string, jobSeconds: number, now: () => number) {
       return row ? refresh(row) : undefined;
     },
     activeSessions(account: string): number {
-      return Number(db.prepare('SELECT count(*) AS n FROM sessions WHERE account = ? AND ended_at IS NULL').get(account)?.['n']);
+      return Number(
+        db
+          .prepare('SELECT count(*) AS n FROM sessions WHERE account = ? AND ended_at IS NULL')
+          .get(account)?.['n'],
+      );
     },
     room(agent: string): string | undefined {
       const row = db.prepare('SELECT room_id FROM sessions WHERE agent = ? AND ended_at IS NULL').get(agent);
@@ -119,21 +130,31 @@ export function openStore(path: string, jobSeconds: number, now: () => number) {
     },
     openRoom(agent: string, account: string): string {
       const room = `room_${randomBytes(6).toString('hex')}`;
-      db.prepare('INSERT INTO sessions (room_id, agent, account, started_at) VALUES (?, ?, ?, ?)').run(room, agent, account, now());
+      db.prepare('INSERT INTO sessions (room_id, agent, account, started_at) VALUES (?, ?, ?, ?)').run(
+        room,
+        agent,
+        account,
+        now(),
+      );
       return room;
     },
     closeRoom(room: string): void {
       db.prepare('UPDATE sessions SET ended_at = ? WHERE room_id = ?').run(now(), room);
     },
     record(agent: string, kind: 'speak' | 'context', text: string): void {
-      db.prepare('INSERT INTO events (agent, kind, text, at) VALUES (?, ?, ?, ?)').run(agent, kind, text, now());
+      db.prepare('INSERT INTO events (agent, kind, text, at) VALUES (?, ?, ?, ?)').run(
+        agent,
+        kind,
+        text,
+        now(),
+      );
     },
     addFile(account: string, kind: string, mime: string, bytes: Uint8Array): { id: string; sha256: string } {
       const id = `file_${randomBytes(8).toString('hex')}`;
       const sha256 = createHash('sha256').update(bytes).digest('hex');
-      db.prepare('INSERT INTO files (id, account, kind, mime, size, sha256, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
-        id, account, kind, mime, bytes.byteLength, sha256, now(),
-      );
+      db.prepare(
+        'INSERT INTO files (id, account, kind, mime, size, sha256, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      ).run(id, account, kind, mime, bytes.byteLength, sha256, now());
       return { id, sha256 };
     },
     close(): void {

@@ -1,9 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ExampleServer, call, redoclyLint, startExample, until } from '../../test-support/server.ts';
+import { call, type ExampleServer, redoclyLint, startExample, until } from '../../test-support/server.ts';
 
 // Black box over a real socket: the server is started as the README says, with short jobs.
 let server: ExampleServer;
-const KEYS = { main: 'key_main', low: 'key_low', suspended: 'key_suspended', bucket: 'key_bucket', sessions: 'key_sessions', workers: 'key_workers' };
+const KEYS = {
+  main: 'key_main',
+  low: 'key_low',
+  suspended: 'key_suspended',
+  bucket: 'key_bucket',
+  sessions: 'key_sessions',
+  workers: 'key_workers',
+};
 let failedAuths = 0;
 
 beforeAll(async () => {
@@ -20,12 +27,22 @@ afterAll(async () => {
 
 type Res = Awaited<ReturnType<typeof call>>;
 const api = (path: string, key: string | undefined, init: RequestInit & { json?: unknown } = {}) =>
-  call(server.url, path, { ...init, headers: { ...(key === undefined ? {} : { 'api-secret': key }), ...(init.headers as Record<string, string>) } });
+  call(server.url, path, {
+    ...init,
+    headers: {
+      ...(key === undefined ? {} : { 'api-secret': key }),
+      ...(init.headers as Record<string, string>),
+    },
+  });
 
 /** The documented envelope, exactly: the status three times and nothing else at the top. */
 function expectEnvelope(res: Res, status: number, code: string): string {
   expect(res.status).toBe(status);
-  const body = res.body as { error: { code: string; message: string; httpStatus: number }; status: string; status_code: number };
+  const body = res.body as {
+    error: { code: string; message: string; httpStatus: number };
+    status: string;
+    status_code: number;
+  };
   expect(Object.keys(body).sort()).toEqual(['error', 'status', 'status_code']);
   expect(Object.keys(body.error).sort()).toEqual(['code', 'httpStatus', 'message']);
   expect(body).toMatchObject({ error: { code, httpStatus: status }, status: 'error', status_code: status });
@@ -34,13 +51,17 @@ function expectEnvelope(res: Res, status: number, code: string): string {
   return body.error.message;
 }
 
-const generate = (key: string, prompt: unknown) => api('/v1/agent/generate', key, { method: 'POST', json: { prompt } });
+const generate = (key: string, prompt: unknown) =>
+  api('/v1/agent/generate', key, { method: 'POST', json: { prompt } });
 
 async function readyAgent(key: string): Promise<string> {
   const res = await generate(key, 'You are a helpful assistant');
   expect(res.status).toBe(200);
   const id = (res.body as { agent_id: string }).agent_id;
-  await until(async () => ((await api(`/v1/agent/status/${id}`, key)).body as { status: string }).status === 'ready' || undefined);
+  await until(
+    async () =>
+      ((await api(`/v1/agent/status/${id}`, key)).body as { status: string }).status === 'ready' || undefined,
+  );
   return id;
 }
 
@@ -72,9 +93,19 @@ describe('agents-api, documented errors over a real socket', () => {
   });
 
   it('MISSING_PARAM and VALIDATION_ERROR (400), malformed JSON included', async () => {
-    expect(expectEnvelope(await api('/v1/agent/generate', KEYS.main, { method: 'POST', json: {} }), 400, 'MISSING_PARAM')).toContain('prompt');
+    expect(
+      expectEnvelope(
+        await api('/v1/agent/generate', KEYS.main, { method: 'POST', json: {} }),
+        400,
+        'MISSING_PARAM',
+      ),
+    ).toContain('prompt');
     expectEnvelope(await generate(KEYS.main, 42), 400, 'VALIDATION_ERROR');
-    const broken = await api('/v1/agent/generate', KEYS.main, { method: 'POST', body: '{"prompt":', headers: { 'content-type': 'application/json' } });
+    const broken = await api('/v1/agent/generate', KEYS.main, {
+      method: 'POST',
+      body: '{"prompt":',
+      headers: { 'content-type': 'application/json' },
+    });
     expectEnvelope(broken, 400, 'VALIDATION_ERROR');
   });
 
@@ -85,7 +116,9 @@ describe('agents-api, documented errors over a real socket', () => {
   });
 
   it('NOT_FOUND (404): unknown agent, agent without a room, unknown endpoint — told apart by message', async () => {
-    expect(expectEnvelope(await api('/v1/agent/status/Anope', KEYS.main), 404, 'NOT_FOUND')).toBe('Agent not found for code: Anope');
+    expect(expectEnvelope(await api('/v1/agent/status/Anope', KEYS.main), 404, 'NOT_FOUND')).toBe(
+      'Agent not found for code: Anope',
+    );
     const id = await readyAgent(KEYS.main);
     const speak = await api(`/v1/agent/${id}/speak`, KEYS.main, { method: 'POST', json: { message: 'hi' } });
     expect(expectEnvelope(speak, 404, 'NOT_FOUND')).toBe(`No active rooms found for agent ${id}`);
@@ -97,11 +130,15 @@ describe('agents-api, documented errors over a real socket', () => {
     expect(started.body).toMatchObject({ status: 'processing' });
     const id = (started.body as { agent_id: string }).agent_id;
     const seen = ['processing'];
-    await until(async () => {
-      const { status } = (await api(`/v1/agent/status/${id}`, KEYS.main)).body as { status: string };
-      if (seen.at(-1) !== status) seen.push(status);
-      return status === 'ready' || undefined;
-    }, 20_000, 80);
+    await until(
+      async () => {
+        const { status } = (await api(`/v1/agent/status/${id}`, KEYS.main)).body as { status: string };
+        if (seen.at(-1) !== status) seen.push(status);
+        return status === 'ready' || undefined;
+      },
+      20_000,
+      80,
+    );
     const order = ['processing', 'generating', 'completed', 'ready'];
     expect(seen.map((s) => order.indexOf(s))).toEqual([...seen.map((s) => order.indexOf(s))].sort());
     expect(seen.at(-1)).toBe('ready');
@@ -110,7 +147,10 @@ describe('agents-api, documented errors over a real socket', () => {
     const failing = await generate(KEYS.main, 'test:generation_failed');
     const fid = (failing.body as { agent_id: string }).agent_id;
     const final = await until(async () => {
-      const body = (await api(`/v1/agent/status/${fid}`, KEYS.main)).body as { status: string; error_message?: string };
+      const body = (await api(`/v1/agent/status/${fid}`, KEYS.main)).body as {
+        status: string;
+        error_message?: string;
+      };
       return body.status === 'failed' || body.status === 'ready' ? body : undefined;
     });
     expect(final.status).toBe('failed');
@@ -121,18 +161,38 @@ describe('agents-api, documented errors over a real socket', () => {
   it('sessions: speak and add-context in a live room; SESSION_LIMIT (429) past the cap', async () => {
     const [a, b] = await Promise.all([readyAgent(KEYS.sessions), readyAgent(KEYS.sessions)]);
     expect((await api(`/v1/agent/${a}/session`, KEYS.sessions, { method: 'POST' })).status).toBe(200);
-    const spoken = await api(`/v1/agent/${a}/speak`, KEYS.sessions, { method: 'POST', json: { message: 'Hello' } });
+    const spoken = await api(`/v1/agent/${a}/speak`, KEYS.sessions, {
+      method: 'POST',
+      json: { message: 'Hello' },
+    });
     expect(spoken.status).toBe(200);
-    expect((await api(`/v1/agent/${a}/add-context`, KEYS.sessions, { method: 'POST', json: { context: 'Opening hours 9-5' } })).status).toBe(200);
-    expect(expectEnvelope(await api(`/v1/agent/${a}/add-context`, KEYS.sessions, { method: 'POST', json: {} }), 400, 'MISSING_PARAM')).toContain('context');
-    expectEnvelope(await api(`/v1/agent/${b}/session`, KEYS.sessions, { method: 'POST' }), 429, 'SESSION_LIMIT');
+    expect(
+      (
+        await api(`/v1/agent/${a}/add-context`, KEYS.sessions, {
+          method: 'POST',
+          json: { context: 'Opening hours 9-5' },
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      expectEnvelope(
+        await api(`/v1/agent/${a}/add-context`, KEYS.sessions, { method: 'POST', json: {} }),
+        400,
+        'MISSING_PARAM',
+      ),
+    ).toContain('context');
+    expectEnvelope(
+      await api(`/v1/agent/${b}/session`, KEYS.sessions, { method: 'POST' }),
+      429,
+      'SESSION_LIMIT',
+    );
     expect((await api(`/v1/agent/${a}/session`, KEYS.sessions, { method: 'DELETE' })).status).toBe(200);
     expect((await api(`/v1/agent/${b}/session`, KEYS.sessions, { method: 'POST' })).status).toBe(200);
   });
 
   it('uploads: sniffed by content, FILE_TOO_LARGE (413) per media type, UNSUPPORTED_TYPE (415), DOWNLOAD_FAILED (400)', async () => {
     const png = Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), Buffer.alloc(100)]);
-    const upload = (body: Uint8Array, type: string) =>
+    const upload = (body: Buffer<ArrayBuffer>, type: string) =>
       api('/v1/files/upload', KEYS.main, { method: 'POST', body, headers: { 'content-type': type } });
     const ok = await upload(png, 'application/octet-stream');
     expect(ok.status).toBe(200);
@@ -144,11 +204,22 @@ describe('agents-api, documented errors over a real socket', () => {
     const mp3 = Buffer.alloc(10 * 1024 * 1024 + 1);
     Buffer.from('ID3').copy(mp3);
     expect((await upload(mp3, 'audio/mpeg')).status).toBe(200);
-    expectEnvelope(await upload(Buffer.from('<html>not a picture</html>'), 'image/png'), 415, 'UNSUPPORTED_TYPE');
-    const viaUrl = (file_url: string) => api('/v1/files/upload', KEYS.main, { method: 'POST', json: { file_url } });
-    expect(expectEnvelope(await viaUrl(`${server.url}/missing.png`), 400, 'DOWNLOAD_FAILED')).toContain('404');
+    expectEnvelope(
+      await upload(Buffer.from('<html>not a picture</html>'), 'image/png'),
+      415,
+      'UNSUPPORTED_TYPE',
+    );
+    const viaUrl = (file_url: string) =>
+      api('/v1/files/upload', KEYS.main, { method: 'POST', json: { file_url } });
+    expect(expectEnvelope(await viaUrl(`${server.url}/missing.png`), 400, 'DOWNLOAD_FAILED')).toContain(
+      '404',
+    );
     expectEnvelope(await viaUrl(`${server.url}/docs/errors`), 415, 'UNSUPPORTED_TYPE');
-    expectEnvelope(await api('/v1/files/upload', KEYS.main, { method: 'POST', json: {} }), 400, 'MISSING_PARAM');
+    expectEnvelope(
+      await api('/v1/files/upload', KEYS.main, { method: 'POST', json: {} }),
+      400,
+      'MISSING_PARAM',
+    );
   });
 
   it('NO_AVAILABLE_WORKERS (503) once every worker holds a job', async () => {
@@ -164,7 +235,9 @@ describe('agents-api, documented errors over a real socket', () => {
     const first = await api('/v1/account', KEYS.bucket);
     expect(first.headers.get('x-ratelimit-limit')).toBe('60');
     expect(first.headers.get('x-ratelimit-remaining')).toBe('59');
-    expect(Number(first.headers.get('x-ratelimit-reset'))).toBeGreaterThanOrEqual(Math.floor(Date.now() / 1000));
+    expect(Number(first.headers.get('x-ratelimit-reset'))).toBeGreaterThanOrEqual(
+      Math.floor(Date.now() / 1000),
+    );
     let res = first;
     for (let i = 0; i < 70 && res.status === 200; i++) res = await api('/v1/account', KEYS.bucket);
     expectEnvelope(res, 429, 'RATE_LIMITED');
