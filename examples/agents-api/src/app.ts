@@ -19,7 +19,7 @@ export const CRASHING_PROMPT = 'test:internal_error';
 
 declare module 'fastify' {
   interface FastifyRequest {
-    account: { id: string; balance: number };
+    agentsAccount: { id: string; balance: number };
   }
 }
 
@@ -88,7 +88,7 @@ export async function buildApp(config: Config, now: () => number = Date.now): Pr
   app.get('/openapi.json', async (request) => agentsOpenApi(`${request.protocol}://${request.host}`));
 
   await app.register(async (api) => {
-    api.decorateRequest('account', null as never);
+    api.decorateRequest('agentsAccount', null as never);
     api.addHook('onRequest', async (request, reply) => authenticate(request, reply.header.bind(reply)));
     routes(api, store, config);
   });
@@ -126,14 +126,17 @@ export async function buildApp(config: Config, now: () => number = Date.now): Pr
         { seconds: bucket.retryAfter },
         { retryAfterSeconds: bucket.retryAfter, headers: bucket.headers },
       );
-    request.account = account;
+    request.agentsAccount = account;
   }
 
   return app;
 }
 
 function routes(api: FastifyInstance, store: Store, config: Config): void {
-  api.get('/v1/account', async (request) => ({ success: true, balance: store.balance(request.account.id) }));
+  api.get('/v1/account', async (request) => ({
+    success: true,
+    balance: store.balance(request.agentsAccount.id),
+  }));
 
   api.post('/v1/agent/generate', async (request) => {
     const body = objectBody(request.body);
@@ -142,16 +145,16 @@ function routes(api: FastifyInstance, store: Store, config: Config): void {
       throw agents.error('VALIDATION_ERROR', { reason: 'prompt is longer than 10000 characters' });
     // A documented test trigger: a genuine unexpected failure, answered as INTERNAL_ERROR.
     if (prompt.startsWith(CRASHING_PROMPT)) throw new Error('generation backend crashed (test trigger)');
-    const balance = store.balance(request.account.id);
+    const balance = store.balance(request.agentsAccount.id);
     if (balance < GENERATE_COST)
       throw agents.error('INSUFFICIENT_BALANCE', { required: GENERATE_COST, balance });
     if (store.busyWorkers() >= config.workers) throw agents.error('NO_AVAILABLE_WORKERS');
-    const agent = store.createAgent(request.account.id, prompt, GENERATE_COST);
+    const agent = store.createAgent(request.agentsAccount.id, prompt, GENERATE_COST);
     return { success: true, agent_id: agent.code, status: agent.status };
   });
 
   api.get<{ Params: { id: string } }>('/v1/agent/status/:id', async (request) => {
-    const agent = ownAgent(store, request.params.id, request.account.id);
+    const agent = ownAgent(store, request.params.id, request.agentsAccount.id);
     return {
       success: true,
       agent_id: agent.code,
@@ -162,37 +165,41 @@ function routes(api: FastifyInstance, store: Store, config: Config): void {
   });
 
   api.post<{ Params: { code: string } }>('/v1/agent/:code/session', async (request) => {
-    const agent = ownAgent(store, request.params.code, request.account.id);
+    const agent = ownAgent(store, request.params.code, request.agentsAccount.id);
     if (agent.status !== 'ready')
       throw agents.error('VALIDATION_ERROR', {
         reason: `agent ${agent.code} is not ready yet (status ${agent.status})`,
       });
     const existing = store.room(agent.code);
     if (existing) return { success: true, room_id: existing, agent_id: agent.code };
-    if (store.activeSessions(request.account.id) >= config.maxSessions)
+    if (store.activeSessions(request.agentsAccount.id) >= config.maxSessions)
       throw agents.error('SESSION_LIMIT', { limit: config.maxSessions });
-    return { success: true, room_id: store.openRoom(agent.code, request.account.id), agent_id: agent.code };
+    return {
+      success: true,
+      room_id: store.openRoom(agent.code, request.agentsAccount.id),
+      agent_id: agent.code,
+    };
   });
 
   api.delete<{ Params: { code: string } }>('/v1/agent/:code/session', async (request) => {
-    const agent = ownAgent(store, request.params.code, request.account.id);
+    const agent = ownAgent(store, request.params.code, request.agentsAccount.id);
     const room = liveRoom(store, agent.code);
     store.closeRoom(room);
     return { success: true, room_id: room, ended: true };
   });
 
   api.post<{ Params: { code: string } }>('/v1/agent/:code/speak', async (request) => {
-    const agent = ownAgent(store, request.params.code, request.account.id);
+    const agent = ownAgent(store, request.params.code, request.agentsAccount.id);
     const message = requiredString(objectBody(request.body), 'message');
     const room = liveRoom(store, agent.code);
     store.record(agent.code, 'speak', message);
     // Sessions are billed as they run: this may take the balance below zero, down to the floor.
-    store.charge(request.account.id, SPEAK_COST);
+    store.charge(request.agentsAccount.id, SPEAK_COST);
     return { success: true, room_id: room };
   });
 
   api.post<{ Params: { code: string } }>('/v1/agent/:code/add-context', async (request) => {
-    const agent = ownAgent(store, request.params.code, request.account.id);
+    const agent = ownAgent(store, request.params.code, request.agentsAccount.id);
     const context = requiredString(objectBody(request.body), 'context');
     const room = liveRoom(store, agent.code);
     store.record(agent.code, 'context', context);
@@ -208,7 +215,7 @@ function routes(api: FastifyInstance, store: Store, config: Config): void {
     const limit = LIMITS[type.kind];
     if (bytes.byteLength > limit)
       throw agents.error('FILE_TOO_LARGE', { kind: type.kind, size: bytes.byteLength, limit });
-    const file = store.addFile(request.account.id, type.kind, type.mime, bytes);
+    const file = store.addFile(request.agentsAccount.id, type.kind, type.mime, bytes);
     return {
       success: true,
       file_id: file.id,
