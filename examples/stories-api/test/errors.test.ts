@@ -149,9 +149,8 @@ describe('stories-api, documented errors over a real socket', () => {
   });
 
   it('rate_limit_exceeded (429): 10 POSTs a minute and 120 GETs, counted apart, Retry-After == retry_after', async () => {
-    let res: Res | undefined;
-    for (let i = 0; i < 10; i++) expect((res = await post('sk_posts', {})).status).toBe(400);
-    res = await post('sk_posts', {});
+    for (let i = 0; i < 10; i++) expect((await post('sk_posts', {})).status).toBe(400);
+    const res = await post('sk_posts', {});
     const error = expectNested(res, 429, 'rate_limit_exceeded', ['retry_after']);
     expect(error['retry_after']).toBeGreaterThan(0);
     expect(res.headers.get('retry-after')).toBe(String(error['retry_after']));
