@@ -3,12 +3,18 @@ import { mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
+// Shared by the example tests (not a workspace: no package.json). Starts an example exactly as
+// its README says (`node examples/<name>/src/main.ts`), on PORT=0 with a fresh data directory.
+
 /**
- * Shared by the example tests (not a workspace: no package.json). Starts an example exactly as
- * its README says (`node examples/<name>/src/main.ts`), on PORT=0 with a fresh data directory.
+ * The repository root.
+ * @example join(REPO_ROOT, 'examples/agents-api')
  */
 export const REPO_ROOT = resolve(import.meta.dirname, '../..');
-/** The Node 24 the project pins (the system `node` may be older). */
+/**
+ * The Node 24 the project pins (the system `node` may be older).
+ * @example spawn(NODE, ['examples/reels-api/src/main.ts'])
+ */
 export const NODE = join(REPO_ROOT, 'node_modules/.bin/node');
 
 /**

@@ -9,12 +9,25 @@ import { describe, LIMITS, MAX_UPLOAD, sniff } from './media.ts';
 import { agentsOpenApi } from './openapi.ts';
 import { openStore, type Store } from './store.ts';
 
-/** Credits one generation costs, and one spoken message. */
+/**
+ * Credits one generation costs.
+ * @example if (balance < GENERATE_COST) throw agents.error('INSUFFICIENT_BALANCE', { required: GENERATE_COST, balance });
+ */
 export const GENERATE_COST = 10;
+/**
+ * Credits one spoken message costs, billed as it runs (so a balance may go below zero).
+ * @example store.charge(account, SPEAK_COST);
+ */
 export const SPEAK_COST = 1;
-/** Below this balance an account is suspended. */
+/**
+ * Below this balance an account is suspended.
+ * @example if (balance < SUSPENSION_FLOOR) throw agents.error('ACCOUNT_SUSPENDED', { balance });
+ */
 export const SUSPENSION_FLOOR = -11;
-/** A prompt that makes the server fail unexpectedly (documented test trigger for INTERNAL_ERROR). */
+/**
+ * A prompt that makes the server fail unexpectedly (documented test trigger for INTERNAL_ERROR).
+ * @example await fetch(`${url}/v1/agent/generate`, { method: 'POST', body: JSON.stringify({ prompt: CRASHING_PROMPT }) });
+ */
 export const CRASHING_PROMPT = 'test:internal_error';
 
 declare module 'fastify' {

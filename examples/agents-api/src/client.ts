@@ -33,7 +33,10 @@ const RETRIES: Readonly<Record<string, number>> = {
   INTERNAL_ERROR: 1,
 };
 
-/** Options of `agentsClient`. */
+/**
+ * Options of `agentsClient`.
+ * @example const options: AgentsClientOptions = { baseUrl: 'http://127.0.0.1:8081', apiSecret: 'ak_dev_…' };
+ */
 export interface AgentsClientOptions {
   readonly baseUrl: string;
   readonly apiSecret: string;

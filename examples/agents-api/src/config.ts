@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
 
-/** Settings read from the environment; every limit has the documented default. */
+/**
+ * Settings read from the environment; every limit has the documented default.
+ * @example const { port, keys }: Config = readConfig(process.env);
+ */
 export interface Config {
   readonly host: string;
   readonly port: number;
@@ -21,7 +24,10 @@ export interface Config {
   readonly trustProxy: boolean;
 }
 
-/** Credits of a key given without a balance. */
+/**
+ * Credits of a key given without a balance.
+ * @example readConfig({ API_KEY: 'k' }).keys[0].credits === DEFAULT_CREDITS
+ */
 export const DEFAULT_CREDITS = 100;
 
 /**

@@ -1,4 +1,7 @@
-/** The state of one account's bucket after a request took (or failed to take) a token. */
+/**
+ * The state of one account's bucket after a request took (or failed to take) a token.
+ * @example const { allowed, headers, retryAfter }: BucketResult = buckets.take(account);
+ */
 export interface BucketResult {
   readonly allowed: boolean;
   /** The headers every authenticated response carries. */

@@ -1,9 +1,15 @@
-/** Kinds of file the API stores, each with its own size limit. */
+/**
+ * Kinds of file the API stores, each with its own size limit.
+ * @example const kind: MediaKind = 'audio';
+ */
 export type MediaKind = 'image' | 'video' | 'audio' | 'document';
 
 const MB = 1024 * 1024;
 
-/** Size limits by kind: images 10 MB, video 100 MB, audio 50 MB, documents 10 MB. */
+/**
+ * Size limits by kind: images 10 MB, video 100 MB, audio 50 MB, documents 10 MB.
+ * @example if (bytes.byteLength > LIMITS[type.kind]) refuse();
+ */
 export const LIMITS: Readonly<Record<MediaKind, number>> = {
   image: 10 * MB,
   video: 100 * MB,
@@ -11,7 +17,10 @@ export const LIMITS: Readonly<Record<MediaKind, number>> = {
   document: 10 * MB,
 };
 
-/** The largest body the upload route reads at all. */
+/**
+ * The largest body the upload route reads at all.
+ * @example app.post('/v1/files/upload', { bodyLimit: MAX_UPLOAD + 1 }, handler);
+ */
 export const MAX_UPLOAD = LIMITS.video;
 
 const ascii = (bytes: Uint8Array, from: number, to: number) =>

@@ -3,10 +3,16 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 
-/** Generation stages in order; `failed` may replace any of them. */
+/**
+ * Generation stages in order; `failed` may replace any of them.
+ * @example const final: AgentStatus[] = ['ready', 'failed'];
+ */
 export type AgentStatus = 'processing' | 'generating' | 'completed' | 'ready' | 'failed';
 
-/** An agent row as the API shows it. */
+/**
+ * An agent row as the API shows it.
+ * @example const agent: Agent | undefined = store.agent('A1b2c3d4e5');
+ */
 export interface Agent {
   readonly code: string;
   readonly account: string;
@@ -16,9 +22,15 @@ export interface Agent {
   readonly cost: number;
 }
 
-/** What `generate` needs to know to fail a job on purpose (a documented test prompt). */
+/**
+ * A prompt whose generation fails on purpose (a documented test trigger).
+ * @example { "prompt": "test:generation_failed" } // ends in status failed
+ */
 export const FAILING_PROMPT = 'test:generation_failed';
-/** Why such a job fails, as its `error_message`. */
+/**
+ * Why such a job fails, as its `error_message`.
+ * @example expect(status.error_message).toBe(FAILURE_MESSAGE);
+ */
 export const FAILURE_MESSAGE = 'Generation failed: no usable face was found in the reference material.';
 
 /**
@@ -163,7 +175,10 @@ export function openStore(path: string, jobSeconds: number, now: () => number) {
   };
 }
 
-/** Type of the store. */
+/**
+ * Type of the store.
+ * @example function routes(store: Store) {}
+ */
 export type Store = ReturnType<typeof openStore>;
 
 /** Accounts are keyed by a hash of their secret: the database never holds a usable secret. */

@@ -7,7 +7,10 @@ import { clipsOpenApi } from './openapi.ts';
 import type { Project, Store } from './store.ts';
 import { slidingMinute } from './window.ts';
 
-/** A project name that makes the server fail unexpectedly (documented test trigger). */
+/**
+ * A project name that makes the server fail unexpectedly (documented test trigger).
+ * @example { "video_url": "https://videos.example/a.mp4", "name": "test:internal_error" } // → 500
+ */
 export const CRASHING_NAME = 'test:internal_error';
 const VIDEO_EXTENSIONS = new Set(['mp4', 'mov', 'webm', 'mkv', 'm4v']);
 

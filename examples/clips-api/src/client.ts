@@ -14,7 +14,10 @@ export const clipsRetryPolicy: Partial<RetryPolicy> = {
   retryStatuses: new Set([429, 500, 502, 503, 504]),
 };
 
-/** Options of `clipsClient`. */
+/**
+ * Options of `clipsClient`.
+ * @example const options: ClipsClientOptions = { baseUrl: 'http://127.0.0.1:8082', apiKey: 'wv_…' };
+ */
 export interface ClipsClientOptions {
   readonly baseUrl: string;
   readonly apiKey: string;
@@ -24,7 +27,10 @@ export interface ClipsClientOptions {
   readonly onRetry?: ClientOptions['onRetry'];
 }
 
-/** A project as `data` holds it. */
+/**
+ * A project as `data` holds it.
+ * @example const { status, error_message }: ClipsProject = await api.results(id);
+ */
 export interface ClipsProject {
   readonly id: string;
   readonly name: string;

@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
 
-/** Settings read from the environment. */
+/**
+ * Settings read from the environment.
+ * @example const { port, keys }: Config = readConfig(process.env);
+ */
 export interface Config {
   readonly host: string;
   readonly port: number;

@@ -3,10 +3,16 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 
-/** Project states in order; SUCCEEDED and FAILED are final. */
+/**
+ * Project states in order; SUCCEEDED and FAILED are final.
+ * @example const final: ProjectStatus[] = ['SUCCEEDED', 'FAILED'];
+ */
 export type ProjectStatus = 'CREATED' | 'QUEUED' | 'ONGOING' | 'SUCCEEDED' | 'FAILED';
 
-/** A project as stored. */
+/**
+ * A project as stored.
+ * @example const project: Project | undefined = store.project(key, 'prj06928fdjqqaza');
+ */
 export interface Project {
   readonly id: string;
   readonly name: string;
@@ -16,7 +22,10 @@ export interface Project {
   readonly createdAt: number;
 }
 
-/** A documented test video: its project goes all the way to FAILED. */
+/**
+ * A documented test video: its project goes all the way to FAILED.
+ * @example { "video_url": "https://videos.example/test-failed.mp4" }
+ */
 export const FAILING_VIDEO = 'test-failed.mp4';
 
 /**
@@ -93,7 +102,10 @@ export function openStore(path: string, jobSeconds: number, now: () => number) {
   };
 }
 
-/** Type of the store. */
+/**
+ * Type of the store.
+ * @example function buildApp(config: Config, store: Store) {}
+ */
 export type Store = ReturnType<typeof openStore>;
 
 function ownerId(key: string): string {

@@ -8,7 +8,10 @@ import { reelsOpenApi } from './openapi.ts';
 import { openStore } from './store.ts';
 import { slidingMinute } from './window.ts';
 
-/** A Reel link that makes the server fail unexpectedly (documented test trigger). */
+/**
+ * A Reel shortcode that makes the server fail unexpectedly (documented test trigger).
+ * @example { "url": "https://www.instagram.com/reel/TESTINTERNAL/" } // → 500
+ */
 export const CRASHING_REEL = 'TESTINTERNAL';
 
 declare module 'fastify' {

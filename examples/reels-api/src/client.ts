@@ -14,7 +14,10 @@ export const reelsRetryPolicy: Partial<RetryPolicy> = {
   retryStatuses: new Set([429, 500, 502, 503]),
 };
 
-/** Options of `reelsClient`. */
+/**
+ * Options of `reelsClient`.
+ * @example const options: ReelsClientOptions = { baseUrl: 'http://127.0.0.1:8083', token: 'ist_…' };
+ */
 export interface ReelsClientOptions {
   readonly baseUrl: string;
   readonly token: string;
@@ -24,7 +27,10 @@ export interface ReelsClientOptions {
   readonly onRetry?: ClientOptions['onRetry'];
 }
 
-/** A job as the API returns it. */
+/**
+ * A job as the API returns it.
+ * @example const { id, status }: ReelJob = await api.analyze(url);
+ */
 export interface ReelJob {
   readonly id: number;
   readonly status: 'pending' | 'processing' | 'done' | 'error';

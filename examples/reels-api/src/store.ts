@@ -3,10 +3,16 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 
-/** Job states; `done` and `error` are final. */
+/**
+ * Job states; `done` and `error` are final.
+ * @example const final: JobStatus[] = ['done', 'error'];
+ */
 export type JobStatus = 'pending' | 'processing' | 'done' | 'error';
 
-/** A job as the API shows it. */
+/**
+ * A job as the API shows it.
+ * @example const job: Job | undefined = store.job(token, 42);
+ */
 export interface Job {
   readonly id: number;
   readonly url: string;
@@ -16,8 +22,15 @@ export interface Job {
   readonly created_at: string;
 }
 
-/** Documented test Reels: one that is private, one longer than the maximum. */
+/**
+ * A documented test Reel that is private: its job ends in error "Video is not available".
+ * @example { "url": "https://www.instagram.com/reel/TESTPRIVATE/" }
+ */
 export const PRIVATE_REEL = 'TESTPRIVATE';
+/**
+ * A documented test Reel of 120 s: its job ends in error, the maximum being 90 s.
+ * @example { "url": "https://www.instagram.com/reel/TESTLONG/" }
+ */
 export const LONG_REEL = 'TESTLONG';
 
 /**
@@ -99,7 +112,10 @@ export function openStore(
   };
 }
 
-/** Type of the store. */
+/**
+ * Type of the store.
+ * @example function routes(store: Store) {}
+ */
 export type Store = ReturnType<typeof openStore>;
 
 function ownerId(token: string): string {

@@ -9,7 +9,10 @@ import { storiesOpenApi } from './openapi.ts';
 import { openStore, type Store, type Story } from './store.ts';
 import { slidingMinute } from './window.ts';
 
-/** Where an account buys more minutes (sent in `insufficient_minutes`). */
+/**
+ * Where an account buys more minutes (sent in `insufficient_minutes`).
+ * @example stories.error('insufficient_minutes', { minutes_remaining: 2, minutes_required: 3, upgrade_url: UPGRADE_URL })
+ */
 export const UPGRADE_URL = 'https://stories.example/billing/upgrade';
 const ID = /^brief_[0-9a-f]{16}$/;
 

@@ -1,7 +1,10 @@
 import { createHash } from 'node:crypto';
 import { stories } from './catalog.ts';
 
-/** A valid story brief. */
+/**
+ * A valid story brief.
+ * @example const brief: Brief = { prompt: 'A fox learns to sail', duration_minutes: 2 };
+ */
 export interface Brief {
   readonly prompt: string;
   readonly duration_minutes: number;
@@ -9,7 +12,10 @@ export interface Brief {
   readonly style?: string;
 }
 
-/** One problem with one field, as listed in `details`. */
+/**
+ * One problem with one field, as listed in `details`.
+ * @example const detail: Detail = { field: 'duration_minutes', issue: 'must be an integer from 1 to 10' };
+ */
 export interface Detail {
   readonly field: string;
   readonly issue: string;

@@ -1,9 +1,15 @@
 import { type DecodedError, decodeResponse, ResponseError, type RetryDecision } from 'faultline/client';
 
-/** Delays before the retries of a 5xx answer; after the last one the client gives up. */
+/**
+ * Delays before the retries of a 5xx answer; after the last one the client gives up.
+ * @example SERVER_ERROR_DELAYS_MS[0] // 1000
+ */
 export const SERVER_ERROR_DELAYS_MS = [1000, 2000, 4000, 8000] as const;
 
-/** What the rule needs to know of earlier attempts. */
+/**
+ * What the rule needs to know of earlier attempts.
+ * @example const state: StoriesRetryState = { serverErrors: 2, rateLimits: 0 };
+ */
 export interface StoriesRetryState {
   /** 5xx answers so far, this one included. */
   readonly serverErrors: number;
@@ -33,7 +39,10 @@ export function storiesRetry(error: DecodedError, state: StoriesRetryState): Ret
   return { retry: false, reason: 'not-retryable' };
 }
 
-/** Options of `storiesClient`. */
+/**
+ * Options of `storiesClient`.
+ * @example const options: StoriesClientOptions = { baseUrl: 'http://127.0.0.1:8084', apiKey: 'sk_…' };
+ */
 export interface StoriesClientOptions {
   readonly baseUrl: string;
   readonly apiKey: string;
@@ -43,7 +52,10 @@ export interface StoriesClientOptions {
   readonly onRetry?: (info: { error: DecodedError; attempt: number; delayMs: number }) => void;
 }
 
-/** A story as the API returns it. */
+/**
+ * A story as the API returns it.
+ * @example const { id, status }: StoryView = await api.create(brief);
+ */
 export interface StoryView {
   readonly id: string;
   readonly status: 'generating' | 'ready' | 'failed';

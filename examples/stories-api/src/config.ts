@@ -1,12 +1,18 @@
 import { randomBytes } from 'node:crypto';
 
-/** One API key and its monthly minutes (`null`: no billing plan configured). */
+/**
+ * One API key and its monthly minutes (`null`: no billing plan configured).
+ * @example const key: Key = { key: 'sk_a', minutes: 60 };
+ */
 export interface Key {
   readonly key: string;
   readonly minutes: number | null;
 }
 
-/** Settings read from the environment. */
+/**
+ * Settings read from the environment.
+ * @example const { port, keys }: Config = readConfig(process.env);
+ */
 export interface Config {
   readonly host: string;
   readonly port: number;
@@ -19,7 +25,10 @@ export interface Config {
   readonly getPerMinute: number;
 }
 
-/** Monthly minutes of a key given without a number. */
+/**
+ * Monthly minutes of a key given without a number.
+ * @example readConfig({ API_KEY: 'sk_a' }).keys[0].minutes === DEFAULT_MINUTES
+ */
 export const DEFAULT_MINUTES = 60;
 
 /**

@@ -4,7 +4,10 @@ import { dirname } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import type { Brief } from './brief.ts';
 
-/** A story as stored: `content` is the cached JSON of a ready story. */
+/**
+ * A story as stored: `content` is the cached JSON of a ready story.
+ * @example const story: Story | undefined = store.story('brief_0123456789abcdef');
+ */
 export interface Story {
   readonly id: string;
   readonly account: string;
@@ -15,8 +18,15 @@ export interface Story {
   readonly startedAt: number;
 }
 
-/** Documented test prompts: a generation that fails, and one whose cached result is unreadable. */
+/**
+ * A documented test prompt: the story fails and charges nothing.
+ * @example { "prompt": "test:generation_failed", "duration_minutes": 4 }
+ */
 export const FAILING_PROMPT = 'test:generation_failed';
+/**
+ * A documented test prompt: the story is ready but its cache entry is unreadable (500).
+ * @example { "prompt": "test:corrupt_cache", "duration_minutes": 1 }
+ */
 export const CORRUPT_PROMPT = 'test:corrupt_cache';
 const FAILURE = 'Generation failed: the narration model rejected the brief.';
 
@@ -114,7 +124,10 @@ export function openStore(path: string, jobSeconds: number, now: () => number) {
   };
 }
 
-/** Type of the store. */
+/**
+ * Type of the store.
+ * @example function routes(store: Store) {}
+ */
 export type Store = ReturnType<typeof openStore>;
 
 function accountId(key: string): string {
