@@ -224,7 +224,7 @@ describe('agents-api, documented errors over a real socket', () => {
 
   it('NO_AVAILABLE_WORKERS (503) once every worker holds a job', async () => {
     let res: Res | undefined;
-    for (let i = 0; i < 4; i++) {
+    for (let i = 0; i < 10; i++) {
       res = await generate(KEYS.workers, `busy ${i}`);
       if (res.status !== 200) break;
     }

@@ -5,7 +5,7 @@ let server: ExampleServer;
 beforeAll(async () => {
   server = await startExample('reels-api', {
     API_KEY: 'ist_main,ist_jobs,ist_jobs2,ist_fails,ist_limit',
-    JOB_SECONDS: '1.5',
+    JOB_SECONDS: '3',
   });
 });
 afterAll(async () => {
@@ -34,7 +34,7 @@ const final = (token: string, id: number) =>
       return body.status === 'done' || body.status === 'error' ? body : undefined;
     },
     20_000,
-    400,
+    700,
   );
 
 describe('reels-api, documented errors over a real socket', () => {
@@ -100,7 +100,7 @@ describe('reels-api, documented errors over a real socket', () => {
         return body.status === 'done' ? body : undefined;
       },
       20_000,
-      250,
+      500,
     );
     expect(seen.filter((s) => s !== 'processing')).toEqual(['pending', 'done']);
     expect(Object.keys(done).sort()).toEqual(['created_at', 'error', 'id', 'result', 'status', 'url']);

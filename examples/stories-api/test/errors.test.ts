@@ -5,7 +5,7 @@ let server: ExampleServer;
 beforeAll(async () => {
   server = await startExample('stories-api', {
     API_KEY: 'sk_main:60,sk_poor:2,sk_unbilled:none,sk_posts:60,sk_gets:60,sk_fail:60',
-    JOB_SECONDS: '1.5',
+    JOB_SECONDS: '2.5',
   });
 });
 afterAll(async () => {
