@@ -10,12 +10,13 @@ const KEYS = {
   bucket: 'key_bucket',
   sessions: 'key_sessions',
   workers: 'key_workers',
+  floor: 'key_floor',
 };
 let failedAuths = 0;
 
 beforeAll(async () => {
   server = await startExample('agents-api', {
-    API_KEY: `${KEYS.main}:1000,${KEYS.low}:5,${KEYS.suspended}:-12,${KEYS.bucket}:1000,${KEYS.sessions}:1000,${KEYS.workers}:1000`,
+    API_KEY: `${KEYS.main}:1000,${KEYS.low}:5,${KEYS.suspended}:-12,${KEYS.bucket}:1000,${KEYS.sessions}:1000,${KEYS.workers}:1000,${KEYS.floor}:-11`,
     JOB_SECONDS: '1.5',
     WORKERS: '3',
     MAX_SESSIONS: '1',
@@ -85,6 +86,8 @@ describe('agents-api, documented errors over a real socket', () => {
   it('ACCOUNT_SUSPENDED (403) below the -11 floor', async () => {
     const message = expectEnvelope(await api('/v1/account', KEYS.suspended), 403, 'ACCOUNT_SUSPENDED');
     expect(message).toContain('-12');
+    // The floor itself is still allowed: only a balance below -11 suspends.
+    expect((await api('/v1/account', KEYS.floor)).body).toMatchObject({ balance: -11 });
   });
 
   it('INSUFFICIENT_BALANCE (402) when a generation costs more than the balance', async () => {
