@@ -1,0 +1,201 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+// Shared by the example tests (not a workspace: no package.json). Starts an example exactly as
+// its README says (`node examples/<name>/src/main.ts`), on PORT=0 with a fresh data directory.
+
+/**
+ * The repository root.
+ * @example join(REPO_ROOT, 'examples/agents-api')
+ */
+export const REPO_ROOT = resolve(import.meta.dirname, '../..');
+/**
+ * The Node 24 the project pins (the system `node` may be older).
+ * @example spawn(NODE, ['examples/reels-api/src/main.ts'])
+ */
+export const NODE = join(REPO_ROOT, 'node_modules/.bin/node');
+
+/**
+ * A running example server.
+ * @example const server = await startExample('agents-api', { API_KEY: 'k1' }); await server.stop();
+ */
+export interface ExampleServer {
+  /** Origin, e.g. `http://127.0.0.1:41234`. */
+  readonly url: string;
+  /** Its data directory (removed on stop). */
+  readonly dir: string;
+  stdout(): string;
+  stop(): Promise<number | null>;
+}
+
+/**
+ * Spawns `node examples/<name>/src/main.ts` with a clean environment plus `env`, and resolves
+ * once it prints `listening on <url>`.
+ * @example const server = await startExample('reels-api', { JOB_SECONDS: '1' });
+ */
+export async function startExample(
+  name: string,
+  env: Readonly<Record<string, string>> = {},
+): Promise<ExampleServer> {
+  const dir = mkdtempSync(join(tmpdir(), `${name}-test-`));
+  const fullEnv: Record<string, string> = {
+    PATH: process.env['PATH'] ?? '',
+    HOME: process.env['HOME'] ?? tmpdir(),
+    HOST: '127.0.0.1',
+    PORT: '0',
+    DATABASE_PATH: join(dir, 'data.db'),
+    LOG_LEVEL: 'fatal',
+    ...env,
+  };
+  // The catalog coverage run collects the ids servers produce; pass its file through.
+  const coverage = process.env['FAULTLINE_COVERAGE'];
+  if (coverage) fullEnv['FAULTLINE_COVERAGE'] = coverage;
+  const child = spawn(NODE, [join(REPO_ROOT, 'examples', name, 'src/main.ts')], {
+    cwd: dir,
+    env: fullEnv,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    out += chunk;
+  });
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    err += chunk;
+  });
+  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+  let url: string;
+  try {
+    url = await waitForUrl(
+      child,
+      () => out,
+      () => err,
+    );
+  } catch (error) {
+    child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
+  return {
+    url,
+    dir,
+    stdout: () => out,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      const code = await exited;
+      clearTimeout(timer);
+      rmSync(dir, { recursive: true, force: true });
+      return code;
+    },
+  };
+}
+
+function waitForUrl(child: ChildProcess, stdout: () => string, stderr: () => string): Promise<string> {
+  return new Promise((done, fail) => {
+    const check = () => {
+      const match = /listening on (http:\/\/\S+)/.exec(stdout());
+      if (match) {
+        cleanup();
+        done(match[1]!);
+      }
+    };
+    const onExit = (code: number | null) => {
+      cleanup();
+      fail(new Error(`example exited (${code}) before listening:\n${stderr()}${stdout()}`));
+    };
+    const timer = setTimeout(() => {
+      cleanup();
+      fail(new Error(`example did not print its URL within 20 s:\n${stderr()}${stdout()}`));
+    }, 20_000);
+    const cleanup = () => {
+      clearTimeout(timer);
+      child.stdout?.off('data', check);
+      child.off('exit', onExit);
+    };
+    child.stdout?.on('data', check);
+    child.once('exit', onExit);
+    check();
+  });
+}
+
+/**
+ * One HTTP exchange, read completely: status, headers and the parsed JSON body.
+ * @example const { status, body } = await call(server.url, '/v1/account', { headers: { 'api-secret': key } });
+ */
+export async function call(
+  base: string,
+  path: string,
+  init: RequestInit & { json?: unknown } = {},
+): Promise<{ status: number; headers: Headers; body: unknown; text: string }> {
+  const { json, ...rest } = init;
+  const headers = new Headers(rest.headers);
+  if (json !== undefined) headers.set('content-type', 'application/json');
+  const response = await fetch(base + path, {
+    ...rest,
+    headers,
+    ...(json === undefined ? {} : { body: JSON.stringify(json) }),
+  });
+  const text = await response.text();
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = undefined;
+  }
+  return { status: response.status, headers: response.headers, body, text };
+}
+
+/**
+ * Polls `check` until it returns a value other than undefined (event-free waits for jobs that
+ * finish on the server's clock); fails after `timeoutMs`.
+ * @example const done = await until(async () => ((await get()).status === 'ready' ? true : undefined));
+ */
+export async function until<T>(
+  check: () => Promise<T | undefined>,
+  timeoutMs = 20_000,
+  everyMs = 150,
+): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > end) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+/**
+ * Runs Redocly CLI's `lint` on a document (written to a temp file) and returns its findings.
+ * @example expect((await redoclyLint(doc)).errors).toEqual([]);
+ */
+export async function redoclyLint(document: unknown): Promise<{ errors: string[]; warnings: number }> {
+  const dir = mkdtempSync(join(tmpdir(), 'redocly-'));
+  const file = join(dir, 'openapi.json');
+  writeFileSync(file, JSON.stringify(document, null, 2));
+  const cli = realpathSync(join(REPO_ROOT, 'node_modules/.bin/redocly'));
+  const stdout = await new Promise<string>((done) => {
+    execFile(
+      NODE,
+      [cli, 'lint', file, '--format=json'],
+      {
+        env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' },
+        maxBuffer: 16 * 1024 * 1024,
+      },
+      (_error, out) => done(out),
+    );
+  });
+  rmSync(dir, { recursive: true, force: true });
+  const report = JSON.parse(stdout) as {
+    totals: { errors: number; warnings: number };
+    problems: { ruleId: string; severity: string; message: string; location?: { pointer?: string }[] }[];
+  };
+  return {
+    errors: report.problems
+      .filter((p) => p.severity === 'error')
+      .map((p) => `${p.ruleId}: ${p.message} at ${p.location?.[0]?.pointer ?? '?'}`),
+    warnings: report.totals.warnings,
+  };
+}
