@@ -88,7 +88,9 @@ const plugin: FastifyPluginCallback<FaultlineFastifyOptions> = (fastify, options
     reply.code(out.status);
     for (const name in out.headers) reply.header(name, out.headers[name]);
     reply.header('content-type', out.contentType);
-    reply.send(out.body);
+    // A Buffer, not a string: Fastify appends `; charset=utf-8` to any JSON-like type it is
+    // given a string for, and registered JSON media types (problem+json included) take none.
+    reply.send(Buffer.from(out.body));
   }
 
   fastify.decorate('faultline', {
