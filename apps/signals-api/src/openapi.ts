@@ -208,14 +208,16 @@ function streamGroup(): PathGroup {
   };
 }
 
+const TEXT = { type: 'string' };
+
 function serviceGroup(): PathGroup {
-  const page = (operationId: string, summary: string, mediaType: string): Json => ({
+  const page = (operationId: string, summary: string, mediaType: string, schema: Json): Json => ({
     get: {
       operationId,
       tags: ['docs'],
       summary,
       security: PUBLIC,
-      responses: { '200': success(summary, { type: 'string' }, mediaType), ...errorResponses() },
+      responses: { '200': success(summary, schema, mediaType), ...errorResponses() },
     },
   });
   return {
@@ -244,9 +246,17 @@ function serviceGroup(): PathGroup {
           },
         },
       },
-      '/docs/errors': page('errorDocsHtml', 'The error catalog as one HTML page.', 'text/html'),
-      '/docs/errors.md': page('errorDocsMarkdown', 'The error catalog as Markdown.', 'text/markdown'),
-      '/openapi.json': page('openApiDocument', 'This OpenAPI document.', 'application/json'),
+      '/docs/errors': page('errorDocsHtml', 'The error catalog as one HTML page.', 'text/html', TEXT),
+      '/docs/errors.md': page('errorDocsMarkdown', 'The error catalog as Markdown.', 'text/markdown', TEXT),
+      '/openapi.json': page('openApiDocument', 'This OpenAPI document.', 'application/json', {
+        type: 'object',
+        required: ['openapi', 'info', 'paths'],
+        properties: {
+          openapi: { type: 'string', pattern: '^3\\.1\\.' },
+          info: { type: 'object' },
+          paths: { type: 'object' },
+        },
+      }),
     },
   };
 }

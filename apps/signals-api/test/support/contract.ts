@@ -127,7 +127,7 @@ class Contract {
     }
     const content = spec['content'] as Record<string, Json> | undefined;
     const type = exchange.headers.get('content-type');
-    const mediaType = type?.split(';')[0]!.trim().toLowerCase();
+    const mediaType = type === null ? undefined : type.split(';')[0]!.trim().toLowerCase();
     if (!content) {
       if (body) problems.push(`no body is documented, got ${body.length} bytes`);
       return problems;
