@@ -22,9 +22,9 @@ const LINGER_MS = 2_000;
  * Fastify's `clientErrorHandler` server option: answers what Node's HTTP parser refuses before
  * Fastify sees a request (oversized headers → 431, a malformed request line or header → 400,
  * a request that never finished arriving → 408) with a catalog body and `X-Correlation-ID`,
- * instead of Fastify's own JSON. Where no answer can be given — the client reset the
- * connection, or a response is already on its way on this socket (a second status line would
- * corrupt it) — the connection is closed without one.
+ * instead of Fastify's own JSON. After a pipelined request whose answer is still pending, the
+ * refusal follows that answer, in order. Where no answer can be given — the client reset the
+ * connection or closed its side — the connection is closed without one.
  * @example const app = Fastify({ frameworkErrors, clientErrorHandler }); await app.register(faultlineFastify, options);
  */
 export function clientErrorHandler(
@@ -34,27 +34,41 @@ export function clientErrorHandler(
 ): void {
   const faultline = (this as { faultline?: FaultlineDecoration }).faultline;
   const code = typeof error.code === 'string' ? error.code : '';
-  const inFlight =
-    (socket as { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent === true;
-  if (code === 'ECONNRESET' || socket.destroyed || !socket.writable || inFlight || !faultline) {
+  if (code === 'ECONNRESET' || socket.destroyed || !faultline) {
     socket.destroy();
     return;
   }
-  const answer = faultline.answer(BY_CODE[code] ?? 'badRequest', requestPath(error));
-  this.log.debug(
-    { err: error, correlation_id: answer.headers['x-correlation-id'] },
-    'connection refused by the HTTP parser',
-  );
-  const head = [`HTTP/1.1 ${answer.status} ${reasonPhrase(answer.status)}`, 'connection: close'];
-  for (const [name, value] of Object.entries(answer.headers)) head.push(`${name}: ${value}`);
-  const body = Buffer.from(answer.body);
-  head.push(`content-length: ${body.length}`);
-  // end(), not destroy(): the answer must be flushed before the FIN; a client that keeps
-  // sending after it gets cut after a short grace period.
-  socket.end(Buffer.concat([Buffer.from(`${head.join('\r\n')}\r\n\r\n`, 'latin1'), body]));
-  const timer = setTimeout(() => socket.destroy(), LINGER_MS);
-  timer.unref();
-  socket.once('close', () => clearTimeout(timer));
+  const reply = () => {
+    // The client is gone, or the socket's write side is: there is no one to answer.
+    if (socket.destroyed || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const answer = faultline.answer(BY_CODE[code] ?? 'badRequest', requestPath(error));
+    this.log.debug(
+      { err: error, correlation_id: answer.headers['x-correlation-id'] },
+      'connection refused by the HTTP parser',
+    );
+    const head = [`HTTP/1.1 ${answer.status} ${reasonPhrase(answer.status)}`, 'connection: close'];
+    for (const [name, value] of Object.entries(answer.headers)) head.push(`${name}: ${value}`);
+    const body = Buffer.from(answer.body);
+    head.push(`content-length: ${body.length}`);
+    // end(), not destroy(): the answer must be flushed before the FIN; a client that keeps
+    // sending after it gets cut after a short grace period.
+    socket.end(Buffer.concat([Buffer.from(`${head.join('\r\n')}\r\n\r\n`, 'latin1'), body]));
+    const timer = setTimeout(() => socket.destroy(), LINGER_MS);
+    timer.unref();
+    socket.once('close', () => clearTimeout(timer));
+  };
+  // A pipelined request before the bad one still has its answer pending on this socket:
+  // HTTP/1.1 answers in order, so ours follows it (a status line now would corrupt it).
+  const pending = (socket as { _httpMessage?: ServerResponse | null })._httpMessage;
+  if (pending && !pending.writableFinished) {
+    pending.once('finish', reply);
+    pending.once('close', () => {
+      if (!pending.writableFinished) socket.destroy();
+    });
+  } else reply();
 }
 
 /**
@@ -67,8 +81,9 @@ export function answerExpectation(
   response: ServerResponse,
 ): void {
   const answer = faultline.answer('expectationFailed', pathOnly(request.url));
-  response.writeHead(answer.status, { ...answer.headers, connection: 'close' });
-  response.end(answer.body);
+  const body = Buffer.from(answer.body);
+  response.writeHead(answer.status, { ...answer.headers, connection: 'close', 'content-length': body.length });
+  response.end(body);
   // The unread body (if any) is of no use: do not let it keep the connection busy.
   request.resume();
 }
