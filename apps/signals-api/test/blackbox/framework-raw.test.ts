@@ -118,6 +118,20 @@ describe.each(['legacy', 'structured'] as const)(
       expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
     });
 
+    it('closes without an answer when a chunked body breaks mid-way (the route already owns that exchange)', async () => {
+      // The request line and headers were fine, so the route took the request and is reading its
+      // body; the broken chunk size leaves it nothing to finish with, and HTTP/1.1 has no place
+      // for a second answer to the same request. Closing ends the route's read and its clean-up.
+      const { response, closed } = await rawExchange(
+        server.url,
+        `POST /v0/auth HTTP/1.1\r\n${HEAD}Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n{"a":\r\nZZ\r\n`,
+        { untilClose: true },
+      );
+      expect(closed).toBe(true);
+      expect(response).toBeUndefined();
+      expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+    });
+
     it('answers, then closes, when the client half-closes mid-headers (the request can never be completed)', async () => {
       const { response, closed } = await rawExchange(
         server.url,

@@ -24,7 +24,8 @@ const LINGER_MS = 2_000;
  * a request that never finished arriving → 408) with a catalog body and `X-Correlation-ID`,
  * instead of Fastify's own JSON. After a pipelined request whose answer is still pending, the
  * refusal follows that answer, in order. Where no answer can be given — the client reset the
- * connection or closed its side — the connection is closed without one.
+ * connection, or the body of a request a route is already handling broke mid-way — the
+ * connection is closed without one.
  * @example const app = Fastify({ frameworkErrors, clientErrorHandler }); await app.register(faultlineFastify, options);
  */
 export function clientErrorHandler(
@@ -60,9 +61,16 @@ export function clientErrorHandler(
     timer.unref();
     socket.once('close', () => clearTimeout(timer));
   };
+  const pending = (socket as { _httpMessage?: ServerResponse | null })._httpMessage;
+  // The body of the request being answered broke mid-way (bad chunk framing, the client
+  // half-closed): its route owns the exchange and is still reading. A second answer cannot
+  // be slotted in; closing the connection ends the route's read (and its clean-up runs).
+  if (pending && !pending.writableFinished && !pending.req.complete) {
+    socket.destroy();
+    return;
+  }
   // A pipelined request before the bad one still has its answer pending on this socket:
   // HTTP/1.1 answers in order, so ours follows it (a status line now would corrupt it).
-  const pending = (socket as { _httpMessage?: ServerResponse | null })._httpMessage;
   if (pending && !pending.writableFinished) {
     pending.once('finish', reply);
     pending.once('close', () => {
@@ -82,7 +90,11 @@ export function answerExpectation(
 ): void {
   const answer = faultline.answer('expectationFailed', pathOnly(request.url));
   const body = Buffer.from(answer.body);
-  response.writeHead(answer.status, { ...answer.headers, connection: 'close', 'content-length': body.length });
+  response.writeHead(answer.status, {
+    ...answer.headers,
+    connection: 'close',
+    'content-length': body.length,
+  });
   response.end(body);
   // The unread body (if any) is of no use: do not let it keep the connection busy.
   request.resume();
