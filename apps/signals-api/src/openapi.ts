@@ -30,11 +30,14 @@ export interface PathGroup {
  * Statuses any request can meet before a route runs: an unreadable request (400), one that
  * never finished arriving (408), an unmet `Expect` (417), oversized headers (431), a bug (500).
  * Every operation declares them, so a client generated from this document knows their bodies.
- * @example errorResponses(401, 403) // { '400': { $ref }, '401': …, '403': …, '408': …, … }
+ * @example ANY_REQUEST.includes(431) // true
  */
 export const ANY_REQUEST = [400, 408, 417, 431, 500] as const;
 
-/** `$ref`s to faultline's error responses (one per status), plus those of `ANY_REQUEST`. */
+/**
+ * `$ref`s to faultline's error responses (one per status), plus those of `ANY_REQUEST`.
+ * @example errorResponses(401, 403) // { '400': { $ref }, '401': …, '403': …, '408': …, … }
+ */
 export function errorResponses(...statuses: number[]): Json {
   const all = [...new Set([...statuses, ...ANY_REQUEST])].sort((a, b) => a - b);
   return Object.fromEntries(
@@ -53,9 +56,15 @@ export function success(description: string, schema: Json, mediaType = 'applicat
   return { description, headers: CORRELATION, content: { [mediaType]: { schema } } };
 }
 
-/** No credentials: the operation is public. */
+/**
+ * No credentials: the operation is public.
+ * @example { operationId: 'health', security: PUBLIC }
+ */
 export const PUBLIC: readonly Json[] = [];
-/** A bearer token (from POST /v0/auth) holding `scope`. */
+/**
+ * A bearer token (from POST /v0/auth) holding `scope`.
+ * @example { operationId: 'analyzeUpload', security: bearer('interhumanai.upload') }
+ */
 export const bearer = (scope: string): readonly Json[] => [{ bearer: [scope] }];
 
 const number = { type: 'number' };

@@ -22,7 +22,10 @@ export interface CatalogLike {
   readonly builtins?: readonly Entry[] | undefined;
 }
 
-/** Name of the section that lists `CatalogLike.builtins`. */
+/**
+ * Name of the section that lists `CatalogLike.builtins`.
+ * @example buildPage(catalog, options).categories.at(-1)?.name === BUILTINS_SECTION
+ */
 export const BUILTINS_SECTION = 'Framework answers';
 
 /**

@@ -81,7 +81,9 @@ export function clientErrorHandler(
 
 /**
  * Answers an `Expect` other than `100-continue` (Node's `checkExpectation` event) with the
- * `expectationFailed` fault, where Node would send a bare 417 with no body.
+ * `expectationFailed` fault, where Node would send a bare 417 with no body. The plugin
+ * installs it on the server when nothing else listens for that event.
+ * @example server.on('checkExpectation', (req, res) => answerExpectation(app.faultline, req, res));
  */
 export function answerExpectation(
   faultline: FaultlineDecoration,
