@@ -4,6 +4,17 @@ import { INCLUDE_OPTIONS } from './analysis/types.ts';
 import { ALL_SCOPES, SCOPES } from './auth/scopes.ts';
 import { TOKEN_TTL_SECONDS } from './auth/tokens.ts';
 import { documented } from './documented.ts';
+import {
+  bearer,
+  CORRELATION,
+  errorResponses,
+  type Json,
+  type PathGroup,
+  PUBLIC,
+  success,
+} from './openapi-parts.ts';
+
+export type { PathGroup } from './openapi-parts.ts';
 
 /** What the document depends on: the error format, where the docs live, and the clock. */
 export interface ServiceOpenApiOptions {
@@ -11,61 +22,6 @@ export interface ServiceOpenApiOptions {
   readonly docsBase: string;
   readonly now: () => number;
 }
-
-type Json = Record<string, unknown>;
-
-/**
- * One part of the API as OpenAPI: its paths, and the schemas and tags they use. The document
- * is the sum of `PATH_GROUPS`, so documenting one more part of the service is one more entry
- * in that list (a function returning a `PathGroup`).
- * @example const group: PathGroup = { tags: [{ name: 'ops', description: '…' }], paths: { '/x': { get: operation({ … }) } } };
- */
-export interface PathGroup {
-  readonly tags?: readonly Json[];
-  readonly paths: Json;
-  readonly schemas?: Json;
-}
-
-/**
- * Statuses any request can meet before a route runs: an unreadable request (400), one that
- * never finished arriving (408), an unmet `Expect` (417), oversized headers (431), a bug (500).
- * Every operation declares them, so a client generated from this document knows their bodies.
- * @example ANY_REQUEST.includes(431) // true
- */
-export const ANY_REQUEST = [400, 408, 417, 431, 500] as const;
-
-/**
- * `$ref`s to faultline's error responses (one per status), plus those of `ANY_REQUEST`.
- * @example errorResponses(401, 403) // { '400': { $ref }, '401': …, '403': …, '408': …, … }
- */
-export function errorResponses(...statuses: number[]): Json {
-  const all = [...new Set([...statuses, ...ANY_REQUEST])].sort((a, b) => a - b);
-  return Object.fromEntries(
-    all.map((status) => [String(status), { $ref: `#/components/responses/Error${status}` }]),
-  );
-}
-
-/** The header every response of the service carries. */
-const CORRELATION = { 'X-Correlation-ID': { $ref: '#/components/headers/XCorrelationId' } };
-
-/**
- * A success response whose body is `schema` in `mediaType`, with `X-Correlation-ID`.
- * @example success('A bearer token.', { $ref: '#/components/schemas/AuthResponse' })
- */
-export function success(description: string, schema: Json, mediaType = 'application/json'): Json {
-  return { description, headers: CORRELATION, content: { [mediaType]: { schema } } };
-}
-
-/**
- * No credentials: the operation is public.
- * @example { operationId: 'health', security: PUBLIC }
- */
-export const PUBLIC: readonly Json[] = [];
-/**
- * A bearer token (from POST /v0/auth) holding `scope`.
- * @example { operationId: 'analyzeUpload', security: bearer('interhumanai.upload') }
- */
-export const bearer = (scope: string): readonly Json[] => [{ bearer: [scope] }];
 
 const number = { type: 'number' };
 const span = (extra: Json): Json => ({
