@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { transition, type WireFormat } from 'faultline';
-import { faultlineFastify } from 'faultline/fastify';
+import { clientErrorHandler, faultlineFastify, frameworkCatalog, frameworkErrors } from 'faultline/fastify';
 import type { Analyzer } from './analysis/types.ts';
 import { createAuthenticate, decorateAuth } from './auth/authenticate.ts';
 import { createTokenService, resolveJwtSecret } from './auth/tokens.ts';
@@ -38,7 +38,10 @@ export interface BuildAppOptions {
 export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
   const { config, store } = options;
   const now = options.now ?? Date.now;
-  const app = Fastify({ logger: options.logger ?? false });
+  // frameworkErrors and clientErrorHandler: the answers Fastify and Node's parser would write
+  // themselves (bad percent-encoding, oversized headers, a malformed request line) leave
+  // through faultline too, with a catalog body and X-Correlation-ID.
+  const app = Fastify({ logger: options.logger ?? false, frameworkErrors, clientErrorHandler });
 
   const docsBase = (): string => config.docsUrl ?? localDocsUrl(app, config);
   const format = withDocsBase(transition({ legacyUntil: config.legacyUntil, now }), docsBase);
@@ -50,7 +53,12 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     ...(config.docsUrl === undefined ? {} : { docsBase: config.docsUrl }),
     faults: {
       invalidJson: () => signals.error('ih4006'),
-      bodyTooLarge: () => signals.error('ih4003'),
+      // ih4003 names the 100 MB upload limit: only the upload may answer with it. A JSON body
+      // over its own (much smaller) limit gets the framework's generic entry instead.
+      bodyTooLarge: ({ request }) =>
+        pathOf(request).startsWith('/v0/upload')
+          ? signals.error('ih4003')
+          : frameworkCatalog.error('payload_too_large'),
       validation: ({ field }) =>
         signals.error('ih4005', { name: field || 'body', reason: 'it is missing or has the wrong type' }),
       // A body we cannot read at all: not JSON on /v0/auth, not multipart on the upload.

@@ -3,6 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
+import { checkContract, unrecordedFetch, watchOrigin } from './contract.ts';
+
+export { recordResponse } from './contract.ts';
 export { expectCatalogError, type TransitionMode } from './expect-error.ts';
 
 /**
@@ -65,7 +68,11 @@ export interface TestServer {
   readonly env: Readonly<Record<string, string>>;
   /** Everything it printed on stdout so far. */
   stdout(): string;
-  /** Sends SIGTERM (or `signal`), waits for exit, removes its temp dir; resolves to the exit code. */
+  /**
+   * Sends SIGTERM (or `signal`), waits for exit, removes its temp dir; resolves to the exit
+   * code. Rejects when an answer the tests received breaks the server's own OpenAPI (see
+   * contract.ts): every black-box suite checks the contract this way.
+   */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
   /** Runs the real `keys create` CLI against the server's database. */
   createKey(scopes: readonly string[], plan?: string): Promise<CreatedKey>;
@@ -111,6 +118,13 @@ export async function startServer(env: Readonly<Record<string, string>> = {}): P
     throw error;
   }
 
+  // The contract every answer is checked against: this server's own document, fetched now,
+  // while the server surely runs (a test may kill it before stop()).
+  watchOrigin(url);
+  const contract = unrecordedFetch(`${url}/openapi.json`)
+    .then((res) => (res.ok ? (res.json() as Promise<Record<string, unknown>>) : undefined))
+    .catch(() => undefined);
+
   const cli = (args: readonly string[]) => runCli(args, fullEnv, dir);
   return {
     url,
@@ -118,11 +132,16 @@ export async function startServer(env: Readonly<Record<string, string>> = {}): P
     env: fullEnv,
     stdout: () => out,
     async stop(signal = 'SIGTERM') {
+      const problems = await checkContract(url, await contract);
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
       const code = await exited;
       clearTimeout(timer);
       rmSync(dir, { recursive: true, force: true });
+      if (problems.length > 0)
+        throw new Error(
+          `answers that break ${url}/openapi.json:\n${problems.map((p) => `- ${p}`).join('\n')}`,
+        );
       return code;
     },
     async createKey(scopes, plan) {

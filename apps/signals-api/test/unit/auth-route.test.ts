@@ -108,9 +108,11 @@ describe('POST /v0/auth validation order', () => {
     expect(message.length).toBeLessThan(260);
   });
 
-  it('refuses bodies over 16 KiB with ih4003', async () => {
+  it('refuses bodies over 16 KiB with a 413 that does not claim the upload limit', async () => {
     const res = await post({ scopes: ['interhumanai.upload'], pad: 'x'.repeat(17 * 1024) });
-    expect(res.json().error_id).toBe('ih4003');
+    // ih4003 names the 100 MB upload limit; the auth body's own limit is the framework's entry.
+    expect(res.json().error_id).toBe('payload_too_large');
+    expect(res.json().message).not.toMatch(/100 MB/);
     expect(res.statusCode).toBe(413);
   });
 

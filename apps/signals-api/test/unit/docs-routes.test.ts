@@ -76,6 +76,9 @@ describe('docs routes', () => {
       '/v0/upload/analyze',
       '/v0/stream/analyze',
       '/healthz',
+      '/docs/errors',
+      '/docs/errors.md',
+      '/openapi.json',
     ]);
     expect(doc.paths['/v0/auth'].post.responses['401']).toEqual({ $ref: '#/components/responses/Error401' });
     for (const entry of signals.entries)

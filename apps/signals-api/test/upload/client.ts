@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { fixturePath } from '../fixtures/index.ts';
-import type { TestServer } from '../support/server.ts';
+import { recordResponse, type TestServer } from '../support/server.ts';
 
 export const UPLOAD_SCOPE = 'interhumanai.upload';
 export const UPLOAD_PATH = '/v0/upload/analyze';
@@ -131,6 +131,9 @@ export function rawRequest(
       answered = true;
       clearTimeout(timer);
       socket.destroy();
+      // Raw answers get the same contract check as fetch's (support/contract.ts).
+      const [method = 'GET', target = '/'] = head.split(' ', 2);
+      recordResponse(origin, method, new URL(target, origin).pathname, response.clone());
       resolve({ response, bodyBytesSent: sent, bodyFinished: finished });
     };
     socket.on('data', (chunk) => {

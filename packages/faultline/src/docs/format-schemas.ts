@@ -1,6 +1,6 @@
 import type { Entry } from '../catalog/types.ts';
 import type { WireFormat } from '../formats/types.ts';
-import { sampleEncoded } from './sample.ts';
+import { type SampleContext, sampleEncoded } from './sample.ts';
 
 /**
  * A JSON Schema (2020-12, the OpenAPI 3.1 dialect), loosely typed: it is data, not code.
@@ -75,8 +75,16 @@ export const FORMAT_SCHEMAS: readonly FormatSchema[] = [
     name: 'transition',
     schemaName: 'TransitionError',
     schema: {
-      description: 'Migration body: the legacy fields and the structured ones together, until the sunset.',
-      allOf: [ref('StructuredError'), ref('LegacyError')],
+      description:
+        'Migration body: the structured fields, plus the legacy ones (deprecated) until the sunset, after which bodies are `StructuredError`.',
+      allOf: [ref('StructuredError')],
+      type: 'object',
+      properties: {
+        detail: str('Legacy: the message, repeated. Use `message`.', { deprecated: true }),
+        status_code: { ...errorStatus('Legacy: the HTTP status, repeated.'), deprecated: true },
+        extra: { type: 'object', description: 'Legacy: the extra fields, repeated.', deprecated: true },
+      },
+      required: ['detail', 'status_code', 'extra'],
     },
   },
   {
@@ -161,6 +169,24 @@ export const FORMAT_SCHEMAS: readonly FormatSchema[] = [
     },
   },
 ];
+
+/**
+ * The shape a format's bodies have at the time of the call: a `transition` before its sunset
+ * (legacy fields still sent, with a `Sunset` header) or, past it, plain `structured`. Read from
+ * a real encoding with the given clock, so docs and OpenAPI describe what the server sends now.
+ * @example currentShape(transition({ legacyUntil: 0 }), entries, {}).name // 'structured'
+ */
+export function currentShape(
+  format: WireFormat,
+  entries: readonly Entry[],
+  context: SampleContext,
+): { readonly name: string; readonly sunset: string | undefined } {
+  const entry = entries.find((candidate) => candidate.status !== undefined);
+  if (format.name !== 'transition' || entry === undefined) return { name: format.name, sunset: undefined };
+  const sample = sampleEncoded(entry, format, context);
+  if ('detail' in sample.body) return { name: 'transition', sunset: sample.headers['sunset'] };
+  return { name: 'structured', sunset: undefined };
+}
 
 /**
  * The row for a format: from `FORMAT_SCHEMAS`, or inferred from the format's encoding of

@@ -1,6 +1,6 @@
 import { escapeHtml, inlineHtml } from './escape.ts';
 import { PAGE_CSS, PAGE_JS } from './html-assets.ts';
-import { buildPage, type CatalogLike, type DocsOptions, type EntryView } from './model.ts';
+import { buildPage, type CatalogLike, type DocsOptions, type EntryView, leadText } from './model.ts';
 
 /**
  * One self-contained HTML page for a catalog: inline CSS, a little inline script, one
@@ -33,7 +33,6 @@ export function renderHtml(catalog: CatalogLike, options: DocsOptions): string {
         '\n</div>',
     )
     .join('\n');
-  const plural = page.count === 1 ? 'error' : 'errors';
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -50,8 +49,7 @@ export function renderHtml(catalog: CatalogLike, options: DocsOptions): string {
 </div></div>
 <main>
 <h1>${escapeHtml(page.title)}</h1>
-<p class="lead">${page.count} ${plural}, grouped by category. Every error response carries a <code>link</code> to its entry here.
-Bodies use the <code>${escapeHtml(page.formatName)}</code> format (<code>${escapeHtml(page.contentType)}</code>).</p>
+<p class="lead">${inlineHtml(leadText(page))}</p>
 <nav class="toc" aria-label="Contents"><ul>
 ${toc}
 </ul></nav>

@@ -1,5 +1,5 @@
 import { escapeHtml, fencedBlock, inlineMarkdown } from './escape.ts';
-import { buildPage, type CatalogLike, type DocsOptions, type EntryView } from './model.ts';
+import { buildPage, type CatalogLike, type DocsOptions, type EntryView, leadText } from './model.ts';
 
 /**
  * The catalog as one Markdown file: the same content as `renderHtml`, and the same anchors
@@ -10,13 +10,7 @@ export function renderMarkdown(catalog: CatalogLike, options: DocsOptions): stri
   const page = buildPage(catalog, options);
   const out: string[] = [];
   out.push(`# ${inlineMarkdown(page.title)}`, '');
-  out.push(
-    `${page.count} ${page.count === 1 ? 'error' : 'errors'}, grouped by category. ` +
-      'Every error response carries a `link` to its entry here. ' +
-      `Bodies use the ${inlineMarkdown('`' + page.formatName + '`')} format ` +
-      `(${inlineMarkdown('`' + page.contentType + '`')}).`,
-    '',
-  );
+  out.push(inlineMarkdown(leadText(page)), '');
   out.push('## Contents', '');
   for (const group of page.categories) {
     out.push(`- [${inlineMarkdown(group.name)}](#${group.anchor})`);

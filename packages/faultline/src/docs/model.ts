@@ -3,6 +3,7 @@ import type { Entry } from '../catalog/types.ts';
 import { statusLine } from '../formats/reason.ts';
 import type { WireFormat } from '../formats/types.ts';
 import { closeCodeLine } from './close-codes.ts';
+import { currentShape } from './format-schemas.ts';
 import { sampleEncoded } from './sample.ts';
 
 /**
@@ -13,7 +14,19 @@ export interface CatalogLike {
   readonly name?: string;
   readonly docsBase?: string | undefined;
   readonly entries: readonly Entry[];
+  /**
+   * Entries the server framework answers with on its own (faultline's built-ins: unknown
+   * route, unreadable request…). Documented apart, in a last section of their own, and not
+   * counted among the catalog's errors.
+   */
+  readonly builtins?: readonly Entry[] | undefined;
 }
+
+/**
+ * Name of the section that lists `CatalogLike.builtins`.
+ * @example buildPage(catalog, options).categories.at(-1)?.name === BUILTINS_SECTION
+ */
+export const BUILTINS_SECTION = 'Framework answers';
 
 /**
  * Options shared by the HTML and Markdown pages.
@@ -65,6 +78,8 @@ export interface CategoryView {
   readonly name: string;
   readonly anchor: string;
   readonly entries: readonly EntryView[];
+  /** True for the section of framework built-ins. */
+  readonly builtin?: boolean;
 }
 
 /**
@@ -73,9 +88,14 @@ export interface CategoryView {
  */
 export interface PageView {
   readonly title: string;
+  /** The shape bodies have right now (a transition past its sunset is plain `structured`). */
   readonly formatName: string;
+  /** When bodies still carry deprecated fields, the date they stop (a transition's sunset). */
+  readonly sunset: string | undefined;
   readonly contentType: string;
+  /** Entries of the catalog itself; framework built-ins are counted apart. */
   readonly count: number;
+  readonly builtinCount: number;
   readonly categories: readonly CategoryView[];
 }
 
@@ -86,7 +106,9 @@ export interface PageView {
  */
 export function buildPage(catalog: CatalogLike, options: DocsOptions): PageView {
   const docsBase = options.docsBase ?? catalog.docsBase;
-  const byId = new Map(catalog.entries.map((entry) => [entry.id, entry]));
+  const builtins = catalog.builtins ?? [];
+  const all = [...catalog.entries, ...builtins];
+  const byId = new Map(all.map((entry) => [entry.id, entry]));
   const groups = new Map<string, EntryView[]>();
   for (const entry of catalog.entries) {
     const view = entryView(entry, options.format, { docsBase, now: options.now }, byId);
@@ -94,18 +116,37 @@ export function buildPage(catalog: CatalogLike, options: DocsOptions): PageView 
     if (list) list.push(view);
     else groups.set(entry.category, [view]);
   }
-  const usedAnchors = new Set(catalog.entries.map((entry) => entry.slug));
-  const categories = [...groups].map(([name, entries], index): CategoryView => {
+  const usedAnchors = new Set(all.map((entry) => entry.slug));
+  const anchorFor = (name: string, index: number) => {
     let anchor = `category-${kebab(name) || index + 1}`;
     while (usedAnchors.has(anchor)) anchor += '-';
     usedAnchors.add(anchor);
-    return { name: name || 'Other', anchor, entries };
-  });
+    return anchor;
+  };
+  const categories = [...groups].map(
+    ([name, entries], index): CategoryView => ({
+      name: name || 'Other',
+      anchor: anchorFor(name, index),
+      entries,
+    }),
+  );
+  if (builtins.length > 0)
+    categories.push({
+      name: BUILTINS_SECTION,
+      anchor: anchorFor(BUILTINS_SECTION, categories.length),
+      builtin: true,
+      entries: builtins.map((entry) =>
+        entryView(entry, options.format, { docsBase, now: options.now }, byId),
+      ),
+    });
+  const current = currentShape(options.format, all, { docsBase, now: options.now });
   return {
     title: options.title ?? `${catalog.name ?? 'API'} errors`,
-    formatName: options.format.name,
+    formatName: current.name,
+    sunset: current.sunset,
     contentType: options.format.contentType,
     count: catalog.entries.length,
+    builtinCount: builtins.length,
     categories,
   };
 }
@@ -151,6 +192,28 @@ function entryView(
       .filter(Boolean),
     example: exampleOf(entry, format, context),
   };
+}
+
+/**
+ * The page's opening sentences, as catalog-style text (backticks mark code): how many errors,
+ * the body format in force now, and the framework answers listed apart.
+ * @example leadText(buildPage(signals, { format: structured })) // '37 errors, grouped by category. …'
+ */
+export function leadText(page: PageView): string {
+  const parts = [
+    `${page.count} ${page.count === 1 ? 'error' : 'errors'}, grouped by category. ` +
+      'Every error response carries a `link` to its entry here.',
+    `Bodies use the \`${page.formatName}\` format (\`${page.contentType}\`).`,
+  ];
+  if (page.sunset !== undefined)
+    parts.push(
+      `Until ${page.sunset} they also carry the deprecated fields of the legacy shape; after that date they no longer do.`,
+    );
+  if (page.builtinCount > 0)
+    parts.push(
+      `The last section, ${BUILTINS_SECTION}, lists apart the ${page.builtinCount} ${page.builtinCount === 1 ? 'answer' : 'answers'} the server framework gives on its own (not catalog errors of this API).`,
+    );
+  return parts.join(' ');
 }
 
 /**

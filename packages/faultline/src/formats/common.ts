@@ -4,10 +4,11 @@ import { formatRetryAfter, parseRetryAfter } from '../http/retry-after.ts';
 import type { DecodedError, DecodeInput, EncodeContext, HeaderSource } from './types.ts';
 
 /**
- * JSON content type shared by most formats.
+ * JSON content type shared by most formats: exactly the registered media type. RFC 8259
+ * registers `application/json` with no `charset` parameter (JSON is UTF-8), so we send none.
  * @example reply.header('content-type', JSON_TYPE)
  */
-export const JSON_TYPE = 'application/json; charset=utf-8';
+export const JSON_TYPE = 'application/json';
 
 /**
  * `<docsBase>#<slug>`; just `#<slug>` when no base is configured.

@@ -16,7 +16,7 @@ import { reasonPhrase } from './reason.ts';
 import type { WireFormat } from './types.ts';
 
 /**
- * RFC 9457's media type.
+ * RFC 9457's media type, exactly as registered: no parameters (parsers match it verbatim).
  * @example reply.header('content-type', PROBLEM_TYPE)
  */
 export const PROBLEM_TYPE = 'application/problem+json';

@@ -84,6 +84,39 @@ export const frameworkCatalog = defineCatalog({
         'Retry with a standard HTTP client; check that no proxy rewrites the body without fixing `Content-Length`.',
       ],
     },
+    request_timeout: {
+      title: 'Request Timeout',
+      status: 408,
+      category: 'Connection',
+      message: 'The request did not arrive in full within the time the server waits for it.',
+      description:
+        'The server stopped waiting for the rest of the request line, headers or body, and closed the connection.',
+      fix: [
+        'Send the whole request without pauses; a slow or stalled connection is cut off.',
+        'Retry on a new connection.',
+      ],
+      retryable: true,
+    },
+    expectation_failed: {
+      title: 'Expectation Not Supported',
+      status: 417,
+      category: 'Connection',
+      message: 'The server cannot meet the `Expect` header of this request.',
+      description: 'The only expectation HTTP/1.1 defines is `100-continue`; any other value is refused.',
+      fix: ['Remove the `Expect` header, or send `Expect: 100-continue`.'],
+    },
+    headers_too_large: {
+      title: 'Request Headers Too Large',
+      status: 431,
+      category: 'Connection',
+      message: 'The request line and headers are larger than the server accepts.',
+      description:
+        'The server stopped reading once the request head passed its size limit, and closed the connection.',
+      fix: [
+        'Send fewer or shorter headers: large cookies and long tokens are the usual cause.',
+        'Move long values from the URL query or headers into the request body.',
+      ],
+    },
     internal_error: {
       title: 'Internal Error',
       status: 500,

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -7,9 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defineCatalog, type EntryDef } from '../../src/catalog/index.ts';
 import { renderHtml } from '../../src/docs/index.ts';
 import { structured } from '../../src/formats/index.ts';
+import { CHROMIUM_ARGS, chromiumPath } from './chromium.ts';
 import { evil } from './fixtures.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const RESULTS = fileURLToPath(new URL('../../../../test-results/', import.meta.url));
 
 /** Enough entries that the one a link points at is far below the first screen. */
@@ -44,10 +44,6 @@ let pageUrl: string;
 let evilUrl: string;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM))
-    throw new Error(
-      `Debian Chromium is missing at ${CHROMIUM}: the docs browser test needs it (apt-get install chromium; .ci/run installs it).`,
-    );
   server = createServer((req, res) => {
     const origin = `http://${req.headers.host}`;
     const html =
@@ -66,19 +62,7 @@ beforeAll(async () => {
   const { port } = server.address() as AddressInfo;
   pageUrl = `http://127.0.0.1:${port}/docs/errors`;
   evilUrl = `http://127.0.0.1:${port}/evil`;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await chromium.launch({ executablePath: await chromiumPath(), args: CHROMIUM_ARGS });
 });
 
 afterAll(async () => {

@@ -100,23 +100,62 @@ describe('openapi', () => {
     },
   );
 
-  it('has a schema for every wire format, and a row for every exported one', () => {
-    const doc = openapi(demo, { format: formats.structured });
-    for (const name of [
-      'StructuredError',
-      'LegacyError',
-      'TransitionError',
-      'EnvelopeError',
-      'ProblemDetails',
-      'NestedError',
-      'TraceError',
-      'SpringError',
-      'FlatError',
-    ])
-      expect(doc.components.schemas, name).toHaveProperty(name);
+  it.each([
+    ['before the sunset', -1, true],
+    ['after the sunset', 0, false],
+  ] as const)(
+    'describes a transition %s as it answers then, examples valid against their schemas',
+    (_when, offset, legacy) => {
+      const until = Date.parse('2026-03-20T00:00:00Z');
+      const now = () => until + offset;
+      const format = formats.transition({ legacyUntil: until, now });
+      const doc = openapi(demo, { format, docsBase: DOCS, now });
+      const compile = compiler(doc);
+      const live = compile(`/components/responses/Error400/content/application~1json/schema`);
+      const body = format.encode(realError(demo.entries.find((e) => e.status === 400)!), {
+        correlationId: crypto.randomUUID(),
+        docsBase: DOCS,
+      }).body;
+      expect(live(body), JSON.stringify(live.errors)).toBe(true);
+      expect('detail' in body).toBe(legacy);
+      // Each example in schemas and responses is valid against the schema beside it.
+      for (const [name, schema] of Object.entries(doc.components.schemas)) {
+        const validate = compile(`/components/schemas/${name}`);
+        for (const example of (schema['examples'] as unknown[] | undefined) ?? [])
+          expect(validate(example), `${name}: ${JSON.stringify(validate.errors)}`).toBe(true);
+      }
+      for (const [name, response] of Object.entries(doc.components.responses))
+        for (const [type, media] of Object.entries(response.content)) {
+          const validate = compile(`/components/responses/${name}/content/${type.replace('/', '~1')}/schema`);
+          for (const [id, example] of Object.entries(media.examples))
+            expect(validate(example.value), `${name} ${id}: ${JSON.stringify(validate.errors)}`).toBe(true);
+        }
+      const transitionRow = doc.components.schemas['TransitionError'] as
+        | { properties: Record<string, { deprecated?: boolean }> }
+        | undefined;
+      if (legacy) expect(transitionRow?.properties['detail']?.deprecated).toBe(true);
+      else expect(transitionRow).toBeUndefined();
+    },
+  );
+
+  it('has a row for every exported format, and emits only the rows the format in use needs', () => {
     const rows = new Set(FORMAT_SCHEMAS.map((row) => row.name));
     for (const format of exported)
       expect(rows.has(format.name), `row for format "${format.name}"`).toBe(true);
+    const rowNames = FORMAT_SCHEMAS.map((row) => row.schemaName);
+    const emitted = (format: WireFormat) =>
+      Object.keys(openapi(demo, { format }).components.schemas).filter((name) => rowNames.includes(name));
+    expect(emitted(formats.structured)).toEqual(['StructuredError']);
+    expect(emitted(formats.problem)).toEqual(['ProblemDetails']);
+    // A transition builds on the structured row; past its sunset it *is* structured.
+    const until = Date.parse('2026-03-20T00:00:00Z');
+    expect(emitted(formats.transition({ legacyUntil: until, now: () => until - 1 })).sort()).toEqual([
+      'StructuredError',
+      'TransitionError',
+    ]);
+    expect(emitted(formats.transition({ legacyUntil: until, now: () => until }))).toEqual([
+      'StructuredError',
+    ]);
   });
 
   it('infers a schema for a format with no row', () => {

@@ -1,11 +1,23 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SEED_VECTORS } from './fixtures/seed-vectors.ts';
 
-// The seed documents live beside the repository on the team's machines, not inside it.
-const SEEDS_DIR = process.env['FAULTLINE_SEEDS_DIR'] ?? '/work/shared/seeds';
+// The seed documents live beside the repository, not inside it: `../shared/seeds` from the
+// repository root, on the team's machines and in CI alike (FAULTLINE_SEEDS_DIR overrides).
+const ROOT = resolve(import.meta.dirname, '../../../..');
+const SEEDS_DIR = process.env['FAULTLINE_SEEDS_DIR'] ?? resolve(ROOT, '../shared/seeds');
 const present = existsSync(SEEDS_DIR);
+// CI always has the seeds beside its clone: there, their absence is a failure, not a skip.
+const required = Boolean(process.env['CI']);
+
+describe.runIf(required && !present)('seed documents', () => {
+  it('are present beside the repository in CI', () => {
+    expect.fail(
+      `CI is set but the seed documents are missing at ${SEEDS_DIR} (FAULTLINE_SEEDS_DIR overrides)`,
+    );
+  });
+});
 
 /** Every top-level `{…}` block that starts a line, braces inside strings ignored. */
 function jsonBlocks(text: string): string[] {

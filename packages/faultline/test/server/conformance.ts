@@ -38,7 +38,7 @@ const json = (body: string, type = 'application/json'): RequestInit => ({
 /** Asserts what every error answer shares, and returns its correlation id. */
 export function expectError(answer: Answer, status: number, errorId: string): string {
   expect(answer.status, answer.text).toBe(status);
-  expect(answer.headers.get('content-type')).toBe('application/json; charset=utf-8');
+  expect(answer.headers.get('content-type')).toBe('application/json');
   expect(answer.body['error_id']).toBe(errorId);
   const id = answer.headers.get('x-correlation-id');
   expect(id).toMatch(UUID);

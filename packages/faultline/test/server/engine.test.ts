@@ -44,7 +44,7 @@ describe('engine', () => {
     const engine = createEngine({ catalog: testCatalog, format: broken, coverage: false });
     const out = engine.render(testCatalog.error('widget_missing', { id: '1' }), ID, '/x');
     expect(out.status).toBe(500);
-    expect(out.contentType).toBe('application/json; charset=utf-8');
+    expect(out.contentType).toBe('application/json');
     expect(JSON.parse(out.body)).toMatchObject({ error_id: 'internal_error', correlation_id: ID });
     expect(out.body).not.toContain('format bug');
   });

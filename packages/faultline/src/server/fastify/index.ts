@@ -16,7 +16,8 @@ export {
   isFrameworkFault,
 } from '../shared/faults.ts';
 export { fieldFromValidation } from '../shared/validation-field.ts';
+export { clientErrorHandler } from './connection.ts';
 export { faultlineFastify, frameworkErrors } from './plugin.ts';
-export type { FaultlineDecoration, FaultlineFastifyOptions, FaultMap } from './types.ts';
+export type { FaultlineDecoration, FaultlineFastifyOptions, FaultMap, RawAnswer } from './types.ts';
 
 export default faultlineFastify;

@@ -11,6 +11,7 @@ import type { ApiError } from '../../error/api-error.ts';
 import { CLIENT_REQUEST_HEADER, CORRELATION_HEADER, newCorrelationId } from '../../http/correlation.ts';
 import { createEngine, pathOf } from '../shared/engine.ts';
 import { allowedMethods } from './allowed-methods.ts';
+import { answerExpectation } from './connection.ts';
 import type { FaultlineDecoration, FaultlineFastifyOptions } from './types.ts';
 
 /** Longest client request id copied into logs; it is the client's text, not ours. */
@@ -88,14 +89,33 @@ const plugin: FastifyPluginCallback<FaultlineFastifyOptions> = (fastify, options
     reply.code(out.status);
     for (const name in out.headers) reply.header(name, out.headers[name]);
     reply.header('content-type', out.contentType);
-    reply.send(out.body);
+    // A Buffer, not a string: Fastify appends `; charset=utf-8` to any JSON-like type it is
+    // given a string for, and registered JSON media types (problem+json included) take none.
+    reply.send(Buffer.from(out.body));
   }
 
-  fastify.decorate('faultline', {
+  const decoration: FaultlineDecoration = {
     send(request: FastifyRequest, reply: FastifyReply, error: unknown) {
       send(request, reply, engine.resolve(error, request, request.log));
     },
-  } satisfies FaultlineDecoration);
+    answer(kind, path) {
+      const id = newCorrelationId();
+      const standIn = { url: path ?? '' } as unknown as FastifyRequest;
+      const out = engine.render(engine.fault(kind, { request: standIn }, fastify.log), id, path);
+      return {
+        status: out.status,
+        headers: { ...out.headers, 'content-type': out.contentType, [CORRELATION_HEADER]: id },
+        body: out.body,
+      };
+    },
+  };
+  fastify.decorate('faultline', decoration);
+
+  // Node answers an `Expect` it does not know with a bare 417 of its own; answer it ourselves.
+  if (fastify.server.listenerCount('checkExpectation') === 0)
+    fastify.server.on('checkExpectation', (request, response) =>
+      answerExpectation(decoration, request, response),
+    );
 
   fastify.addHook('onRequest', (request, reply, next) => {
     correlate(request, reply);

@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { FaultMap as SharedFaultMap } from '../shared/faults.ts';
+import type { FaultKind, FaultMap as SharedFaultMap } from '../shared/faults.ts';
 import type { FaultlineOptions } from '../shared/options.ts';
 
 declare module 'fastify' {
@@ -21,6 +21,24 @@ declare module 'fastify' {
 export interface FaultlineDecoration {
   /** Answers with `error` — an ApiError, a framework error or anything else — in the configured format. */
   send(request: FastifyRequest, reply: FastifyReply, error: unknown): void;
+  /**
+   * A complete answer to a fault met outside any request Fastify built (a connection the HTTP
+   * parser refused, an unmet `Expect`), for code that writes to the socket itself: a fresh
+   * correlation id, the fault table's entry, the configured format. The fault factory gets a
+   * stand-in request with only `url` (the path, when known).
+   */
+  answer(kind: FaultKind, path?: string): RawAnswer;
+}
+
+/**
+ * What `FaultlineDecoration.answer` returns: status, every header to send (lower-case names,
+ * with `content-type` and `x-correlation-id`) and the serialised body.
+ * @example const { status, headers, body }: RawAnswer = app.faultline.answer('badRequest');
+ */
+export interface RawAnswer {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
 }
 
 /**

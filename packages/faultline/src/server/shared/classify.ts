@@ -39,8 +39,11 @@ const BODY_PARSER_TYPES: Readonly<Record<string, FaultKind>> = {
 const BY_STATUS: Readonly<Record<number, FaultKind>> = {
   404: 'notFound',
   405: 'methodNotAllowed',
+  408: 'requestTimeout',
   413: 'bodyTooLarge',
   415: 'unsupportedMediaType',
+  417: 'expectationFailed',
+  431: 'headersTooLarge',
 };
 
 /**

@@ -14,6 +14,9 @@ export type FaultKind =
   | 'methodNotAllowed'
   | 'validation'
   | 'badRequest'
+  | 'requestTimeout'
+  | 'expectationFailed'
+  | 'headersTooLarge'
   | 'internal';
 
 /**
@@ -112,6 +115,9 @@ export function defaultFaults(catalog: Catalog | undefined): FaultMap {
   const validation = pick('validation_failed');
   const badRequest = pick('bad_request');
   const internal = pick('internal_error');
+  const timeout = pick('request_timeout');
+  const expectation = pick('expectation_failed');
+  const headersTooLarge = pick('headers_too_large');
   return {
     notFound: () => new ApiError(notFound),
     methodNotAllowed: ({ request, allow }) =>
@@ -125,6 +131,9 @@ export function defaultFaults(catalog: Catalog | undefined): FaultMap {
     invalidJson: () => new ApiError(invalidJson),
     validation: ({ field }) => new ApiError(validation, { field: clip(field || 'body') }),
     badRequest: () => new ApiError(badRequest),
+    requestTimeout: () => new ApiError(timeout),
+    expectationFailed: () => new ApiError(expectation),
+    headersTooLarge: () => new ApiError(headersTooLarge),
     internal: () => new ApiError(internal),
   };
 }
