@@ -4,7 +4,7 @@
  * .d.ts, serve the fetch app on Bun, Deno and workerd, run the client bundle in Chromium, lint the
  * package. One pack per run; every subpath in package.json `exports` is picked up by itself.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Miniflare } from 'miniflare';
 import { publint } from 'publint';
@@ -59,15 +59,11 @@ describe('the tarball', () => {
 
   it('lists every folder it ships in the package README', () => {
     const readme = readFileSync(join(PACKAGE_DIR, 'README.md'), 'utf8');
-    const folders = new Set(scratch.files.map((path) => path.split('/').slice(0, 2).join('/')));
-    for (const folder of folders)
-      if (
-        folder.startsWith('dist/') &&
-        !folder.endsWith('.js') &&
-        !folder.endsWith('.ts') &&
-        !folder.endsWith('.map')
-      )
-        expect(readme).toContain(`${folder}/`);
+    const folders = new Set(
+      scratch.files.filter((path) => /^dist\/[^/]+\//.test(path)).map((path) => path.split('/')[1]),
+    );
+    expect(folders.size).toBeGreaterThan(5);
+    for (const folder of folders) expect(readme).toContain(`\`dist/${folder}/\``);
   });
 
   it('is clean under publint (strict) and arethetypeswrong (ESM-only profile, see the README)', async () => {
@@ -206,6 +202,29 @@ describe('faultline/fetch answers a catalog error the same way on every runtime'
     } finally {
       await server.stop();
     }
+  });
+
+  it('records the errors a server sends under `--import faultline/testing/register`, and only then', async () => {
+    const file = join(scratch.dir, 'coverage.jsonl');
+    const args = ['--import', 'faultline/testing/register', 'node-server.js'];
+    const recorded = await serve(NODE24, args, scratch.dir, { FAULTLINE_COVERAGE: file });
+    try {
+      await expectCatalogAnswers(recorded.url);
+    } finally {
+      await recorded.stop();
+    }
+    expect(readFileSync(file, 'utf8').trim().split('\n').sort()).toEqual([
+      '["faultline framework errors","not_found"]',
+      '["package-check","quota_exceeded"]',
+    ]);
+    rmSync(file);
+    const plain = await serve(NODE24, args, scratch.dir);
+    try {
+      await expectCatalogAnswers(plain.url);
+    } finally {
+      await plain.stop();
+    }
+    expect(existsSync(file)).toBe(false);
   });
 
   it('workerd (Miniflare), bundled as wrangler bundles a worker', async () => {

@@ -67,8 +67,17 @@ export interface Served {
  * Starts a server process and waits, event-driven, for its `listening on <url>` line.
  * @example const server = await serve(BUN, ['bun-server.js'], scratch.dir);
  */
-export function serve(file: string, args: readonly string[], cwd: string): Promise<Served> {
-  const child = spawn(file, [...args], { cwd, env: userEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+export function serve(
+  file: string,
+  args: readonly string[],
+  cwd: string,
+  env: Record<string, string> = {},
+): Promise<Served> {
+  const child = spawn(file, [...args], {
+    cwd,
+    env: { ...userEnv(), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   let err = '';
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
