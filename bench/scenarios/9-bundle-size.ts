@@ -2,7 +2,7 @@
  * Scenario 9 — bundle size: `faultline/client` as a browser app ships it (esbuild --bundle
  * --minify, platform browser, then gzip -9) against ky, the anchor, bundled the same way in the
  * same run. Sizes, not timings: the figures do not depend on machine load.
- * Run alone: `node --conditions=development bench/scenarios/9-bundle-size.ts`.
+ * Run alone: `NODE_OPTIONS=--conditions=development node_modules/.bin/node bench/scenarios/9-bundle-size.ts`.
  */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
