@@ -1,5 +1,14 @@
 import { execFile, spawn } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -125,7 +134,6 @@ export interface Scratch {
 /**
  * `npm pack` (its prepack builds dist/ and strips the development condition), then
  * `npm install <tarball>` into an empty project in the temp directory, as a user would.
- * Dependencies come from the registry (the npm cache first).
  * @example const scratch = await packAndInstall();
  */
 export async function packAndInstall(): Promise<Scratch> {
@@ -147,9 +155,22 @@ export async function packAndInstall(): Promise<Scratch> {
     `${JSON.stringify({ name: 'scratch', private: true, type: 'module', faultline: { catalog: './catalog.js#api' } }, null, 2)}\n`,
   );
   cpSync(FIXTURES, dir, { recursive: true });
+  // The package's own dependencies are packed from the workspace's installed copies (the very
+  // registry tarballs npm ci fetched), so the install needs no network and no shared npm cache.
+  const dependencies = await packDependencies(root);
   const install = await run(
     'npm',
-    ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', tarball],
+    [
+      'install',
+      '--offline',
+      '--cache',
+      join(root, 'npm-cache'),
+      '--no-audit',
+      '--no-fund',
+      '--ignore-scripts',
+      ...dependencies,
+      tarball,
+    ],
     { cwd: dir, timeout: 120_000 },
   );
   if (install.code !== 0) throw new Error(`npm install of the tarball failed:\n${install.stderr}`);
@@ -166,6 +187,23 @@ export async function packAndInstall(): Promise<Scratch> {
     specifiers,
     cleanup: () => rmSync(root, { recursive: true, force: true }),
   };
+}
+
+/** Tarballs of faultline's runtime dependencies, packed from the copies the workspace resolves. */
+async function packDependencies(root: string): Promise<string[]> {
+  const manifest = JSON.parse(readFileSync(join(PACKAGE_DIR, 'package.json'), 'utf8')) as {
+    dependencies?: Record<string, string>;
+  };
+  const tarballs: string[] = [];
+  for (const name of Object.keys(manifest.dependencies ?? {})) {
+    const nested = join(PACKAGE_DIR, 'node_modules', name);
+    const source = existsSync(nested) ? nested : join(ROOT, 'node_modules', name);
+    const pack = await run('npm', ['pack', '--json', '--pack-destination', root, source], { cwd: root });
+    if (pack.code !== 0) throw new Error(`npm pack ${name} failed:\n${pack.stderr}`);
+    const [info] = JSON.parse(pack.stdout.slice(pack.stdout.indexOf('['))) as { filename: string }[];
+    tarballs.push(join(root, info!.filename));
+  }
+  return tarballs;
 }
 
 /**
