@@ -39,7 +39,13 @@ export function startService(parent: string, cpu?: number): Promise<Service> {
   };
   const preload = join(root, 'bench/servers/count-read.ts');
   const bin = join(root, 'apps/signals-api/src/cli/bin.ts');
-  const [command, args] = pinned(cpu, process.execPath, ['--import', preload, bin, 'serve']);
+  const [command, args] = pinned(cpu, process.execPath, [
+    '--conditions=development',
+    '--import',
+    preload,
+    bin,
+    'serve',
+  ]);
   const child = spawn(command, args, { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
   const messages: unknown[] = [];
   child.on('message', (m) => messages.push(m));

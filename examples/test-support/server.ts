@@ -52,7 +52,10 @@ export async function startExample(
   // The catalog coverage run collects the ids servers produce; pass its file through.
   const coverage = process.env['FAULTLINE_COVERAGE'];
   if (coverage) fullEnv['FAULTLINE_COVERAGE'] = coverage;
-  const child = spawn(NODE, [join(REPO_ROOT, 'examples', name, 'src/main.ts')], {
+  // faultline from its sources (as npm scripts run it) and, in a coverage run, the error recorder.
+  const flags = ['--conditions=development'];
+  if (coverage) flags.push('--import', join(REPO_ROOT, 'packages/faultline/src/testing/register.ts'));
+  const child = spawn(NODE, [...flags, join(REPO_ROOT, 'examples', name, 'src/main.ts')], {
     cwd: dir,
     env: fullEnv,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ApiError, defineCatalog, isApiError, lintCatalog, normaliseEntry, slugFor } from '../src/index.ts';
+import { normaliseEntry } from '../src/catalog/index.ts';
+import { ApiError, defineCatalog, isApiError, lintCatalog, slugFor } from '../src/index.ts';
 
 const demo = defineCatalog({
   name: 'demo',

@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --conditions=development
 /**
  * The signals-api command line: `serve`, `keys create|revoke|list`, `plans set|list`,
  * `accounts set-subscription`. Exit codes: 0 done, 1 failed, 2 usage or configuration error.

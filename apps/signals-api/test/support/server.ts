@@ -20,9 +20,20 @@ export const REPO_ROOT = resolve(import.meta.dirname, '../../../..');
 export const NODE = join(REPO_ROOT, 'node_modules/.bin/node');
 /**
  * The CLI entry, run exactly as `npm start` runs it.
- * @example spawn(NODE, [BIN, 'serve'], { env })
+ * @example spawn(NODE, [...NODE_FLAGS, BIN, 'serve'], { env })
  */
 export const BIN = join(REPO_ROOT, 'apps/signals-api/src/cli/bin.ts');
+/**
+ * Node flags of every child: faultline from its TypeScript sources (the `development` export
+ * condition, as npm scripts set it), and, in a coverage run, the recorder of the errors it sends.
+ * @example spawn(NODE, [...NODE_FLAGS, BIN, 'serve'])
+ */
+export const NODE_FLAGS: readonly string[] = [
+  '--conditions=development',
+  ...(process.env['FAULTLINE_COVERAGE']
+    ? ['--import', join(REPO_ROOT, 'packages/faultline/src/testing/register.ts')]
+    : []),
+];
 /**
  * Signing secret of test servers, so tests can forge tokens (expired, other alg) on purpose.
  * @example await new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode(TEST_JWT_SECRET));
@@ -93,7 +104,11 @@ export interface TestServer {
 export async function startServer(env: Readonly<Record<string, string>> = {}): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'signals-test-'));
   const fullEnv = serverEnv(dir, env);
-  const child = spawn(NODE, [BIN, 'serve'], { cwd: dir, env: fullEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(NODE, [...NODE_FLAGS, BIN, 'serve'], {
+    cwd: dir,
+    env: fullEnv,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   let err = '';
   // Always drain both pipes: a full pipe would block the server's writes.
@@ -164,7 +179,7 @@ export function runCli(
   env: Readonly<Record<string, string>>,
   cwd: string = tmpdir(),
 ): Promise<CliResult> {
-  const child = spawn(NODE, [BIN, ...args], {
+  const child = spawn(NODE, [...NODE_FLAGS, BIN, ...args], {
     cwd,
     env: { ...baseEnv(), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

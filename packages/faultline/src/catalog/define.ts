@@ -48,6 +48,7 @@ export function defineCatalog<const Defs extends Record<string, EntryDef>>(
   options: CatalogOptions<Defs>,
 ): Catalog<Defs> {
   const entries = Object.entries(options.entries).map(([id, def]) => normaliseEntry(id, def));
+  for (const entry of entries) owners.set(entry, options.name);
   const byId = new Map(entries.map((entry) => [entry.id, entry]));
   return {
     name: options.name,
@@ -61,6 +62,18 @@ export function defineCatalog<const Defs extends Record<string, EntryDef>>(
       return new ApiError(entry, args[0], args[1]);
     },
   };
+}
+
+/** The catalog each entry was defined in: entries are frozen, and two catalogs may share an id. */
+const owners = new WeakMap<Entry, string>();
+
+/**
+ * The name of the catalog an entry belongs to (undefined for an entry made outside `defineCatalog`).
+ * Internal: coverage uses it so `e1` of one catalog never counts for `e1` of another.
+ * @example catalogNameOf(api.error('e1001').entry) // 'demo'
+ */
+export function catalogNameOf(entry: Entry): string | undefined {
+  return owners.get(entry);
 }
 
 /** Fills defaults of an entry definition. Exported for tools that build catalogs from JSON. */

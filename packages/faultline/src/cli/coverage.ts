@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { readProduced } from '../testing/coverage.ts';
+import { readProduced } from '../testing/record.ts';
 import { type Command, EXIT, suggest, UsageError } from './io.ts';
 import { catalogFor } from './load.ts';
 import { stringOption } from './render-options.ts';
@@ -14,13 +14,14 @@ export const coverageCommand: Command = {
   summary: 'list catalog errors the test suite never produced; exit 1 when any is missing',
   args: '',
   description:
-    'Reads the ids the adapters recorded while the tests ran with FAULTLINE_COVERAGE=FILE\n' +
-    '(one id per line) and lists catalog errors that never appeared. Exits 1 when one is\n' +
-    'missing and not accepted with --allow.',
+    'Reads the errors the adapters recorded while the tests ran with FAULTLINE_COVERAGE=FILE\n' +
+    '(see faultline/testing) and lists entries of this catalog that never appeared. Exits 1\n' +
+    'when one is missing and not accepted with --allow, or when an allowed one was produced\n' +
+    '(the allow-list is stale: remove it).',
   options: {
     file: { type: 'string', value: 'FILE', help: 'coverage file (default: $FAULTLINE_COVERAGE)' },
     allow: { type: 'string', value: 'ID,ID', help: 'errors accepted as never produced' },
-    json: { type: 'boolean', help: 'print {produced, missing, allowed, unknown} as JSON' },
+    json: { type: 'boolean', help: 'print {produced, missing, allowed, stale, unknown} as JSON' },
   },
   async run({ values, positionals }, io) {
     if (positionals.length > 0)
@@ -49,17 +50,20 @@ export const coverageCommand: Command = {
       }
       allowed.add(id);
     }
-    const produced = readProduced(file);
+    // Ids count per catalog name: another catalog's `e1` must not satisfy this one's.
+    const produced = readProduced(file).get(catalog.name) ?? new Set<string>();
     const unproduced = catalog.entries.filter((e) => !produced.has(e.id));
     const missing = unproduced.filter((e) => !allowed.has(e.id));
     const excused = unproduced.filter((e) => allowed.has(e.id));
+    const stale = catalog.entries.filter((e) => allowed.has(e.id) && produced.has(e.id));
     const unknown = [...produced].filter((id) => !ids.includes(id)).sort();
     const covered = catalog.entries.length - unproduced.length;
+    const failed = missing.length > 0 || stale.length > 0;
     if (values['json']) {
       io.out(
-        `${JSON.stringify({ produced: covered, total: ids.length, missing: missing.map((e) => e.id), allowed: excused.map((e) => e.id), unknown }, null, 2)}\n`,
+        `${JSON.stringify({ produced: covered, total: ids.length, missing: missing.map((e) => e.id), allowed: excused.map((e) => e.id), stale: stale.map((e) => e.id), unknown }, null, 2)}\n`,
       );
-      return missing.length ? EXIT.findings : EXIT.ok;
+      return failed ? EXIT.findings : EXIT.ok;
     }
     const lines = [`${catalog.name}: ${covered} of ${ids.length} errors produced by the tests`];
     const list = (title: string, entries: readonly { id: string; title: string }[]) => {
@@ -67,18 +71,19 @@ export const coverageCommand: Command = {
     };
     list(`Never produced (${missing.length}):`, missing);
     list(`Never produced, allowed (${excused.length}):`, excused);
+    list(`Allowed, yet produced: remove from --allow (${stale.length}):`, stale);
     if (unknown.length)
       lines.push(
         '',
         `Produced but not in the catalog (${unknown.length}):`,
         ...unknown.map((id) => `  ${id}`),
       );
-    lines.push(
-      '',
-      missing.length ? `${missing.length} missing: add a test that triggers each` : 'every error is reached',
-      '',
-    );
+    const verdicts = [
+      ...(missing.length ? [`${missing.length} missing: add a test that triggers each`] : []),
+      ...(stale.length ? [`${stale.length} allowed but produced: the allow-list is stale`] : []),
+    ];
+    lines.push('', verdicts.length ? verdicts.join('; ') : 'every error is reached', '');
     io.out(lines.join('\n'));
-    return missing.length ? EXIT.findings : EXIT.ok;
+    return failed ? EXIT.findings : EXIT.ok;
   },
 };

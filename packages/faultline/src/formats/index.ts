@@ -16,7 +16,7 @@ export { generic } from './generic.ts';
 export { google } from './google.ts';
 export { htmlPage } from './html.ts';
 export { legacy } from './legacy.ts';
-export { correlationIdOf, nested, toRequestId } from './nested.ts';
+export { fromRequestId, nested, toRequestId } from './nested.ts';
 export { parseBody } from './parse-body.ts';
 export { PROBLEM_TYPE, problem } from './problem.ts';
 export { reasonPhrase } from './reason.ts';

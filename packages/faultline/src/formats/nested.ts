@@ -18,7 +18,7 @@ const UUID_HEX = /^req_([0-9a-f]{8})([0-9a-f]{4})([0-9a-f]{4})([0-9a-f]{4})([0-9
 /**
  * Seed 004's `request_id` for a correlation id: `req_` plus the id without dashes. One
  * unbroken token (like the seed's `req_01hq…`) selects with a double click in a terminal or a
- * log viewer, and the prefix says what it is; the UUID comes back with `correlationIdOf`.
+ * log viewer, and the prefix says what it is; the UUID comes back with `fromRequestId`.
  * @example toRequestId('f47ac10b-58cc-4372-a567-0e02b2c3d479') // 'req_f47ac10b58cc4372a5670e02b2c3d479'
  */
 export function toRequestId(correlationId: string): string {
@@ -28,9 +28,9 @@ export function toRequestId(correlationId: string): string {
 /**
  * The correlation id behind a `req_…` id made by `toRequestId`, to search our logs;
  * undefined for request ids of another making.
- * @example correlationIdOf('req_f47ac10b58cc4372a5670e02b2c3d479') // 'f47ac10b-58cc-4372-a567-0e02b2c3d479'
+ * @example fromRequestId('req_f47ac10b58cc4372a5670e02b2c3d479') // 'f47ac10b-58cc-4372-a567-0e02b2c3d479'
  */
-export function correlationIdOf(requestId: string): string | undefined {
+export function fromRequestId(requestId: string): string | undefined {
   const parts = UUID_HEX.exec(requestId);
   return parts ? parts.slice(1).join('-').toLowerCase() : undefined;
 }

@@ -16,9 +16,22 @@ const catalog = writeCatalog(
   },
   { name: 'cov' },
 );
-/** A coverage file as adapters write it: one id a line, repeats from several processes. */
-const file = join(temp.dir, 'ids.txt');
-writeFileSync(file, 'c1\nc3\nc1\n\nzz9\n');
+/** A coverage file as the recorder writes it: `["catalog","id"]` lines, repeats from several processes. */
+const lines = (pairs: readonly (readonly [string, string])[]) =>
+  pairs.map((pair) => `${JSON.stringify(pair)}\n`).join('');
+const file = join(temp.dir, 'ids.jsonl');
+// `other` also has a c2 and a c4: they must not count for `cov`.
+writeFileSync(
+  file,
+  lines([
+    ['cov', 'c1'],
+    ['cov', 'c3'],
+    ['other', 'c2'],
+    ['cov', 'c1'],
+    ['other', 'c4'],
+    ['cov', 'zz9'],
+  ]),
+);
 
 describe('faultline coverage', () => {
   it('lists errors never produced and exits 1', async () => {
@@ -50,6 +63,7 @@ describe('faultline coverage', () => {
       total: 4,
       missing: ['c2', 'c4'],
       allowed: [],
+      stale: [],
       unknown: ['zz9'],
     });
   });
@@ -66,9 +80,35 @@ describe('faultline coverage', () => {
     expect(typo.stderr).toContain('--allow names "c5", which is not in the catalog; did you mean c1?');
   });
 
+  it('fails when an allowed error was in fact produced, so the allow-list cannot go stale', async () => {
+    const run = await faultline(['coverage', '--catalog', catalog, '--file', file, '--allow', 'c1,c2,c4']);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('Allowed, yet produced: remove from --allow (1):\n  c1  First');
+    expect(run.stdout).toContain('1 allowed but produced: the allow-list is stale');
+    const json = await faultline([
+      'coverage',
+      '--catalog',
+      catalog,
+      '--file',
+      file,
+      '--allow',
+      'c1,c2,c4',
+      '--json',
+    ]);
+    expect(JSON.parse(json.stdout)).toMatchObject({ missing: [], allowed: ['c2', 'c4'], stale: ['c1'] });
+  });
+
   it('passes when every error was produced', async () => {
-    const all = join(temp.dir, 'all.txt');
-    writeFileSync(all, 'c4\nc3\nc2\nc1\n');
+    const all = join(temp.dir, 'all.jsonl');
+    writeFileSync(
+      all,
+      lines([
+        ['cov', 'c4'],
+        ['cov', 'c3'],
+        ['cov', 'c2'],
+        ['cov', 'c1'],
+      ]),
+    );
     const run = await faultline(['coverage', '--catalog', catalog, '--file', all]);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('cov: 4 of 4 errors produced by the tests');

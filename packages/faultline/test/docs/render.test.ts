@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { buildPage, renderHtml, renderMarkdown, SAMPLE_CORRELATION_ID } from '../../src/docs/index.ts';
+import { renderHtml, renderMarkdown } from '../../src/docs/index.ts';
+import { buildPage } from '../../src/docs/model.ts';
+import { SAMPLE_CORRELATION_ID } from '../../src/docs/sample.ts';
 import { legacy, problem, structured, transition } from '../../src/formats/index.ts';
 import { demo, evil } from './fixtures.ts';
 

@@ -1,18 +1,17 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { normaliseEntry } from '../../src/catalog/index.ts';
+import { decoders, reasonPhrase } from '../../src/formats/index.ts';
 import {
   ApiError,
   byStatus,
   type DecodedError,
   decodeError,
-  decoders,
   envelope,
   flatFormat,
   legacy,
   nested,
-  normaliseEntry,
   problem,
-  reasonPhrase,
   spring,
   springFormat,
   structured,

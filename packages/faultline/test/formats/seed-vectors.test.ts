@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import {
   type ApiError,
   byStatus,
-  correlationIdOf,
   decodeError,
   envelope,
   flat,
+  fromRequestId,
   nested,
   parseBody,
   spring,
@@ -176,7 +176,7 @@ describe('seed vectors: decoding', () => {
     const decoded = decodeError({ status: 404, body: vector('nested error').text });
     expect(decoded?.requestId).toBe('req_01hq...');
     // Not one of ours: there is no correlation id behind it.
-    expect(correlationIdOf('req_01hq...')).toBeUndefined();
+    expect(fromRequestId('req_01hq...')).toBeUndefined();
   });
 });
 
@@ -248,7 +248,7 @@ describe('seed 004: nested extras', () => {
     const id = toRequestId(CORRELATION_ID);
     expect(id).toBe(`req_${CORRELATION_ID.replaceAll('-', '')}`);
     expect(id).toMatch(/^req_[0-9a-f]{32}$/);
-    expect(correlationIdOf(id)).toBe(CORRELATION_ID);
+    expect(fromRequestId(id)).toBe(CORRELATION_ID);
   });
 
   it('insufficient_minutes adds its fields after request_id', () => {

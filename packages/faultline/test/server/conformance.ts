@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { legacy, structured, transition } from '../../src/formats/index.ts';
-import { readProduced } from '../../src/testing/index.ts';
+import { frameworkCatalog } from '../../src/server/fetch/index.ts';
+import { fileRecorder, readProduced } from '../../src/testing/index.ts';
 import { BODY_LIMIT, overridingCatalog, SECRET, SECRET_CAUSE, testCatalog } from './catalog.ts';
 import type { Adapter, LogLine, RunningApp } from './harness.ts';
 
@@ -252,9 +253,9 @@ export function runConformance(adapter: Adapter): void {
       }
     });
 
-    it('records every produced error id once per process in the coverage file', async () => {
-      const file = join(mkdtempSync(join(tmpdir(), 'faultline-coverage-')), 'ids.txt');
-      const covered = await adapter.start({ format: structured, coverage: file });
+    it('reports every sent error id, with its catalog, once per process to the coverage file', async () => {
+      const file = join(mkdtempSync(join(tmpdir(), 'faultline-coverage-')), 'ids.jsonl');
+      const covered = await adapter.start({ format: structured, coverage: fileRecorder(file) });
       try {
         await call(covered.url, '/widgets/1');
         await call(covered.url, '/widgets/2');
@@ -264,7 +265,12 @@ export function runConformance(adapter: Adapter): void {
       } finally {
         await covered.close();
       }
-      expect(readProduced(file)).toEqual(new Set(['widget_missing', 'slow_down', 'not_found']));
+      expect(readProduced(file)).toEqual(
+        new Map([
+          [testCatalog.name, new Set(['widget_missing', 'slow_down'])],
+          [frameworkCatalog.name, new Set(['not_found'])],
+        ]),
+      );
       expect(readFileSync(file, 'utf8').split('\n').filter(Boolean)).toHaveLength(3);
     });
   });

@@ -3,13 +3,14 @@ import type { Catalog } from '../../src/catalog/index.ts';
 import type { WireFormat } from '../../src/formats/index.ts';
 import type { FaultMap } from '../../src/server/shared/faults.ts';
 import type { FaultlineLogger } from '../../src/server/shared/log.ts';
+import type { ProducedHook } from '../../src/testing/index.ts';
 
 /** How a conformance run configures the app under test. */
 export interface AppOptions {
   readonly format: WireFormat;
   readonly catalog?: Catalog;
   readonly now?: () => number;
-  readonly coverage?: string | false;
+  readonly coverage?: ProducedHook | false;
   readonly faults?: Partial<FaultMap<unknown>>;
 }
 

@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { ProducedHook } from '../../testing/hook.ts';
 import type { FaultKind, FaultMap as SharedFaultMap } from '../shared/faults.ts';
 import type { FaultlineOptions } from '../shared/options.ts';
 
@@ -62,6 +63,6 @@ export interface FaultlineFastifyOptions {
   readonly now?: () => number;
   /** Overrides of the framework-fault table. */
   readonly faults?: Partial<FaultMap>;
-  /** File that collects produced error ids; defaults to `FAULTLINE_COVERAGE`; `false` turns it off. */
-  readonly coverage?: string | false;
+  /** Where sent error ids are reported; defaults to the hook `faultline/testing` installs; `false` turns it off. */
+  readonly coverage?: ProducedHook | false;
 }

@@ -1,7 +1,7 @@
 import { ApiError, isApiError } from '../../error/api-error.ts';
 import { structured } from '../../formats/structured.ts';
 import type { EncodeContext } from '../../formats/types.ts';
-import { coverageFile, recordProduced } from '../../testing/coverage.ts';
+import { reportProduced } from '../../testing/hook.ts';
 import { frameworkCatalog } from '../builtin.ts';
 import { type ClassifyOptions, classify } from './classify.ts';
 import { defaultFaults, type Fault, type FaultKind, type FaultMap } from './faults.ts';
@@ -49,7 +49,7 @@ export function createEngine<Req>(
   const { format, now } = options;
   const docsBase = options.docsBase ?? options.catalog.docsBase;
   const table: FaultMap<Req> = { ...defaultFaults(options.catalog), ...options.faults };
-  const coverage = coverageFile(options.coverage);
+  const coverage = options.coverage;
 
   function fault(kind: FaultKind, details: Fault<Req>, log: FaultlineLogger): ApiError {
     try {
@@ -128,7 +128,7 @@ export function createEngine<Req>(
       body = JSON.stringify(fallback.body);
       contentType = structured.contentType;
     }
-    if (coverage !== undefined) recordProduced(error.id, coverage);
+    if (coverage !== false) reportProduced(error, coverage);
     return { status, headers, contentType, body };
   }
 

@@ -1,5 +1,6 @@
 import type { Catalog } from '../../catalog/define.ts';
 import type { WireFormat } from '../../formats/types.ts';
+import type { ProducedHook } from '../../testing/hook.ts';
 import type { FaultMap } from './faults.ts';
 
 /**
@@ -17,6 +18,6 @@ export interface FaultlineOptions<Req = unknown> {
   readonly now?: () => number;
   /** Overrides of the framework-fault table. */
   readonly faults?: Partial<FaultMap<Req>>;
-  /** File that collects produced error ids; defaults to `FAULTLINE_COVERAGE`; `false` turns it off. */
-  readonly coverage?: string | false;
+  /** Where sent error ids are reported; defaults to the hook `faultline/testing` installs; `false` turns it off. */
+  readonly coverage?: ProducedHook | false;
 }
