@@ -27,26 +27,28 @@ const REQUEST_ID_HEADERS = ['x-ms-request-id', 'x-ms-correlation-request-id', 'a
 export const azure: Decoder = {
   name: 'azure',
   decode: guard((input) => {
-    const headerCode = readHeader(input.headers, 'x-ms-error-code')?.trim() || undefined;
-    const requestId = azureRequestId(input) ?? requestIdFromHeaders(input.headers);
     const body = asObject(input.body);
     const inner = asObject(body?.['error']);
     if (body && inner) {
+      // Body checks first: they are cheaper than header lookups and reject most bodies.
       const code = str(inner['code']);
       const message = str(inner['message']);
-      const marked = headerCode || azureRequestId(input) || 'innererror' in inner || 'target' in inner;
-      if (!marked || code === undefined || message === undefined) return undefined;
+      if (code === undefined || message === undefined) return undefined;
+      const headerCode = readHeader(input.headers, 'x-ms-error-code')?.trim() || undefined;
+      const msId = azureRequestId(input);
+      if (!headerCode && !msId && !('innererror' in inner) && !('target' in inner)) return undefined;
       return {
         format: 'azure',
         status: statusOf(input),
         code: headerCode ?? code,
         message,
-        requestId,
+        requestId: msId ?? requestIdFromHeaders(input.headers),
         link: undefined,
         retryAfterMs: retryAfterOf(input),
         fields: { ...without(inner, ['code', 'message']), ...without(body, ['error']) },
       };
     }
+    const headerCode = readHeader(input.headers, 'x-ms-error-code')?.trim() || undefined;
     if (!headerCode) return undefined;
     // Azure Storage answers in XML; a HEAD or a bodiless error has only the header.
     const text = typeof input.body === 'string' ? input.body : '';
@@ -56,7 +58,7 @@ export const azure: Decoder = {
       status: statusOf(input),
       code: headerCode,
       message: (xml ? xmlText(text, 'Message')?.split('\n')[0] : undefined) || headerCode,
-      requestId,
+      requestId: azureRequestId(input) ?? requestIdFromHeaders(input.headers),
       link: undefined,
       retryAfterMs: retryAfterOf(input),
       fields: {},

@@ -1,6 +1,7 @@
 import { parseRateLimitReset, parseRetryAfterMs, parseShouldRetry } from '../http/retry-after.ts';
 import { aws } from './aws.ts';
 import { azure } from './azure.ts';
+import { bodyMask, needsOf } from './candidates.ts';
 import { readHeader } from './common.ts';
 import { envelope } from './envelope.ts';
 import { flat } from './flat.ts';
@@ -18,7 +19,7 @@ import { stripe } from './stripe.ts';
 import { structured } from './structured.ts';
 import { plainText } from './text.ts';
 import { trace } from './trace.ts';
-import type { DecodedError, DecodeInput, Decoder } from './types.ts';
+import type { DecodedError, DecodeInput, Decoder, HeaderSource } from './types.ts';
 
 // Re-exported: the client reads a response's text and parses it with this before decoding.
 export { parseBody };
@@ -58,6 +59,9 @@ export const decoders: readonly Decoder[] = [
   plainText,
 ];
 
+/** What each built-in decoder needs of a body to match, index-aligned with `decoders`. */
+const NEEDS = needsOf(decoders);
+
 /**
  * Normalises an error response in any known shape; undefined when nothing recognises it
  * (a success body, an empty one). A string body is parsed first (see `parseBody`), so raw
@@ -73,10 +77,16 @@ export function decodeError(
 ): DecodedError | undefined {
   try {
     if (typeof input !== 'object' || input === null) return undefined;
+    const headers = headerView(input.headers);
     const raw = bytesToText(input.body);
-    const body = typeof raw === 'string' ? parseBody(raw, readHeader(input.headers, 'content-type')) : raw;
-    const prepared: DecodeInput = body === input.body ? input : { ...input, body };
-    for (const decoder of using) {
+    const body = typeof raw === 'string' ? parseBody(raw, readHeader(headers, 'content-type')) : raw;
+    const prepared: DecodeInput = { status: input.status, headers, body, now: input.now };
+    // Bodies we parsed ourselves are plain JSON objects: skip the built-in decoders they cannot match.
+    const mask = using === decoders && body !== raw && isPlainObject(body) ? bodyMask(body) : -1;
+    const header = (name: string) => (headers ? (headers as HeaderView).get(name) : null);
+    for (let i = 0; i < using.length; i++) {
+      if (mask !== -1 && !NEEDS[i]!(mask, header)) continue;
+      const decoder = using[i]!;
       try {
         const decoded = decoder.decode(prepared);
         if (decoded) return withRetrySignals(decoded, prepared);
@@ -97,8 +107,8 @@ export function decodeError(
  * `RateLimit` policy's `t`. `x-should-retry: false` is kept as `shouldRetry`: it outranks them all.
  */
 function withRetrySignals(decoded: DecodedError, input: DecodeInput): DecodedError {
-  const headers = input.headers;
-  if (!headers) return decoded;
+  const headers = input.headers as HeaderView | undefined;
+  if (!headers?.mayRetry()) return decoded;
   const ms = parseRetryAfterMs(
     readHeader(headers, 'retry-after-ms') ?? readHeader(headers, 'x-ms-retry-after-ms'),
   );
@@ -108,6 +118,91 @@ function withRetrySignals(decoded: DecodedError, input: DecodeInput): DecodedErr
   const delay = ms ?? decoded.retryAfterMs ?? parseRateLimitReset(readHeader(headers, 'ratelimit'));
   if (delay === decoded.retryAfterMs && verdict === undefined) return decoded;
   return { ...decoded, retryAfterMs: delay, ...(verdict === undefined ? {} : { shouldRetry: verdict }) };
+}
+
+/**
+ * The headers of one decode, made cheap to ask: decoders look up a dozen names (request ids,
+ * retry headers, content type) and most are absent. A Node-style record is read by direct
+ * property access, falling back to a case-insensitive scan only when it has a key that is not
+ * lower-case; a fetch `Headers` (already case-insensitive, but not cheap) through a small memo.
+ * Header sources that throw are treated as absent: the body still decodes.
+ */
+function headerView(source: HeaderSource | undefined): HeaderView | undefined {
+  try {
+    if (!source || typeof source !== 'object') return undefined;
+    if (typeof (source as { get?: unknown }).get === 'function') return new MemoHeaders(source);
+    return new RecordHeaders(source as Readonly<Record<string, unknown>>);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Header access for one decode. */
+interface HeaderView {
+  get(name: string): string | null;
+  /** Whether any header of `withRetrySignals` is present: usually none, and then none is looked up. */
+  mayRetry(): boolean;
+}
+
+const RETRY_HEADERS = [
+  'retry-after-ms',
+  'x-ms-retry-after-ms',
+  'x-should-retry',
+  'stripe-should-retry',
+  'ratelimit',
+];
+
+/** A Node-style record, lower-cased into a Map in one pass (the first spelling of a name wins, as `readHeader` reads it). */
+class RecordHeaders implements HeaderView {
+  readonly #map = new Map<string, string>();
+  #mayRetry = false;
+  constructor(record: Readonly<Record<string, unknown>>) {
+    for (const key of Object.keys(record)) {
+      const value = record[key];
+      if (value === undefined || value === null) continue;
+      const name = key.toLowerCase();
+      if (this.#map.has(name)) continue;
+      const text = Array.isArray(value) ? (value.length ? String(value[0]) : undefined) : String(value);
+      if (text === undefined) continue;
+      this.#map.set(name, text);
+      if (!this.#mayRetry && RETRY_HEADERS.includes(name)) this.#mayRetry = true;
+    }
+  }
+  get(name: string): string | null {
+    return this.#map.get(name) ?? null;
+  }
+  mayRetry(): boolean {
+    return this.#mayRetry;
+  }
+}
+
+/** A fetch `Headers` (or any `get`), asked once per name. */
+class MemoHeaders implements HeaderView {
+  readonly #source: HeaderSource;
+  readonly #memo = new Map<string, string | null>();
+  constructor(source: HeaderSource) {
+    this.#source = source;
+  }
+  get(name: string): string | null {
+    let value = this.#memo.get(name);
+    if (value === undefined) {
+      try {
+        value = readHeader(this.#source, name) ?? null;
+      } catch {
+        // A header object that throws is treated as having no such header.
+        value = null;
+      }
+      this.#memo.set(name, value);
+    }
+    return value;
+  }
+  mayRetry(): boolean {
+    return RETRY_HEADERS.some((name) => this.get(name) !== null);
+  }
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function bytesToText(body: unknown): unknown {
