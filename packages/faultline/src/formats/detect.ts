@@ -1,7 +1,7 @@
 import { parseRateLimitReset, parseRetryAfterMs, parseShouldRetry } from '../http/retry-after.ts';
 import { aws } from './aws.ts';
 import { azure } from './azure.ts';
-import { bodyMask, needsOf } from './candidates.ts';
+import { bodyMask, canMatch, needsOf } from './candidates.ts';
 import { readHeader } from './common.ts';
 import { envelope } from './envelope.ts';
 import { flat } from './flat.ts';
@@ -85,7 +85,7 @@ export function decodeError(
     const mask = using === decoders && body !== raw && isPlainObject(body) ? bodyMask(body) : -1;
     const header = (name: string) => (headers ? (headers as HeaderView).get(name) : null);
     for (let i = 0; i < using.length; i++) {
-      if (mask !== -1 && !NEEDS[i]!(mask, header)) continue;
+      if (mask !== -1 && !canMatch(NEEDS[i]!, mask, header)) continue;
       const decoder = using[i]!;
       try {
         const decoded = decoder.decode(prepared);

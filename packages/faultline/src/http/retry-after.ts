@@ -12,10 +12,8 @@ export function formatRetryAfter(seconds: number): string {
  * @example parseRetryAfter('120') // 120000
  * @example parseRetryAfter('Wed, 21 Oct 2015 07:28:00 GMT', Date.parse('Wed, 21 Oct 2015 07:27:00 GMT')) // 60000
  */
-export function parseRetryAfter(
-  value: string | null | undefined,
-  now: number = Date.now(),
-): number | undefined {
+export function parseRetryAfter(value: string | null | undefined, now?: number): number | undefined {
+  // No default parameter: `Date.now()` would run on every call, and most calls have no header at all.
   if (value == null) return undefined;
   const text = value.trim();
   if (text === '') return undefined;
@@ -24,7 +22,7 @@ export function parseRetryAfter(
   if (!/[A-Za-z]/.test(text)) return undefined;
   const at = Date.parse(text);
   if (Number.isNaN(at)) return undefined;
-  return Math.max(0, at - now);
+  return Math.max(0, at - (now ?? Date.now()));
 }
 
 /**
