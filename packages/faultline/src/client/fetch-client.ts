@@ -1,5 +1,7 @@
 import type { Catalog } from '../catalog/define.ts';
-import { decodeError, parseBody } from '../formats/detect.ts';
+import { requestIdFromHeaders } from '../formats/common.ts';
+import { decodeError, parseBody, retrySignals } from '../formats/detect.ts';
+import { reasonPhrase } from '../formats/reason.ts';
 import type { DecodedError } from '../formats/types.ts';
 import { RetryBudget } from './budget.ts';
 import { type BodySource, isOneShot } from './request-body.ts';
@@ -176,18 +178,21 @@ export async function decodeResponse(response: Response, now: number = Date.now(
   const text = await response.text().catch(() => '');
   const body = parseBody(text, response.headers.get('content-type'));
   const input = { status: response.status, headers: response.headers, body, now };
-  return (
-    decodeError(input) ?? {
-      format: 'unknown',
-      status: response.status,
-      code: undefined,
-      message: response.statusText || `HTTP ${response.status}`,
-      requestId: undefined,
-      link: undefined,
-      retryAfterMs: decodeError({ ...input, body: ' ' })?.retryAfterMs,
-      fields: {},
-    }
-  );
+  const decoded = decodeError(input);
+  if (decoded) return decoded;
+  // Nothing recognised the body (often: there is none). The headers still say when to retry.
+  const signals = retrySignals(response.headers, now);
+  return {
+    format: 'unknown',
+    status: response.status,
+    code: undefined,
+    message: response.statusText || reasonPhrase(response.status) || `HTTP ${response.status}`,
+    requestId: requestIdFromHeaders(response.headers),
+    link: undefined,
+    retryAfterMs: signals.retryAfterMs,
+    fields: {},
+    ...(signals.shouldRetry === undefined ? {} : { shouldRetry: signals.shouldRetry }),
+  };
 }
 
 async function headersFor(source: ClientOptions['headers'], explicit: Headers): Promise<Headers> {

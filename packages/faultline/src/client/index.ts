@@ -2,7 +2,7 @@
  * faultline/client: decode any API error shape and retry only what is safe to repeat.
  * Browser-safe: imports no server code.
  */
-export { decodeError, parseBody } from '../formats/detect.ts';
+export { decodeError, parseBody, retrySignals } from '../formats/detect.ts';
 export type { DecodedError } from '../formats/types.ts';
 export {
   parseRateLimitReset,

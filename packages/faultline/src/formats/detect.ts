@@ -1,4 +1,9 @@
-import { parseRateLimitReset, parseRetryAfterMs, parseShouldRetry } from '../http/retry-after.ts';
+import {
+  parseRateLimitReset,
+  parseRetryAfter,
+  parseRetryAfterMs,
+  parseShouldRetry,
+} from '../http/retry-after.ts';
 import { aws } from './aws.ts';
 import { azure } from './azure.ts';
 import { bodyMask, canMatch, needsOf } from './candidates.ts';
@@ -98,6 +103,37 @@ export function decodeError(
     // The input itself is hostile (throwing getters, revoked proxies): nothing to decode.
   }
   return undefined;
+}
+
+/**
+ * The retry signals of a response's headers alone, for a body no decoder recognises (an empty
+ * 503 from a load balancer still says when to come back): the delay, with the same precedence
+ * as `decodeError` (`retry-after-ms` > `Retry-After` > an exhausted `RateLimit` policy), and the
+ * explicit verdict of `x-should-retry` / `Stripe-Should-Retry`. Never throws.
+ * @example retrySignals(new Headers({ 'retry-after': '30' })) // { retryAfterMs: 30000, shouldRetry: undefined }
+ */
+export function retrySignals(
+  headers: HeaderSource | undefined,
+  now?: number,
+): { readonly retryAfterMs: number | undefined; readonly shouldRetry: boolean | undefined } {
+  try {
+    const view = headerView(headers);
+    const base = parseRetryAfter(view?.get('retry-after'), now);
+    const plain = {
+      format: 'unknown',
+      status: 0,
+      code: undefined,
+      message: '',
+      requestId: undefined,
+      link: undefined,
+      retryAfterMs: base !== undefined && Number.isFinite(base) ? base : undefined,
+      fields: {},
+    };
+    const decoded = withRetrySignals(plain, { status: 0, headers: view, body: undefined });
+    return { retryAfterMs: decoded.retryAfterMs, shouldRetry: decoded.shouldRetry };
+  } catch {
+    return { retryAfterMs: undefined, shouldRetry: undefined };
+  }
 }
 
 /**

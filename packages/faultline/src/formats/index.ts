@@ -11,7 +11,7 @@ export {
   requestIdFromHeaders,
   statusOf,
 } from './common.ts';
-export { decodeError, decoders } from './detect.ts';
+export { decodeError, decoders, retrySignals } from './detect.ts';
 export { envelope } from './envelope.ts';
 export { defaultFlatShape, type FlatOptions, type FlatShape, flat, flatFormat } from './flat.ts';
 export { generic } from './generic.ts';

@@ -265,6 +265,28 @@ describe('createClient: decoding and what is safe to repeat', () => {
     expect(error.error.message).toContain('502 Bad Gateway');
   });
 
+  it('an empty 503 from a proxy still says when to come back: its headers are read', async () => {
+    srv.scripts.set('/empty', (_q, res, hit) =>
+      hit === 1
+        ? res.writeHead(503, { 'retry-after': '4', 'x-request-id': 'lb-1' }).end()
+        : json(res, 200, { ok: true }),
+    );
+    srv.scripts.set('/empty-no', (_q, res) =>
+      res.writeHead(503, { 'retry-after': '4', 'x-should-retry': 'false' }).end(),
+    );
+    const { sleep, sleeps } = recorder();
+    const client = createClient({ baseUrl: srv.base, sleep });
+    expect(await client.json('/empty', { method: 'POST' })).toEqual({ ok: true });
+    expect(sleeps).toEqual([4000]);
+    const error = await fail(client.request('/empty-no'));
+    expect(error).toMatchObject({ reason: 'server-said-no', status: 503 });
+    expect(error.error).toMatchObject({
+      format: 'unknown',
+      message: 'Service Unavailable',
+      retryAfterMs: 4000,
+    });
+  });
+
   it('a connection refused is a network error, retried for GET only', async () => {
     const { sleep, sleeps } = recorder();
     const client = createClient({ baseUrl: 'http://127.0.0.1:1', sleep, random: () => 0 });
