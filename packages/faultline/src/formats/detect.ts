@@ -188,24 +188,44 @@ const RETRY_HEADERS = [
   'ratelimit',
 ];
 
-/** A Node-style record, lower-cased into a Map in one pass (the first spelling of a name wins, as `readHeader` reads it). */
+/**
+ * A Node-style record. Node's incoming headers are always lower-case, so names are looked up
+ * directly; one `for…in` pass (no allocation) finds out whether that holds and whether any retry
+ * header is there. A record with other spellings falls back to `readHeader`'s case-insensitive scan.
+ */
 class RecordHeaders implements HeaderView {
-  readonly #map = new Map<string, string>();
-  #mayRetry = false;
+  readonly #record: Readonly<Record<string, unknown>>;
+  readonly #mixedCase: boolean;
+  readonly #mayRetry: boolean;
   constructor(record: Readonly<Record<string, unknown>>) {
-    for (const key of Object.keys(record)) {
-      const value = record[key];
-      if (value === undefined || value === null) continue;
-      const name = key.toLowerCase();
-      if (this.#map.has(name)) continue;
-      const text = Array.isArray(value) ? (value.length ? String(value[0]) : undefined) : String(value);
-      if (text === undefined) continue;
-      this.#map.set(name, text);
-      if (!this.#mayRetry && RETRY_HEADERS.includes(name)) this.#mayRetry = true;
+    this.#record = record;
+    let mixedCase = false;
+    let mayRetry = false;
+    for (const key in record) {
+      switch (key) {
+        case 'retry-after-ms':
+        case 'x-ms-retry-after-ms':
+        case 'x-should-retry':
+        case 'stripe-should-retry':
+        case 'ratelimit':
+          mayRetry = true;
+          break;
+        default:
+          if (!mixedCase && key !== key.toLowerCase()) {
+            mixedCase = true;
+            mayRetry ||= RETRY_HEADERS.includes(key.toLowerCase());
+          }
+      }
     }
+    this.#mixedCase = mixedCase;
+    this.#mayRetry = mayRetry || mixedCase;
   }
   get(name: string): string | null {
-    return this.#map.get(name) ?? null;
+    if (this.#mixedCase) return readHeader(this.#record as HeaderSource, name) ?? null;
+    const value = Object.hasOwn(this.#record, name) ? this.#record[name] : undefined;
+    if (value === undefined || value === null) return null;
+    if (Array.isArray(value)) return value.length ? String(value[0]) : null;
+    return String(value);
   }
   mayRetry(): boolean {
     return this.#mayRetry;

@@ -8,7 +8,11 @@
  */
 export function parseBody(text: string, contentType?: string | null): unknown {
   if (typeof text !== 'string') return undefined;
-  const trimmed = text.charCodeAt(0) === 0xfeff ? text.slice(1).trim() : text.trim();
+  // Trim only when there is something to trim: a trimmed copy makes JSON.parse measurably slower.
+  const last = text.charCodeAt(text.length - 1);
+  const clean =
+    (text.charCodeAt(0) === 0x7b || text.charCodeAt(0) === 0x5b) && (last === 0x7d || last === 0x5d);
+  const trimmed = clean ? text : text.charCodeAt(0) === 0xfeff ? text.slice(1).trim() : text.trim();
   const first = trimmed.charCodeAt(0);
   const shaped = first === 0x7b /* { */ || first === 0x5b; /* [ */
   if (trimmed === '' || !(shaped || (typeof contentType === 'string' && /[/+]json\b/i.test(contentType))))
