@@ -20,7 +20,10 @@ export const INCLUDE_OPTIONS: readonly IncludeOption[] = [
   'conversation_quality_timeline',
 ];
 
-/** One detected signal of an analysis. */
+/**
+ * One detected signal of an analysis.
+ * @example for (const s of analysis.signals) console.log(s.type, s.start, s.end, s.probability);
+ */
 export interface Signal {
   readonly type: string;
   readonly start: number;

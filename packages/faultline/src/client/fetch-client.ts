@@ -9,7 +9,10 @@ import { ResponseError } from './response-error.ts';
 import { decideRetry, defaultRetryPolicy, type RetryDecision, type RetryPolicy } from './retry-policy.ts';
 import { abortableSleep } from './sleep.ts';
 
-/** Options of `createClient`. */
+/**
+ * Options of `createClient`.
+ * @example createClient({ baseUrl, timeoutMs: 10_000, deadlineMs: 60_000, idempotencyKeys: true } satisfies ClientOptions)
+ */
 export interface ClientOptions {
   /** Prefix of every request path. */
   readonly baseUrl: string;
@@ -38,7 +41,10 @@ export interface ClientOptions {
   readonly onRetry?: (info: { error: DecodedError; attempt: number; decision: RetryDecision }) => void;
 }
 
-/** Per-request options on top of `RequestInit`. */
+/**
+ * Per-request options on top of `RequestInit`.
+ * @example client.request('/jobs', { method: 'POST', body: json, idempotencyKey: true, deadlineMs: 5000 } satisfies ClientRequestInit)
+ */
 export interface ClientRequestInit extends Omit<RequestInit, 'body'> {
   /** A body, or a function making a fresh one per attempt (a stream can then be retried). */
   readonly body?: BodySource;

@@ -18,7 +18,10 @@ export interface RetryOverride {
   readonly requireServerDelay?: boolean;
 }
 
-/** How a client retries. Every delay is in milliseconds. */
+/**
+ * How a client retries. Every delay is in milliseconds.
+ * @example const policy: RetryPolicy = { ...defaultRetryPolicy, maxAttempts: 5, byStatus: { 429: { maxAttempts: 2 } } };
+ */
 export interface RetryPolicy {
   /** Total attempts, the first included (1 = never retry). */
   readonly maxAttempts: number;
@@ -62,7 +65,10 @@ export const defaultRetryPolicy: RetryPolicy = {
   jitter: 'full',
 };
 
-/** Why a call is not retried. */
+/**
+ * Why a call is not retried (`ResponseError.reason`).
+ * @example if (error.reason === 'budget-exhausted') alertOps();
+ */
 export type StopReason =
   | 'not-retryable'
   | 'server-said-no'
@@ -74,12 +80,18 @@ export type StopReason =
   | 'streamed-body'
   | 'aborted';
 
-/** The decision for one failed attempt. */
+/**
+ * The decision for one failed attempt.
+ * @example const d: RetryDecision = { retry: true, delayMs: 30_000, reason: 'server-delay' };
+ */
 export type RetryDecision =
   | { readonly retry: true; readonly delayMs: number; readonly reason: 'server-delay' | 'backoff' }
   | { readonly retry: false; readonly reason: StopReason };
 
-/** What the policy looks at: the decoded error, which attempt failed, and whether repeating is safe. */
+/**
+ * What the policy looks at: the decoded error, which attempt failed, and whether repeating is safe.
+ * @example decideRetry({ error, attempt: 2, idempotent: false, remainingMs: 10_000 } satisfies RetryInput)
+ */
 export interface RetryInput {
   readonly error: DecodedError;
   /** 1 for the first attempt. */
