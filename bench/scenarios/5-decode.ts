@@ -127,7 +127,7 @@ const SEEDS: readonly Case[] = SEED_VECTORS.filter((v) => v.decoded !== undefine
 }));
 
 const CASES = [...SEEDS, ...ECOSYSTEMS];
-const BATCH = 2000;
+const BATCH = 5000;
 const ROUNDS = 9;
 let sink = 0;
 
@@ -205,7 +205,7 @@ notes.push(`work sink: ${sink > 0 ? 'consumed' : 'EMPTY (benchmark broken)'}`);
 emit({
   id: 'decode',
   title: '5. decode — decodeError on an error body vs JSON.parse of the same bytes',
-  method: `${CASES.length} bodies (${SEEDS.length} seed examples + ${ECOSYSTEMS.length} ecosystem conventions), compact JSON with realistic headers (plain record); ${ROUNDS} rounds in rotating order, ${BATCH} ops per timed batch, both sides paired per body; ratio = median over rounds of (decode time / parse time) over the whole mix; per-body ratios in the notes.`,
+  method: `${CASES.length} bodies (${SEEDS.length} seed examples + ${ECOSYSTEMS.length} ecosystem conventions), compact JSON with realistic headers (plain record); CPU time (process.cpuUsage) of ${BATCH}-op batches, ${ROUNDS} rounds in rotating order, both sides paired per body; ratio = median over rounds of (decode time / parse time) over the whole mix; per-body ratios in the notes.`,
   figures,
   notes,
 });

@@ -211,7 +211,7 @@ class RecordHeaders implements HeaderView {
           mayRetry = true;
           break;
         default:
-          if (!mixedCase && key !== key.toLowerCase()) {
+          if (!mixedCase && hasUpperCase(key)) {
             mixedCase = true;
             mayRetry ||= RETRY_HEADERS.includes(key.toLowerCase());
           }
@@ -222,14 +222,24 @@ class RecordHeaders implements HeaderView {
   }
   get(name: string): string | null {
     if (this.#mixedCase) return readHeader(this.#record as HeaderSource, name) ?? null;
-    const value = Object.hasOwn(this.#record, name) ? this.#record[name] : undefined;
-    if (value === undefined || value === null) return null;
+    const value = this.#record[name];
+    // Most names asked are absent: the own-property check runs only for a hit.
+    if (value === undefined || value === null || !Object.hasOwn(this.#record, name)) return null;
     if (Array.isArray(value)) return value.length ? String(value[0]) : null;
     return String(value);
   }
   mayRetry(): boolean {
     return this.#mayRetry;
   }
+}
+
+/** Whether a name has an ASCII capital; no lower-cased copy is made (most names have none). */
+function hasUpperCase(name: string): boolean {
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if (c >= 65 && c <= 90) return true;
+  }
+  return false;
 }
 
 /** A fetch `Headers` (or any `get`), asked once per name. */
