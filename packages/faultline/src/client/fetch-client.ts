@@ -113,10 +113,16 @@ export function createClient(options: ClientOptions): Client {
       // A factory makes a fresh stream per attempt; a stream handed over directly exists once.
       const oneShot = streamed && typeof source !== 'function';
       const limit = minDefined(perAttempt, remaining);
-      const attemptSignal = anySignal(
-        signal,
-        limit === undefined ? undefined : AbortSignal.timeout(Math.max(1, limit)),
-      );
+      // The attempt timeout covers waiting for the response head, not the caller reading the body later.
+      const timer = limit === undefined ? undefined : new AbortController();
+      const timeout =
+        limit === undefined
+          ? undefined
+          : setTimeout(
+              () => timer?.abort(new DOMException('attempt timed out', 'TimeoutError')),
+              Math.max(1, limit),
+            );
+      const attemptSignal = anySignal(signal, timer?.signal);
       sent++;
       let outcome: Response | Error;
       try {
@@ -131,6 +137,8 @@ export function createClient(options: ClientOptions): Client {
       } catch (error) {
         if (signal?.aborted) throw signal.reason;
         outcome = error instanceof Error ? error : new Error(String(error));
+      } finally {
+        clearTimeout(timeout);
       }
       if (outcome instanceof Response && outcome.ok) {
         budget?.release(taken);

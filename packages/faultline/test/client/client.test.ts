@@ -149,6 +149,16 @@ describe('createClient: decoding and what is safe to repeat', () => {
     expect(post).toMatchObject({ status: 0, code: 'timeout', reason: 'unsafe-method', attempts: 1 });
   });
 
+  it('the attempt timeout ends with the response head: a slow body is still read in full', async () => {
+    srv.scripts.set('/slow-body', (_q, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"part":');
+      setTimeout(() => res.end('1}'), 300);
+    });
+    const client = createClient({ baseUrl: srv.base, timeoutMs: 100 });
+    expect(await client.json('/slow-body')).toEqual({ part: 1 });
+  });
+
   it('an abort during a retry wait rejects at once, with the abort reason as the cause', async () => {
     srv.scripts.set('/wait', (_q, res) => json(res, 503, structured('ih1002'), { 'retry-after': '30' }));
     const controller = new AbortController();
