@@ -94,7 +94,8 @@ describe('decideRetry: safety and precedence', () => {
   });
 
   it('full jitter draws from [0, cap); server delays are exact; caps and deadlines fail fast', () => {
-    const at = (random: number) => decideRetry({ error: error(503), attempt: 2, idempotent: true, random });
+    const at = (random: number) =>
+      decideRetry({ error: error(503), attempt: 2, idempotent: true, random: () => random });
     expect(at(0)).toMatchObject({ delayMs: 0 });
     expect(at(0.999)).toMatchObject({ delayMs: 1998 });
     const server = decideRetry({
