@@ -38,7 +38,21 @@ export async function fakeStreamServer(): Promise<FakeStreamServer> {
   const sessions: Session[] = [];
   const plans: Plan[] = [];
   const tokens = new Set<string>();
-  const http: Server = createServer((_req, res) => {
+  const http: Server = createServer((req, res) => {
+    if (req.method === 'POST' && req.url === '/v0/auth') {
+      // Enough of POST /v0/auth for a client to get a stream token.
+      tokens.add('issued');
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({
+          access_token: 'issued',
+          token_type: 'Bearer',
+          expires_in: 900,
+          scope: 'interhumanai.stream',
+        }),
+      );
+      return;
+    }
     res.writeHead(426, { 'content-type': 'application/json' }).end('{"message":"upgrade required"}');
   });
   const wss = new WebSocketServer({

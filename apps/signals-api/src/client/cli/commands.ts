@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { ResponseError } from 'faultline/client';
 import { parse, UsageError } from '../../cli/args.ts';
+import { MAX_SEGMENT_BYTES } from '../segments.ts';
 import { createSignalsClient } from '../signals-client.ts';
 import { INCLUDE_OPTIONS, type IncludeOption, type SignalsScope } from '../types.ts';
 import { configPath, resolveSettings, type Settings, writeConfig } from './config.ts';
@@ -96,7 +97,11 @@ export async function upload(argv: readonly string[], io: CliIo): Promise<void> 
 export async function stream(argv: readonly string[], io: CliIo): Promise<void> {
   const { values, positionals } = parse(argv, { ...URL_OPTION, include: { type: 'string', multiple: true } });
   if (positionals.length === 0) throw new UsageError('usage: signals stream FILE [FILE…] [--include …]');
-  for (const file of positionals) await fileSize(file);
+  for (const file of positionals)
+    if ((await fileSize(file)) > MAX_SEGMENT_BYTES)
+      throw new UsageError(
+        `${file}: a streamed segment is at most 20 MB; split it first (ffmpeg -i in.mp4 -c copy -f segment -segment_time 60 part-%03d.mp4)`,
+      );
   const include = includeOf(values.include);
   const settings = await credentials(io, values.url);
   const client = createSignalsClient({
