@@ -64,7 +64,9 @@ function devKeyLines(key: IssuedKey, origin: string): string[] {
     `  key_id:     ${key.key_id}`,
     `  key_secret: ${key.key_secret}`,
     `  scopes:     ${key.scopes.join(' ')}`,
-    'Get an access token with:',
+    'Upload a video (the signals CLI gets and renews the token itself):',
+    `  SIGNALS_URL=${origin} SIGNALS_KEY_ID=${key.key_id} SIGNALS_KEY_SECRET=${key.key_secret} npx signals upload path/to/video.mp4`,
+    'Or get an access token by hand:',
     `  curl -sS -X POST '${origin}/v0/auth' -H 'Content-Type: application/json' -d '${body}'`,
     '',
   ];

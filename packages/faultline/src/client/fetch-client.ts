@@ -1,81 +1,182 @@
 import type { Catalog } from '../catalog/define.ts';
-import { decodeError, parseBody } from '../formats/detect.ts';
+import { requestIdFromHeaders } from '../formats/common.ts';
+import { decodeError, parseBody, retrySignals } from '../formats/detect.ts';
+import { reasonPhrase } from '../formats/reason.ts';
 import type { DecodedError } from '../formats/types.ts';
 import { RetryBudget } from './budget.ts';
+import { type BodySource, isOneShot } from './request-body.ts';
 import { ResponseError } from './response-error.ts';
 import { decideRetry, defaultRetryPolicy, type RetryDecision, type RetryPolicy } from './retry-policy.ts';
+import { abortableSleep } from './sleep.ts';
 
-/** Options of `createClient`. */
+/**
+ * Options of `createClient`.
+ * @example createClient({ baseUrl, timeoutMs: 10_000, deadlineMs: 60_000, idempotencyKeys: true } satisfies ClientOptions)
+ */
 export interface ClientOptions {
   /** Prefix of every request path. */
   readonly baseUrl: string;
-  /** Headers sent with every request (e.g. authorization). */
-  readonly headers?: Record<string, string> | (() => Record<string, string>);
+  /** Headers sent with every attempt; a function is called per attempt (a refreshed token applies at once). */
+  readonly headers?: HeadersInit | (() => HeadersInit | Promise<HeadersInit>);
   readonly policy?: Partial<RetryPolicy>;
-  /** Shared between clients to cap retry load; pass `false` to disable. */
+  /** Token bucket shared by every call of this client (pass one to share it wider); `false` disables it. */
   readonly budget?: RetryBudget | false;
-  /** When given, its retryable entries are retried by code whatever their status. */
+  /** When given, its retryable entries are retried by code whatever their status, and the others never. */
   readonly catalog?: Catalog;
   readonly fetch?: typeof fetch;
-  /** Injected sleep (tests pass a fake). */
+  /** Injected sleep (tests pass a fake); it must reject with the signal's reason on abort. */
   readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   readonly random?: () => number;
+  /** Injected clock (ms) for the deadline and HTTP-date `Retry-After`. */
+  readonly now?: () => number;
+  /** Per-attempt timeout; a timed-out attempt counts as a network failure. */
+  readonly timeoutMs?: number;
+  /** Overall deadline of a call, retries and waits included; a wait that would pass it fails fast. */
+  readonly deadlineMs?: number;
+  /** Opt in: every non-idempotent request gets an `Idempotency-Key`, so it may be retried. */
+  readonly idempotencyKeys?: boolean;
+  /** Called once when an attempt answers 401, before the one retry a 401 gets (e.g. renew a token). */
+  readonly refreshAuth?: () => unknown;
   /** Called before each retry, e.g. to log it. */
   readonly onRetry?: (info: { error: DecodedError; attempt: number; decision: RetryDecision }) => void;
 }
 
-/** Per-request options on top of `RequestInit`. */
-export interface ClientRequestInit extends RequestInit {
-  /** Sends an `Idempotency-Key` (kept across retries) so a POST may be retried safely. */
-  readonly idempotencyKey?: string | true;
+/**
+ * Per-request options on top of `RequestInit`.
+ * @example client.request('/jobs', { method: 'POST', body: json, idempotencyKey: true, deadlineMs: 5000 } satisfies ClientRequestInit)
+ */
+export interface ClientRequestInit extends Omit<RequestInit, 'body'> {
+  /** A body, or a function making a fresh one per attempt (a stream can then be retried). */
+  readonly body?: BodySource;
+  /** `true`: a key is generated once for this call and sent on every attempt; `false`: none, even if the client opts in. */
+  readonly idempotencyKey?: string | boolean;
+  readonly timeoutMs?: number;
+  readonly deadlineMs?: number;
+  /** Overrides of the client's policy for this call. */
+  readonly policy?: Partial<RetryPolicy>;
 }
 
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
 
-/** A fetch client that decodes any error shape and retries exactly as the server asks. */
+/**
+ * A fetch client that decodes any error shape and retries only what is safe to repeat.
+ * @example const api = createClient({ baseUrl: 'http://127.0.0.1:8080' }); await api.json('/healthz');
+ */
 export interface Client {
   /** The successful Response; error responses throw ResponseError after retries. */
   request(path: string, init?: ClientRequestInit): Promise<Response>;
   /** The parsed JSON body of a successful response. */
   json<T = unknown>(path: string, init?: ClientRequestInit): Promise<T>;
+  /** The budget this client spends its retries from (undefined when disabled). */
+  readonly budget: RetryBudget | undefined;
 }
 
 /**
+ * A client that is safe by construction: it repeats a request only when that cannot repeat a
+ * side effect (idempotent method, idempotency key, or a status saying nothing was done), waits
+ * what the server asks, and never retries beyond its budget, its deadline or a one-shot body.
  * @example
- * const api = createClient({ baseUrl: 'http://127.0.0.1:8080', headers: { authorization: `Bearer ${token}` } });
+ * const api = createClient({ baseUrl: 'http://127.0.0.1:8080', headers: async () => ({ authorization: `Bearer ${await token()}` }) });
  * const analysis = await api.json('/v0/upload/analyze', { method: 'POST', body: form, idempotencyKey: true });
  */
 export function createClient(options: ClientOptions): Client {
-  const policy: RetryPolicy = { ...defaultRetryPolicy, ...retryCodesOf(options.catalog), ...options.policy };
+  const base: RetryPolicy = { ...defaultRetryPolicy, ...retryCodesOf(options.catalog), ...options.policy };
   const budget = options.budget === false ? undefined : (options.budget ?? new RetryBudget());
-  const doFetch = options.fetch ?? fetch;
+  const doFetch = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
   const sleep = options.sleep ?? abortableSleep;
+  const now = options.now ?? Date.now;
+  const random = options.random ?? Math.random;
 
   async function request(path: string, init: ClientRequestInit = {}): Promise<Response> {
-    const { idempotencyKey, ...rest } = init;
-    const headers = new Headers(typeof options.headers === 'function' ? options.headers() : options.headers);
-    for (const [name, value] of new Headers(rest.headers)) headers.set(name, value);
-    if (idempotencyKey)
-      headers.set('idempotency-key', idempotencyKey === true ? crypto.randomUUID() : idempotencyKey);
+    const { idempotencyKey, body: source, timeoutMs, deadlineMs, policy: callPolicy, ...rest } = init;
+    const policy = callPolicy ? { ...base, ...callPolicy } : base;
     const method = (rest.method ?? 'GET').toUpperCase();
-    const idempotent = IDEMPOTENT.has(method) || headers.has('idempotency-key');
-    budget?.onRequest();
+    const explicit = new Headers(rest.headers);
+    // Generated once per call, so every attempt carries the same key and the server sees one operation.
+    const wantKey = idempotencyKey ?? (options.idempotencyKeys === true && !IDEMPOTENT.has(method));
+    if (wantKey && !explicit.has('idempotency-key'))
+      explicit.set('idempotency-key', typeof wantKey === 'string' ? wantKey : crypto.randomUUID());
+    const idempotent = IDEMPOTENT.has(method) || explicit.has('idempotency-key');
+    const perAttempt = timeoutMs ?? options.timeoutMs;
+    const total = deadlineMs ?? options.deadlineMs;
+    const deadlineAt = total === undefined ? undefined : now() + total;
+    const signal = rest.signal ?? undefined;
+    let taken: number | undefined;
+    let refreshed = false;
+    let sent = 0;
+
     for (let attempt = 1; ; attempt++) {
-      const outcome = await attemptOnce(doFetch, options.baseUrl + path, { ...rest, headers });
-      if (outcome instanceof Response && outcome.ok) return outcome;
-      const error = outcome instanceof Response ? await decodeResponse(outcome) : networkError(outcome);
+      const remaining = deadlineAt === undefined ? undefined : deadlineAt - now();
+      const headers = await headersFor(options.headers, explicit);
+      const body = typeof source === 'function' ? await source() : source;
+      const streamed = isOneShot(body);
+      // A factory makes a fresh stream per attempt; a stream handed over directly exists once.
+      const oneShot = streamed && typeof source !== 'function';
+      const limit = minDefined(perAttempt, remaining);
+      // The attempt timeout covers waiting for the response head, not the caller reading the body later.
+      const timer = limit === undefined ? undefined : new AbortController();
+      const timeout =
+        limit === undefined
+          ? undefined
+          : setTimeout(
+              () => timer?.abort(new DOMException('attempt timed out', 'TimeoutError')),
+              Math.max(1, limit),
+            );
+      const attemptSignal = anySignal(signal, timer?.signal);
+      sent++;
+      let outcome: Response | Error;
+      try {
+        outcome = await doFetch(options.baseUrl + path, {
+          ...rest,
+          headers,
+          ...(body === undefined ? {} : { body }),
+          ...(attemptSignal ? { signal: attemptSignal } : {}),
+          // Node's fetch needs this for a streamed body; browsers ignore it.
+          ...(streamed ? { duplex: 'half' } : {}),
+        } as RequestInit);
+      } catch (error) {
+        if (signal?.aborted) throw signal.reason;
+        outcome = error instanceof Error ? error : new Error(String(error));
+      } finally {
+        clearTimeout(timeout);
+      }
+      if (outcome instanceof Response && outcome.ok) {
+        budget?.release(taken);
+        return outcome;
+      }
+      const error =
+        outcome instanceof Response ? await decodeResponse(outcome, now()) : networkError(outcome);
+      if (error.status === 401 && options.refreshAuth && !refreshed && !oneShot) {
+        // Once per call: a second 401 after a fresh token is the answer, not a glitch.
+        refreshed = true;
+        await options.refreshAuth();
+        attempt--;
+        continue;
+      }
+      const left = deadlineAt === undefined ? undefined : deadlineAt - now();
+      if (left !== undefined && left <= 0) throw new ResponseError(error, sent, 'deadline');
       const decision = decideRetry(
-        { error, attempt, idempotent, random: options.random ?? Math.random },
+        { error, attempt, idempotent, random, ...(left === undefined ? {} : { remainingMs: left }) },
         policy,
       );
-      if (!decision.retry || (budget && !budget.tryRetry())) throw new ResponseError(error, attempt);
+      if (!decision.retry) throw new ResponseError(error, sent, decision.reason);
+      if (oneShot) throw new ResponseError(error, sent, 'streamed-body');
+      if (budget) {
+        taken = budget.acquire(error.format === 'network' ? 'timeout' : 'error');
+        if (taken === undefined) throw new ResponseError(error, sent, 'budget-exhausted');
+      }
       options.onRetry?.({ error, attempt, decision });
-      await sleep(decision.delayMs, rest.signal ?? undefined);
+      try {
+        await sleep(decision.delayMs, signal);
+      } catch (reason) {
+        throw new ResponseError(error, sent, 'aborted', reason);
+      }
     }
   }
 
   return {
     request,
+    budget,
     async json<T>(path: string, init?: ClientRequestInit) {
       const response = await request(path, init);
       return (await response.json()) as T;
@@ -83,41 +184,51 @@ export function createClient(options: ClientOptions): Client {
   };
 }
 
-/** Turns an error Response into a DecodedError; an unrecognised body still yields one. */
+/**
+ * Turns an error Response into a DecodedError; an unrecognised body still yields one.
+ * @example const error = await decodeResponse(await fetch(url)); console.log(error.code, error.requestId);
+ */
 export async function decodeResponse(response: Response, now: number = Date.now()): Promise<DecodedError> {
   const text = await response.text().catch(() => '');
   const body = parseBody(text, response.headers.get('content-type'));
   const input = { status: response.status, headers: response.headers, body, now };
-  return (
-    decodeError(input) ?? {
-      format: 'unknown',
-      status: response.status,
-      code: undefined,
-      message: response.statusText || `HTTP ${response.status}`,
-      requestId: undefined,
-      link: undefined,
-      retryAfterMs: undefined,
-      fields: {},
-    }
-  );
+  const decoded = decodeError(input);
+  if (decoded) return decoded;
+  // Nothing recognised the body (often: there is none). The headers still say when to retry.
+  const signals = retrySignals(response.headers, now);
+  return {
+    format: 'unknown',
+    status: response.status,
+    code: undefined,
+    message: response.statusText || reasonPhrase(response.status) || `HTTP ${response.status}`,
+    requestId: requestIdFromHeaders(response.headers),
+    link: undefined,
+    retryAfterMs: signals.retryAfterMs,
+    fields: {},
+    ...(signals.shouldRetry === undefined ? {} : { shouldRetry: signals.shouldRetry }),
+  };
 }
 
-async function attemptOnce(doFetch: typeof fetch, url: string, init: RequestInit): Promise<Response | Error> {
-  try {
-    return await doFetch(url, init);
-  } catch (error) {
-    if (init.signal?.aborted) throw error;
-    return error instanceof Error ? error : new Error(String(error));
-  }
+async function headersFor(source: ClientOptions['headers'], explicit: Headers): Promise<Headers> {
+  const headers = new Headers(typeof source === 'function' ? await source() : source);
+  for (const [name, value] of explicit) headers.set(name, value);
+  return headers;
 }
 
-/** A connection failure as a DecodedError: status 0, retryable like a 503 only for idempotent requests. */
+/**
+ * A connection failure or timeout as a DecodedError: status 0, format `network`; retried like
+ * a 503 for idempotent requests only (a POST may have reached the server).
+ */
 function networkError(error: Error): DecodedError {
+  const timeout = error.name === 'TimeoutError' || error.name === 'AbortError';
+  const cause = (error as { cause?: { code?: unknown } }).cause?.code;
   return {
     format: 'network',
-    status: 503,
-    code: 'network_error',
-    message: error.message,
+    status: 0,
+    code: timeout ? 'timeout' : 'network_error',
+    message: timeout
+      ? 'the attempt timed out'
+      : `${error.message}${typeof cause === 'string' ? ` (${cause})` : ''}`,
     requestId: undefined,
     link: undefined,
     retryAfterMs: undefined,
@@ -132,17 +243,12 @@ function retryCodesOf(catalog: Catalog | undefined): Partial<RetryPolicy> {
   return { retryCodes, neverCodes };
 }
 
-function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        reject(signal.reason);
-      },
-      { once: true },
-    );
-  });
+function minDefined(a: number | undefined, b: number | undefined): number | undefined {
+  if (a === undefined) return b;
+  return b === undefined ? a : Math.min(a, b);
+}
+
+function anySignal(a: AbortSignal | undefined, b: AbortSignal | undefined): AbortSignal | undefined {
+  if (!a) return b;
+  return b ? AbortSignal.any([a, b]) : a;
 }

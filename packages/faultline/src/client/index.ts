@@ -1,11 +1,16 @@
 /**
- * faultline/client: decode any API error shape and retry exactly as the server asks.
+ * faultline/client: decode any API error shape and retry only what is safe to repeat.
  * Browser-safe: imports no server code.
  */
-export { decodeError, parseBody } from '../formats/detect.ts';
+export { decodeError, parseBody, retrySignals } from '../formats/detect.ts';
 export type { DecodedError } from '../formats/types.ts';
-export { parseRetryAfter } from '../http/retry-after.ts';
-export { RetryBudget } from './budget.ts';
+export {
+  parseRateLimitReset,
+  parseRetryAfter,
+  parseRetryAfterMs,
+  parseShouldRetry,
+} from '../http/retry-after.ts';
+export { RetryBudget, type RetryBudgetOptions } from './budget.ts';
 export {
   type Client,
   type ClientOptions,
@@ -13,11 +18,16 @@ export {
   createClient,
   decodeResponse,
 } from './fetch-client.ts';
+export { type BodySource, isOneShot } from './request-body.ts';
 export { ResponseError } from './response-error.ts';
 export {
   decideRetry,
   defaultRetryPolicy,
+  notProcessed,
   type RetryDecision,
   type RetryInput,
+  type RetryOverride,
   type RetryPolicy,
+  type StopReason,
 } from './retry-policy.ts';
+export { abortableSleep } from './sleep.ts';

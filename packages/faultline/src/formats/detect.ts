@@ -1,11 +1,22 @@
+import {
+  parseRateLimitReset,
+  parseRetryAfter,
+  parseRetryAfterMs,
+  parseShouldRetry,
+} from '../http/retry-after.ts';
+import { aws } from './aws.ts';
+import { azure } from './azure.ts';
+import { bodyMask, canMatch, needsOf } from './candidates.ts';
 import { readHeader } from './common.ts';
 import { envelope } from './envelope.ts';
 import { flat } from './flat.ts';
 import { generic } from './generic.ts';
+import { github } from './github.ts';
 import { google } from './google.ts';
 import { htmlPage } from './html.ts';
 import { legacy } from './legacy.ts';
 import { nested } from './nested.ts';
+import { openai } from './openai.ts';
 import { parseBody } from './parse-body.ts';
 import { problem } from './problem.ts';
 import { spring } from './spring.ts';
@@ -13,7 +24,7 @@ import { stripe } from './stripe.ts';
 import { structured } from './structured.ts';
 import { plainText } from './text.ts';
 import { trace } from './trace.ts';
-import type { DecodedError, DecodeInput, Decoder } from './types.ts';
+import type { DecodedError, DecodeInput, Decoder, HeaderSource } from './types.ts';
 
 // Re-exported: the client reads a response's text and parses it with this before decoding.
 export { parseBody };
@@ -23,7 +34,11 @@ export { parseBody };
  * - `problem` first: its content type is a declaration, not a guess.
  * - `structured` before `legacy`: a transition body carries both, and the new one is canonical.
  * - Shapes with `error` as an object: `envelope` (a status beside the code), `google`
- *   (numeric code), `stripe` (a `…_error` type) before `nested`, which only needs code + message.
+ *   (numeric code), `openai` (`param` and `code` always present, no `doc_url`) before `stripe`
+ *   (a `…_error` type), `azure` (an `x-ms-*` header or `innererror`) before `nested`, which
+ *   only needs code + message.
+ * - `aws` (a `__type`, an `X-Amzn-ErrorType` header or an XML `<Error>`) and `github` (a
+ *   `documentation_url`) before the shapes that only need a `message`.
  * - `spring` (needs a timestamp) and `trace` (needs `trace_id`) before `flat`, whose lone
  *   `message`/`error` would match them too; `generic` conventions before `flat` for the same reason.
  * - Text last: `htmlPage` before `plainText`, which refuses HTML anyway.
@@ -35,8 +50,12 @@ export const decoders: readonly Decoder[] = [
   legacy,
   envelope,
   google,
+  openai,
   stripe,
+  azure,
   nested,
+  aws,
+  github,
   spring,
   trace,
   generic,
@@ -44,6 +63,9 @@ export const decoders: readonly Decoder[] = [
   htmlPage,
   plainText,
 ];
+
+/** What each built-in decoder needs of a body to match, index-aligned with `decoders`. */
+const NEEDS = needsOf(decoders);
 
 /**
  * Normalises an error response in any known shape; undefined when nothing recognises it
@@ -60,13 +82,19 @@ export function decodeError(
 ): DecodedError | undefined {
   try {
     if (typeof input !== 'object' || input === null) return undefined;
+    const headers = headerView(input.headers);
     const raw = bytesToText(input.body);
-    const body = typeof raw === 'string' ? parseBody(raw, readHeader(input.headers, 'content-type')) : raw;
-    const prepared: DecodeInput = body === input.body ? input : { ...input, body };
-    for (const decoder of using) {
+    const body = typeof raw === 'string' ? parseBody(raw, readHeader(headers, 'content-type')) : raw;
+    const prepared: DecodeInput = { status: input.status, headers, body, now: input.now };
+    // Bodies we parsed ourselves are plain JSON objects: skip the built-in decoders they cannot match.
+    const mask = using === decoders && body !== raw && isPlainObject(body) ? bodyMask(body) : -1;
+    const header = (name: string) => (headers ? (headers as HeaderView).get(name) : null);
+    for (let i = 0; i < using.length; i++) {
+      if (mask !== -1 && !canMatch(NEEDS[i]!, mask, header)) continue;
+      const decoder = using[i]!;
       try {
         const decoded = decoder.decode(prepared);
-        if (decoded) return decoded;
+        if (decoded) return withRetrySignals(decoded, prepared);
       } catch {
         // A custom decoder broke its promise; the next one may still recognise the body.
       }
@@ -75,6 +103,172 @@ export function decodeError(
     // The input itself is hostile (throwing getters, revoked proxies): nothing to decode.
   }
   return undefined;
+}
+
+/**
+ * The retry signals of a response's headers alone, for a body no decoder recognises (an empty
+ * 503 from a load balancer still says when to come back): the delay, with the same precedence
+ * as `decodeError` (`retry-after-ms` > `Retry-After` > an exhausted `RateLimit` policy), and the
+ * explicit verdict of `x-should-retry` / `Stripe-Should-Retry`. Never throws.
+ * @example retrySignals(new Headers({ 'retry-after': '30' })) // { retryAfterMs: 30000, shouldRetry: undefined }
+ */
+export function retrySignals(
+  headers: HeaderSource | undefined,
+  now?: number,
+): { readonly retryAfterMs: number | undefined; readonly shouldRetry: boolean | undefined } {
+  try {
+    const view = headerView(headers);
+    const base = parseRetryAfter(view?.get('retry-after'), now);
+    const plain = {
+      format: 'unknown',
+      status: 0,
+      code: undefined,
+      message: '',
+      requestId: undefined,
+      link: undefined,
+      retryAfterMs: base !== undefined && Number.isFinite(base) ? base : undefined,
+      fields: {},
+    };
+    const decoded = withRetrySignals(plain, { status: 0, headers: view, body: undefined });
+    return { retryAfterMs: decoded.retryAfterMs, shouldRetry: decoded.shouldRetry };
+  } catch {
+    return { retryAfterMs: undefined, shouldRetry: undefined };
+  }
+}
+
+/**
+ * Applies the retry headers every ecosystem may send, whatever the body's shape, in their order
+ * of precedence: `retry-after-ms` (OpenAI, Azure; finer than seconds) over the decoder's own
+ * delay (`Retry-After`, else a body field such as Google's RetryInfo), over an exhausted
+ * `RateLimit` policy's `t`. `x-should-retry: false` is kept as `shouldRetry`: it outranks them all.
+ */
+function withRetrySignals(decoded: DecodedError, input: DecodeInput): DecodedError {
+  const headers = input.headers as HeaderView | undefined;
+  if (!headers?.mayRetry()) return decoded;
+  const ms = parseRetryAfterMs(
+    readHeader(headers, 'retry-after-ms') ?? readHeader(headers, 'x-ms-retry-after-ms'),
+  );
+  const verdict = parseShouldRetry(
+    readHeader(headers, 'x-should-retry') ?? readHeader(headers, 'stripe-should-retry'),
+  );
+  const delay = ms ?? decoded.retryAfterMs ?? parseRateLimitReset(readHeader(headers, 'ratelimit'));
+  if (delay === decoded.retryAfterMs && verdict === undefined) return decoded;
+  return { ...decoded, retryAfterMs: delay, ...(verdict === undefined ? {} : { shouldRetry: verdict }) };
+}
+
+/**
+ * The headers of one decode, made cheap to ask: decoders look up a dozen names (request ids,
+ * retry headers, content type) and most are absent. A Node-style record is read by direct
+ * property access, falling back to a case-insensitive scan only when it has a key that is not
+ * lower-case; a fetch `Headers` (already case-insensitive, but not cheap) through a small memo.
+ * Header sources that throw are treated as absent: the body still decodes.
+ */
+function headerView(source: HeaderSource | undefined): HeaderView | undefined {
+  try {
+    if (!source || typeof source !== 'object') return undefined;
+    if (typeof (source as { get?: unknown }).get === 'function') return new MemoHeaders(source);
+    return new RecordHeaders(source as Readonly<Record<string, unknown>>);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Header access for one decode. */
+interface HeaderView {
+  get(name: string): string | null;
+  /** Whether any header of `withRetrySignals` is present: usually none, and then none is looked up. */
+  mayRetry(): boolean;
+}
+
+const RETRY_HEADERS = [
+  'retry-after-ms',
+  'x-ms-retry-after-ms',
+  'x-should-retry',
+  'stripe-should-retry',
+  'ratelimit',
+];
+
+/**
+ * A Node-style record. Node's incoming headers are always lower-case, so names are looked up
+ * directly; one `for…in` pass (no allocation) finds out whether that holds and whether any retry
+ * header is there. A record with other spellings falls back to `readHeader`'s case-insensitive scan.
+ */
+class RecordHeaders implements HeaderView {
+  readonly #record: Readonly<Record<string, unknown>>;
+  readonly #mixedCase: boolean;
+  readonly #mayRetry: boolean;
+  constructor(record: Readonly<Record<string, unknown>>) {
+    this.#record = record;
+    let mixedCase = false;
+    let mayRetry = false;
+    for (const key in record) {
+      switch (key) {
+        case 'retry-after-ms':
+        case 'x-ms-retry-after-ms':
+        case 'x-should-retry':
+        case 'stripe-should-retry':
+        case 'ratelimit':
+          mayRetry = true;
+          break;
+        default:
+          if (!mixedCase && hasUpperCase(key)) {
+            mixedCase = true;
+            mayRetry ||= RETRY_HEADERS.includes(key.toLowerCase());
+          }
+      }
+    }
+    this.#mixedCase = mixedCase;
+    this.#mayRetry = mayRetry || mixedCase;
+  }
+  get(name: string): string | null {
+    if (this.#mixedCase) return readHeader(this.#record as HeaderSource, name) ?? null;
+    const value = this.#record[name];
+    // Most names asked are absent: the own-property check runs only for a hit.
+    if (value === undefined || value === null || !Object.hasOwn(this.#record, name)) return null;
+    if (Array.isArray(value)) return value.length ? String(value[0]) : null;
+    return String(value);
+  }
+  mayRetry(): boolean {
+    return this.#mayRetry;
+  }
+}
+
+/** Whether a name has an ASCII capital; no lower-cased copy is made (most names have none). */
+function hasUpperCase(name: string): boolean {
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if (c >= 65 && c <= 90) return true;
+  }
+  return false;
+}
+
+/** A fetch `Headers` (or any `get`), asked once per name. */
+class MemoHeaders implements HeaderView {
+  readonly #source: HeaderSource;
+  readonly #memo = new Map<string, string | null>();
+  constructor(source: HeaderSource) {
+    this.#source = source;
+  }
+  get(name: string): string | null {
+    let value = this.#memo.get(name);
+    if (value === undefined) {
+      try {
+        value = readHeader(this.#source, name) ?? null;
+      } catch {
+        // A header object that throws is treated as having no such header.
+        value = null;
+      }
+      this.#memo.set(name, value);
+    }
+    return value;
+  }
+  mayRetry(): boolean {
+    return RETRY_HEADERS.some((name) => this.get(name) !== null);
+  }
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function bytesToText(body: unknown): unknown {

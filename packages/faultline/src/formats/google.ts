@@ -10,13 +10,14 @@ import {
 } from './common.ts';
 import type { Decoder } from './types.ts';
 
-const KEYS = ['code', 'message', 'status'] as const;
-
 /**
  * Decode-only: Google APIs' `{error: {code: 429, message, status: "RESOURCE_EXHAUSTED", details}}`
- * (AIP-193). The code is the canonical `status` name; `details` stay in `fields`. A delay comes
- * from `Retry-After`, else from a `google.rpc.RetryInfo` detail; the link from a `google.rpc.Help`.
- * @example google.decode({ status: 429, body })?.code // 'RESOURCE_EXHAUSTED'
+ * (AIP-193). The stable machine code is `google.rpc.ErrorInfo.reason` when the error carries
+ * one (AIP-193 makes `reason` + `domain` the identifier clients branch on), else the canonical
+ * `status` name, which stays in `fields.status`. A delay comes from `Retry-After`, else from a
+ * `google.rpc.RetryInfo` detail; the link from a `google.rpc.Help`; the request id from a
+ * `google.rpc.RequestInfo`, else the usual headers.
+ * @example google.decode({ status: 429, body })?.code // 'RATE_LIMIT_EXCEEDED' (ErrorInfo.reason)
  */
 export const google: Decoder = {
   name: 'google',
@@ -24,20 +25,22 @@ export const google: Decoder = {
     const body = asObject(input.body);
     const inner = asObject(body?.['error']);
     const stated = statusValue(inner?.['code']);
-    const code = str(inner?.['status']);
+    const statusName = str(inner?.['status']);
     const message = str(inner?.['message']);
     if (!body || !inner || typeof inner['code'] !== 'number' || stated === undefined) return undefined;
-    if (code === undefined || message === undefined) return undefined;
+    if (statusName === undefined || message === undefined) return undefined;
     const details = Array.isArray(inner['details']) ? inner['details'].map(asObject) : [];
+    const info = details.find((d) => typeIs(d, 'ErrorInfo'));
+    const requestInfo = details.find((d) => typeIs(d, 'RequestInfo'));
     return {
       format: 'google',
       status: statusOf(input, stated),
-      code,
+      code: str(info?.['reason']) || statusName,
       message,
-      requestId: requestIdFromHeaders(input.headers),
+      requestId: str(requestInfo?.['requestId']) || requestIdFromHeaders(input.headers),
       link: helpLink(details),
       retryAfterMs: retryAfterOf(input) ?? retryDelay(details),
-      fields: { ...without(inner, KEYS), ...without(body, ['error']) },
+      fields: { ...without(inner, ['code', 'message']), ...without(body, ['error']) },
     };
   }),
 };

@@ -51,6 +51,11 @@ export interface DecodedError {
   readonly retryAfterMs: number | undefined;
   /** Every other field of the body (extras such as `reset_time`, `details`). */
   readonly fields: Readonly<Record<string, unknown>>;
+  /**
+   * The server's explicit retry verdict (`x-should-retry`, `Stripe-Should-Retry`), which
+   * outranks every delay; absent when it said nothing.
+   */
+  readonly shouldRetry?: boolean | undefined;
 }
 
 /**

@@ -1,3 +1,9 @@
 export { CLIENT_REQUEST_HEADER, CORRELATION_HEADER, newCorrelationId } from './correlation.ts';
 export { type RateLimitState, rateLimitHeaders } from './rate-limit-headers.ts';
-export { formatRetryAfter, parseRetryAfter } from './retry-after.ts';
+export {
+  formatRetryAfter,
+  parseRateLimitReset,
+  parseRetryAfter,
+  parseRetryAfterMs,
+  parseShouldRetry,
+} from './retry-after.ts';

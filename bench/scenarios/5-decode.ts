@@ -1,0 +1,211 @@
+/**
+ * Scenario 5 — decode: `decodeError` on the raw text of an error response (what the client
+ * does with every error it receives) vs `JSON.parse` of the same bytes. Bodies: every JSON
+ * example of the five seeds and one body per ecosystem convention the client reads (Google,
+ * RFC 9457, Stripe, GitHub, AWS, Azure, OpenAI), compact as servers send them, each with the
+ * headers such a response carries. Run alone: `node bench/scenarios/5-decode.ts`.
+ */
+import { decodeError } from 'faultline';
+import { SEED_VECTORS } from '../../packages/faultline/test/formats/fixtures/seed-vectors.ts';
+import { compare, emit, type Figure, median } from '../lib/result.ts';
+
+interface Case {
+  readonly name: string;
+  readonly status: number;
+  readonly headers: Record<string, string>;
+  readonly text: string;
+}
+
+const JSON_HEADERS = {
+  'content-type': 'application/json; charset=utf-8',
+  date: 'Tue, 01 Dec 2026 03:00:00 GMT',
+  connection: 'keep-alive',
+};
+const body = (value: unknown) => JSON.stringify(value);
+
+const ECOSYSTEMS: readonly Case[] = [
+  {
+    name: 'google (AIP-193, ErrorInfo + RetryInfo)',
+    status: 429,
+    headers: { ...JSON_HEADERS },
+    text: body({
+      error: {
+        code: 429,
+        message: 'Too many reads for this project.',
+        status: 'RESOURCE_EXHAUSTED',
+        details: [
+          {
+            '@type': 'type.googleapis.com/google.rpc.ErrorInfo',
+            reason: 'RATE_LIMIT_EXCEEDED',
+            domain: 'example.googleapis.com',
+            metadata: { quota_limit: 'ReadsPerMinute' },
+          },
+          { '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '12s' },
+        ],
+      },
+    }),
+  },
+  {
+    name: 'problem (RFC 9457)',
+    status: 403,
+    headers: { ...JSON_HEADERS, 'content-type': 'application/problem+json' },
+    text: body({
+      type: 'https://example.com/probs/out-of-credit',
+      title: 'Not enough credit.',
+      status: 403,
+      detail: 'This call costs 50; 30 are left.',
+      instance: '/account/12345/msgs/abc',
+    }),
+  },
+  {
+    name: 'stripe',
+    status: 402,
+    headers: { ...JSON_HEADERS, 'request-id': 'req_abc123' },
+    text: body({
+      error: {
+        type: 'card_error',
+        code: 'card_declined',
+        message: 'The card was declined.',
+        param: 'source',
+        doc_url: 'https://stripe.com/docs/error-codes/card-declined',
+      },
+    }),
+  },
+  {
+    name: 'github',
+    status: 404,
+    headers: { ...JSON_HEADERS, 'x-github-request-id': 'C0DE:1234:5678:9ABC:DEF0' },
+    text: body({ message: 'Not Found', documentation_url: 'https://docs.github.com/rest', status: '404' }),
+  },
+  {
+    name: 'aws (JSON 1.1 __type)',
+    status: 400,
+    headers: { ...JSON_HEADERS, 'x-amzn-requestid': 'b4f1a2c3-0000-4000-8000-000000000000' },
+    text: body({
+      __type: 'com.amazonaws.dynamodb.v20120810#ResourceNotFoundException',
+      message: 'No such table.',
+    }),
+  },
+  {
+    name: 'azure',
+    status: 404,
+    headers: { ...JSON_HEADERS, 'x-ms-request-id': 'az-1', 'x-ms-error-code': 'ResourceNotFound' },
+    text: body({
+      error: { code: 'ResourceNotFound', message: 'The resource is not there.', target: 'widget' },
+    }),
+  },
+  {
+    name: 'openai',
+    status: 429,
+    headers: {
+      ...JSON_HEADERS,
+      'x-request-id': 'req_oa1',
+      'retry-after-ms': '820',
+      'x-should-retry': 'true',
+    },
+    text: body({
+      error: {
+        message: 'Requests per minute reached.',
+        type: 'requests',
+        param: null,
+        code: 'rate_limit_exceeded',
+      },
+    }),
+  },
+];
+
+const SEEDS: readonly Case[] = SEED_VECTORS.filter((v) => v.decoded !== undefined).map((v) => ({
+  name: `seed ${v.seed} ${v.name}`,
+  status: v.status,
+  headers: {
+    ...JSON_HEADERS,
+    'x-correlation-id': 'f47ac10b-58cc-4372-a567-0e02b2c3d479',
+    ...Object.fromEntries(Object.entries(v.headers ?? {}).map(([k, val]) => [k.toLowerCase(), val])),
+  },
+  // Compact, as a server sends it: whitespace would only make JSON.parse (the baseline) slower.
+  text: JSON.stringify(JSON.parse(v.text)),
+}));
+
+const CASES = [...SEEDS, ...ECOSYSTEMS];
+const BATCH = 5000;
+const ROUNDS = 9;
+let sink = 0;
+
+function parseBatch(c: Case): number {
+  const start = performance.now();
+  for (let i = 0; i < BATCH; i++) sink += JSON.parse(c.text) === null ? 0 : 1;
+  return performance.now() - start;
+}
+
+function decodeBatch(c: Case): number {
+  const start = performance.now();
+  for (let i = 0; i < BATCH; i++)
+    sink += decodeError({ status: c.status, headers: c.headers, body: c.text })?.status ?? 0;
+  return performance.now() - start;
+}
+
+// Every case must decode to what its convention says; a benchmark of wrong answers is worthless.
+for (const c of CASES) {
+  if (!decodeError({ status: c.status, headers: c.headers, body: c.text })?.message)
+    throw new Error(`${c.name}: not decoded`);
+}
+// Warm-up: both sides reach optimised code on the whole mix (the decoder sees every shape, as a real client does).
+for (let i = 0; i < 5; i++) for (const c of CASES) parseBatch(c) + decodeBatch(c);
+
+const perCase = new Map<string, { parse: number[]; decode: number[] }>(
+  CASES.map((c) => [c.name, { parse: [], decode: [] }]),
+);
+const mixRatios: number[] = [];
+const mixParse: number[] = [];
+const mixDecode: number[] = [];
+for (let round = 0; round < ROUNDS; round++) {
+  let parseTotal = 0;
+  let decodeTotal = 0;
+  for (let k = 0; k < CASES.length; k++) {
+    const c = CASES[(k + round) % CASES.length]!;
+    // Alternate which side runs first, so neither always benefits from a warm cache.
+    const [p, d] = round % 2 === 0 ? [parseBatch(c), decodeBatch(c)] : [0, decodeBatch(c)];
+    const parse = round % 2 === 0 ? p : parseBatch(c);
+    perCase.get(c.name)!.parse.push(parse);
+    perCase.get(c.name)!.decode.push(d);
+    parseTotal += parse;
+    decodeTotal += d;
+  }
+  mixRatios.push(decodeTotal / parseTotal);
+  mixParse.push(parseTotal);
+  mixDecode.push(decodeTotal);
+}
+
+const nsPerOp = (ms: number) => (ms * 1e6) / BATCH;
+const figures: Figure[] = [];
+const mixBase = { name: 'JSON.parse', value: nsPerOp(median(mixParse) / CASES.length) };
+figures.push({
+  name: `JSON.parse, mix of ${CASES.length} error bodies`,
+  value: mixBase.value,
+  unit: 'ns/body',
+});
+figures.push(
+  compare('decodeError(text), same mix', nsPerOp(median(mixDecode) / CASES.length), 'ns/body', mixBase, 1.2, {
+    ratio: median(mixRatios),
+    higherIsBetter: false,
+  }),
+);
+const notes: string[] = [];
+let worst = { name: '', ratio: 0 };
+for (const c of CASES) {
+  const { parse, decode } = perCase.get(c.name)!;
+  const ratio = median(decode.map((d, i) => d / parse[i]!));
+  if (ratio > worst.ratio) worst = { name: c.name, ratio };
+  notes.push(
+    `${c.name} (${c.text.length} B): JSON.parse ${nsPerOp(median(parse)).toFixed(0)} ns, decodeError ${nsPerOp(median(decode)).toFixed(0)} ns, ${ratio.toFixed(2)}×`,
+  );
+}
+notes.unshift(`slowest relative to its parse: ${worst.name}, ${worst.ratio.toFixed(2)}×`);
+notes.push(`work sink: ${sink > 0 ? 'consumed' : 'EMPTY (benchmark broken)'}`);
+emit({
+  id: 'decode',
+  title: '5. decode — decodeError on an error body vs JSON.parse of the same bytes',
+  method: `${CASES.length} bodies (${SEEDS.length} seed examples + ${ECOSYSTEMS.length} ecosystem conventions), compact JSON with realistic headers (plain record); CPU time (process.cpuUsage) of ${BATCH}-op batches, ${ROUNDS} rounds in rotating order, both sides paired per body; ratio = median over rounds of (decode time / parse time) over the whole mix; per-body ratios in the notes.`,
+  figures,
+  notes,
+});
