@@ -1,3 +1,8 @@
 export { CLIENT_REQUEST_HEADER, CORRELATION_HEADER, newCorrelationId } from './correlation.ts';
-export { type RateLimitState, rateLimitHeaders } from './rate-limit-headers.ts';
+export {
+  type RateLimitPolicy,
+  type RateLimitState,
+  rateLimitFields,
+  rateLimitHeaders,
+} from './rate-limit-headers.ts';
 export { formatRetryAfter, parseRetryAfter } from './retry-after.ts';
