@@ -162,7 +162,14 @@ export function loadConfig(env: Env): Config {
   const tmpDir = resolve(read('SIGNALS_TMP_DIR') ?? join(tmpdir(), 'signals-api'));
   const dataDir = resolve(read('SIGNALS_DATA_DIR') ?? './data');
 
-  const authRpmPerIp = integer(read('SIGNALS_AUTH_RPM_PER_IP'), 'SIGNALS_AUTH_RPM_PER_IP', 60, 1, 1_000_000, fail);
+  const authRpmPerIp = integer(
+    read('SIGNALS_AUTH_RPM_PER_IP'),
+    'SIGNALS_AUTH_RPM_PER_IP',
+    60,
+    1,
+    1_000_000,
+    fail,
+  );
   const failureText = read('SIGNALS_LIMITS_ON_STORE_FAILURE') ?? 'open';
   const limitsOnStoreFailure =
     failureText === 'open' || failureText === 'closed'
@@ -178,7 +185,10 @@ export function loadConfig(env: Env): Config {
   if (nowText !== undefined) {
     clockStart = new Date(nowText);
     if (!/^\d{4}-\d{2}-\d{2}T/.test(nowText) || Number.isNaN(clockStart.getTime()))
-      clockStart = fail(`SIGNALS_NOW must be an ISO 8601 instant such as 2026-05-31T23:00:00Z (got "${nowText}")`, undefined);
+      clockStart = fail(
+        `SIGNALS_NOW must be an ISO 8601 instant such as 2026-05-31T23:00:00Z (got "${nowText}")`,
+        undefined,
+      );
   }
 
   if (problems.length > 0) throw new ConfigError(problems);

@@ -128,7 +128,8 @@ class PostgresStore implements Store {
   }
 
   async putSettingIfAbsent(name: string, value: string): Promise<string> {
-    await this.#sql`INSERT INTO settings (name, value) VALUES (${name}, ${value}) ON CONFLICT (name) DO NOTHING`;
+    await this
+      .#sql`INSERT INTO settings (name, value) VALUES (${name}, ${value}) ON CONFLICT (name) DO NOTHING`;
     return (await this.getSetting(name)) ?? value;
   }
 

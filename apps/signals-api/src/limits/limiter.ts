@@ -1,4 +1,10 @@
-import { createLimiter, createMemoryStore, createRedisStore, type Limiter, type LimiterLog } from 'faultline/limits';
+import {
+  createLimiter,
+  createMemoryStore,
+  createRedisStore,
+  type Limiter,
+  type LimiterLog,
+} from 'faultline/limits';
 import { Redis } from 'ioredis';
 import { signals } from '../catalog.ts';
 import type { Config } from '../config.ts';

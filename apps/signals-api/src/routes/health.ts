@@ -21,7 +21,10 @@ export interface HealthRouteOptions {
  * instance is healthy and answering ih1002 on purpose.
  * @example await app.register(healthRoutes, { store, config });
  */
-export const healthRoutes: FastifyPluginAsync<HealthRouteOptions> = async (app, { store, config, limiter }) => {
+export const healthRoutes: FastifyPluginAsync<HealthRouteOptions> = async (
+  app,
+  { store, config, limiter },
+) => {
   app.get('/healthz', async (_request, reply) => {
     try {
       await store.ping();

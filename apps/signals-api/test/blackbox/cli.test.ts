@@ -175,7 +175,11 @@ describe('usage and configuration errors exit 2 with a clear message', () => {
   });
 
   it('says plainly when the PostgreSQL database cannot be opened, without the password', async () => {
-    const result = await runCli(['keys', 'list'], { DATABASE_URL: 'postgres://u:secret@127.0.0.1:1/db' }, dir);
+    const result = await runCli(
+      ['keys', 'list'],
+      { DATABASE_URL: 'postgres://u:secret@127.0.0.1:1/db' },
+      dir,
+    );
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/cannot open the PostgreSQL database/);
     expect(result.stderr).not.toContain('secret@');

@@ -52,7 +52,9 @@ describe('openStore', () => {
   });
 
   it('says plainly when PostgreSQL cannot be reached, and rejects other schemes', async () => {
-    await expect(openStore('postgres://u:p@127.0.0.1:1/db')).rejects.toThrow(/cannot open the PostgreSQL database/);
+    await expect(openStore('postgres://u:p@127.0.0.1:1/db')).rejects.toThrow(
+      /cannot open the PostgreSQL database/,
+    );
     await expect(openStore('mysql://x')).rejects.toThrow(/sqlite:/);
   });
 

@@ -66,7 +66,11 @@ export interface Limiter {
   /** Decides every rule of `check` at once; throws the matching error when one refuses. */
   admit(check: LimitCheck): Promise<Admission>;
   /** Whether the store answers now, for health checks. */
-  health(): Promise<{ readonly kind: string; readonly ok: boolean; readonly onStoreFailure: 'open' | 'closed' }>;
+  health(): Promise<{
+    readonly kind: string;
+    readonly ok: boolean;
+    readonly onStoreFailure: 'open' | 'closed';
+  }>;
 }
 
 /**
@@ -112,7 +116,11 @@ export function createLimiter(options: LimiterOptions): Limiter {
       const headers = headersOf(check, decision);
       if (!decision.allowed) {
         const rule = decision.rejectedBy === 'rate' ? check.rate! : check.concurrency!;
-        const info = { limit: rule.limit, retryAfterSeconds: Math.ceil(decision.retryAfterMs / 1000), headers };
+        const info = {
+          limit: rule.limit,
+          retryAfterSeconds: Math.ceil(decision.retryAfterMs / 1000),
+          headers,
+        };
         throw decision.rejectedBy === 'rate' ? errors.rate(info) : errors.concurrency(info);
       }
       return { headers, unchecked: false, release: holdLease(check.subject, decision.lease) };
@@ -153,7 +161,7 @@ function headersOf(check: LimitCheck, decision: Decision): Record<string, string
       name: check.rate.policy ?? 'rate',
       quota: check.rate.limit,
       windowSeconds: check.rate.windowSeconds,
-      remaining: decision.allowed ? check.rate.limit - decision.rateUsed : 0,
+      remaining: decision.rejectedBy === 'rate' ? 0 : check.rate.limit - decision.rateUsed,
       resetSeconds: (decision.rejectedBy === 'rate' ? decision.retryAfterMs : decision.rateResetMs) / 1000,
     });
   if (check.concurrency)
@@ -161,7 +169,7 @@ function headersOf(check: LimitCheck, decision: Decision): Record<string, string
       name: check.concurrency.policy ?? 'concurrency',
       quota: check.concurrency.limit,
       unit: 'concurrent-requests',
-      remaining: check.concurrency.limit - decision.inFlight,
+      remaining: decision.rejectedBy === 'concurrency' ? 0 : check.concurrency.limit - decision.inFlight,
     });
   return rateLimitFields(policies);
 }

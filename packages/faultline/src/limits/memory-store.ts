@@ -72,7 +72,14 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): LimitStore 
         rateUsed = subject.log.used(at, windowMs);
         if (!subject.log.fits(at, windowMs)) {
           const wait = subject.log.resetMs(at, windowMs);
-          return { allowed: false, rejectedBy: 'rate', rateUsed, rateResetMs: wait, inFlight: 0, retryAfterMs: wait };
+          return {
+            allowed: false,
+            rejectedBy: 'rate',
+            rateUsed,
+            rateResetMs: wait,
+            inFlight: 0,
+            retryAfterMs: wait,
+          };
         }
       }
       let inFlight = 0;

@@ -75,7 +75,14 @@ export function createRedisStore(options: RedisStoreOptions): LimitStore {
       if (verdict === 1)
         return { allowed: false, rejectedBy: 'rate', rateUsed, rateResetMs, inFlight, retryAfterMs: wait };
       if (verdict === 2)
-        return { allowed: false, rejectedBy: 'concurrency', rateUsed, rateResetMs, inFlight, retryAfterMs: 0 };
+        return {
+          allowed: false,
+          rejectedBy: 'concurrency',
+          rateUsed,
+          rateResetMs,
+          inFlight,
+          retryAfterMs: 0,
+        };
       const decision = { allowed: true, rateUsed, rateResetMs, inFlight, retryAfterMs: 0 };
       return check.concurrency ? { ...decision, lease: id } : decision;
     },
