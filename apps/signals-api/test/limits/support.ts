@@ -149,6 +149,7 @@ export function oneMinuteVideo(): Promise<Uint8Array> {
  * @example const model = await countingModel(); env.SIGNALS_ANALYZER_URL = model.url;
  */
 export async function countingModel(options: { holdUntil?: number } = {}) {
+  let holdUntil = options.holdUntil;
   let current = 0;
   let max = 0;
   let total = 0;
@@ -169,8 +170,8 @@ export async function countingModel(options: { holdUntil?: number } = {}) {
       total++;
       max = Math.max(max, current);
       notify();
-      if (options.holdUntil !== undefined) {
-        if (current >= options.holdUntil) releaseAll();
+      if (holdUntil !== undefined) {
+        if (current >= holdUntil) releaseAll();
         else await new Promise<void>((go) => waiting.push(go));
       }
       res.writeHead(200, { 'content-type': 'application/json' });
@@ -190,6 +191,11 @@ export async function countingModel(options: { holdUntil?: number } = {}) {
         notify();
       }),
     releaseAll,
+    /** Hold each analysis until `count` overlap (undefined: answer at once). */
+    holdUntil(count: number | undefined) {
+      holdUntil = count;
+      releaseAll();
+    },
     reset() {
       max = current;
       total = 0;
