@@ -39,19 +39,20 @@ export interface RateLimitPolicy {
  * // { 'ratelimit-policy': '"rpm";q=60;w=60', ratelimit: '"rpm";r=0;t=12' }
  */
 export function rateLimitFields(policies: readonly RateLimitPolicy[]): Record<string, string> {
-  const declared: string[] = [];
-  const current: string[] = [];
+  // Plain concatenation: this runs on every limited response.
+  let declared = '';
+  let current = '';
   for (const p of policies) {
     const name = sfString(p.name);
     let item = `${name};q=${whole(p.quota)}`;
     if (p.windowSeconds !== undefined) item += `;w=${whole(p.windowSeconds)}`;
     if (p.unit !== undefined) item += `;qu=${sfString(p.unit)}`;
-    declared.push(item);
     let state = `${name};r=${whole(p.remaining)}`;
     if (p.resetSeconds !== undefined) state += `;t=${Math.max(0, Math.ceil(p.resetSeconds))}`;
-    current.push(state);
+    declared = declared === '' ? item : `${declared}, ${item}`;
+    current = current === '' ? state : `${current}, ${state}`;
   }
-  return { 'ratelimit-policy': declared.join(', '), ratelimit: current.join(', ') };
+  return { 'ratelimit-policy': declared, ratelimit: current };
 }
 
 /**
@@ -88,7 +89,16 @@ function whole(value: number): number {
   return Math.max(0, Math.floor(value));
 }
 
+/** Policy names and units are few: their encoded forms are kept (bounded). */
+const encoded = new Map<string, string>();
+
 /** A Structured Fields sf-string: printable ASCII, with `"` and `\` escaped. */
 function sfString(text: string): string {
-  return `"${text.replace(/[^\x20-\x7e]/g, '?').replace(/["\\]/g, '\\$&')}"`;
+  let out = encoded.get(text);
+  if (out === undefined) {
+    out = `"${text.replace(/[^\x20-\x7e]/g, '?').replace(/["\\]/g, '\\$&')}"`;
+    if (encoded.size >= 256) encoded.clear();
+    encoded.set(text, out);
+  }
+  return out;
 }

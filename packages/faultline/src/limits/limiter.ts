@@ -87,6 +87,9 @@ export function createLimiter(options: LimiterOptions): Limiter {
   const policy = options.onStoreFailure ?? 'open';
   const unavailableAfter = options.unavailableRetryAfterSeconds ?? 5;
   let down = false;
+  /** Leases held by this process: lease id → subject. */
+  const held = new Map<string, string>();
+  let renewal: ReturnType<typeof setInterval> | undefined;
 
   const failed = (cause: unknown): void => {
     if (down) return;
@@ -135,22 +138,28 @@ export function createLimiter(options: LimiterOptions): Limiter {
     },
   };
 
-  /** Renews a lease while held (long uploads outlive the TTL); `release` ends it once. */
+  /** Gives a lease back once; while held, the shared renewal timer keeps it alive. */
   function holdLease(subject: string, lease: string | undefined): () => void {
     if (lease === undefined) return () => {};
-    const timer = setInterval(
-      () => store.renew(subject, lease).then(answered, failed),
-      Math.max(1000, store.leaseMs / 3),
-    );
-    timer.unref();
-    let held = true;
+    held.set(lease, subject);
+    renewal ??= startRenewal();
     return () => {
-      if (!held) return;
-      held = false;
-      clearInterval(timer);
+      if (!held.delete(lease)) return;
       // A failed release is not fatal: the lease lapses after its TTL.
       store.release(subject, lease).then(answered, failed);
     };
+  }
+
+  /** One timer for every held lease (not one per request): long uploads outlive the TTL. */
+  function startRenewal(): ReturnType<typeof setInterval> {
+    const timer = setInterval(
+      () => {
+        for (const [lease, subject] of held) store.renew(subject, lease).then(answered, failed);
+      },
+      Math.max(1000, store.leaseMs / 3),
+    );
+    timer.unref();
+    return timer;
   }
 }
 

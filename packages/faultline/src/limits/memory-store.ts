@@ -69,9 +69,9 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): LimitStore 
         if (!subject.log) subject.log = new SlidingLog(rate.limit);
         else subject.log.resize(rate.limit);
         subject.windowMs = windowMs;
-        rateUsed = subject.log.used(at, windowMs);
-        if (!subject.log.fits(at, windowMs)) {
-          const wait = subject.log.resetMs(at, windowMs);
+        rateUsed = subject.log.slide(at, windowMs);
+        const wait = subject.log.waitMs(at, windowMs);
+        if (wait > 0)
           return {
             allowed: false,
             rejectedBy: 'rate',
@@ -80,12 +80,13 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): LimitStore 
             inFlight: 0,
             retryAfterMs: wait,
           };
-        }
       }
       let inFlight = 0;
       if (check.concurrency) {
         subject.leases ??= new Map();
-        for (const [id, expiry] of subject.leases) if (expiry <= at) subject.leases.delete(id);
+        // Lapsed leases only matter when they would block: sweep them then, not on every call.
+        if (subject.leases.size >= check.concurrency.limit)
+          for (const [id, expiry] of subject.leases) if (expiry <= at) subject.leases.delete(id);
         inFlight = subject.leases.size;
         if (inFlight >= check.concurrency.limit)
           return {

@@ -2,16 +2,17 @@
 const INITIAL_CAPACITY = 16;
 
 /**
- * The exact sliding-window log of one subject: the times of its last admissions, in a ring.
- * It admits iff fewer than `limit` admissions fall in the trailing window — no burst at window
- * edges (fixed windows), no drip of extra admissions while a burst is being answered (GCRA):
- * "100 per minute" means 100 in any minute. O(1) to decide, O(log n) to count; memory grows
- * with the admissions actually made in a window (never past `limit` of them), not with `limit`.
+ * The exact sliding-window log of one subject: the times of its admissions still inside the
+ * window, oldest first, in a ring. It admits iff fewer than `limit` fall in the trailing window —
+ * no burst at window edges (fixed windows), no drip of extra admissions while a burst is being
+ * answered (GCRA): "100 per minute" means 100 in any minute. Times that leave the window are
+ * dropped as time passes, so every operation is O(1) amortised and memory follows the
+ * admissions of one window (never more than `limit` of them).
  */
 export class SlidingLog {
   #limit: number;
   #times: Float64Array;
-  /** Index of the oldest of the stored times. */
+  /** Index of the oldest stored time. */
   #head = 0;
   #count = 0;
 
@@ -31,44 +32,36 @@ export class SlidingLog {
     if (this.#count > limit || this.#times.length > limit) this.#copy(Math.min(limit, this.#times.length));
   }
 
-  /** Admissions in `(now - windowMs, now]`. */
-  used(now: number, windowMs: number): number {
-    const start = now - windowMs;
-    // Times are sorted (monotonic clock): binary search for the first one inside the window.
-    let lo = 0;
-    let hi = this.#count;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.#at(mid) <= start) lo = mid + 1;
-      else hi = mid;
-    }
-    return this.#count - lo;
-  }
-
-  /** Milliseconds until the oldest admission in the window leaves it (0 when none). */
-  resetMs(now: number, windowMs: number): number {
-    const used = this.used(now, windowMs);
-    if (used === 0) return 0;
-    return Math.max(0, this.#at(this.#count - used) + windowMs - now);
-  }
-
-  /** Whether one more admission fits now. */
-  fits(now: number, windowMs: number): boolean {
-    return this.#count < this.#limit || this.#at(this.#count - this.#limit) <= now - windowMs;
-  }
-
-  /** Records an admission (call only after `fits`). */
-  add(now: number): void {
-    if (this.#count === this.#times.length && this.#count < this.#limit)
-      this.#copy(Math.min(this.#limit, this.#times.length * 2));
+  /** Drops the times at or before `now - windowMs`; returns the admissions left in the window. */
+  slide(now: number, windowMs: number): number {
+    const edge = now - windowMs;
     const size = this.#times.length;
-    if (this.#count < size) {
-      this.#times[(this.#head + this.#count) % size] = now;
-      this.#count++;
-    } else {
-      this.#times[this.#head] = now;
-      this.#head = (this.#head + 1) % size;
+    while (this.#count > 0 && this.#times[this.#head]! <= edge) {
+      this.#head = this.#head + 1 === size ? 0 : this.#head + 1;
+      this.#count--;
     }
+    return this.#count;
+  }
+
+  /** Milliseconds until the oldest admission leaves the window (0 when none); call after `slide`. */
+  resetMs(now: number, windowMs: number): number {
+    if (this.#count === 0) return 0;
+    return Math.max(0, this.#times[this.#head]! + windowMs - now);
+  }
+
+  /** Milliseconds until one more admission fits (0 when one fits now); call after `slide`. */
+  waitMs(now: number, windowMs: number): number {
+    if (this.#count < this.#limit) return 0;
+    return Math.max(0, this.#at(this.#count - this.#limit) + windowMs - now);
+  }
+
+  /** Records an admission (call only when `waitMs` is 0). */
+  add(now: number): void {
+    if (this.#count === this.#times.length) this.#copy(Math.min(this.#limit, this.#times.length * 2));
+    const size = this.#times.length;
+    const tail = this.#head + this.#count;
+    this.#times[tail >= size ? tail - size : tail] = now;
+    this.#count++;
   }
 
   /** Newest admission time, or -Infinity. */
@@ -87,6 +80,7 @@ export class SlidingLog {
   }
 
   #at(index: number): number {
-    return this.#times[(this.#head + index) % this.#times.length]!;
+    const i = this.#head + index;
+    return this.#times[i >= this.#times.length ? i - this.#times.length : i]!;
   }
 }
