@@ -89,7 +89,7 @@ export function createLimiter(options: LimiterOptions): Limiter {
   let down = false;
   /** Leases held by this process: lease id → subject. */
   const held = new Map<string, string>();
-  let renewal: ReturnType<typeof setInterval> | undefined;
+  let renewing = false;
 
   const failed = (cause: unknown): void => {
     if (down) return;
@@ -142,7 +142,7 @@ export function createLimiter(options: LimiterOptions): Limiter {
   function holdLease(subject: string, lease: string | undefined): () => void {
     if (lease === undefined) return () => {};
     held.set(lease, subject);
-    renewal ??= startRenewal();
+    if (!renewing) startRenewal();
     return () => {
       if (!held.delete(lease)) return;
       // A failed release is not fatal: the lease lapses after its TTL.
@@ -151,15 +151,16 @@ export function createLimiter(options: LimiterOptions): Limiter {
   }
 
   /** One timer for every held lease (not one per request): long uploads outlive the TTL. */
-  function startRenewal(): ReturnType<typeof setInterval> {
+  function startRenewal(): void {
+    renewing = true;
     const timer = setInterval(
       () => {
         for (const [lease, subject] of held) store.renew(subject, lease).then(answered, failed);
       },
       Math.max(1000, store.leaseMs / 3),
     );
+    // Never keeps the process alive; it lives as long as the limiter.
     timer.unref();
-    return timer;
   }
 }
 
