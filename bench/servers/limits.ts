@@ -21,7 +21,8 @@ const redisUrl = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 const app: FastifyInstance = Fastify({ logger: false });
 let redis: Redis | undefined;
 const connectRedis = () => {
-  redis = new Redis(redisUrl, { enableOfflineQueue: true, maxRetriesPerRequest: 1 });
+  // The signals-api client settings: auto-pipelining batches the commands of one tick.
+  redis = new Redis(redisUrl, { maxRetriesPerRequest: 1, enableAutoPipelining: true });
   return redis;
 };
 

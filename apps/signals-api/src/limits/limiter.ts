@@ -38,6 +38,8 @@ export async function openLimiter(config: Config, log: LimiterLog): Promise<Open
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
       commandTimeout: REDIS_COMMAND_TIMEOUT_MS,
+      // Decisions of requests arriving in the same tick share one write to the socket.
+      enableAutoPipelining: true,
       retryStrategy: (attempt) => Math.min(attempt * 100, 1000),
     });
     // The limiter logs outages once, with their cause; ioredis would print every reconnect attempt.

@@ -95,6 +95,12 @@ describe('two instances sharing PostgreSQL and Redis behave as one service', () 
     expect(await tally(responses)).toEqual({ '200': 10, ih3003: 90 });
     expect(await ledgerSeconds(db.url, keyId)).toEqual({ committed: 600, reserved: 0 });
     await expectError(await emptyUpload(b.url, token), 'ih3003');
+    const usage = await b.cli(['accounts', 'usage', keyId]);
+    expect(JSON.parse(usage.stdout)).toMatchObject({
+      plan: 'ten-minutes',
+      period: { used_minutes: 10, limit_minutes: 10 },
+      day: { used_minutes: 10, limit_minutes: 1000 },
+    });
   });
 });
 
