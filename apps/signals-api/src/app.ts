@@ -78,6 +78,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   });
   app.addHook('onClose', async () => opened.close());
   const limits = createAccountLimits({ store, limiter: opened.limiter, config, now });
+  // WebSocket sessions count toward the same rate and concurrency: `app.accountLimits.admit(keyId)`.
+  app.decorate('accountLimits', limits);
 
   await app.register(healthRoutes, { store, config, limiter: opened.limiter });
   await app.register(docsRoutes, { format, docsBase, now });

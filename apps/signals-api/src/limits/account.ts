@@ -5,6 +5,13 @@ import type { Config } from '../config.ts';
 import type { Plan, Store } from '../db/store.ts';
 import { type Charge, precheckQuota, reserveMinutes } from './quota.ts';
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The account limits of this app (`admit(keyId)` for WebSocket sessions). */
+    accountLimits: AccountLimits;
+  }
+}
+
 /**
  * A session or request let in by the account limits; `release()` frees its concurrency slot
  * (idempotent). `headers` are the RateLimit fields to send.
