@@ -7,7 +7,11 @@
  * lease ids scored by expiry, so a crashed holder's lease lapses by itself.
  */
 
-/** KEYS: rate set, lease set. ARGV: rate limit (0 = none), window ms, concurrency limit (0 = none), lease ms, member id. */
+/**
+ * KEYS: rate set, lease set. ARGV: rate limit (0 = none), window ms, concurrency limit (0 = none),
+ * lease ms, member id. Returns `{verdict (0 ok, 1 rate, 2 concurrency), used, reset ms, in flight, wait ms}`.
+ * @example redis.defineCommand('faultlineDecide', { numberOfKeys: 2, lua: DECIDE });
+ */
 export const DECIDE = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -45,7 +49,10 @@ end
 return {0, used, reset, inflight, 0}
 `;
 
-/** KEYS: lease set. ARGV: lease id, lease ms. Extends a lease still held; a lapsed one stays lapsed. */
+/**
+ * KEYS: lease set. ARGV: lease id, lease ms. Extends a lease still held; a lapsed one stays lapsed.
+ * @example redis.defineCommand('faultlineRenew', { numberOfKeys: 1, lua: RENEW });
+ */
 export const RENEW = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)

@@ -8,6 +8,10 @@ const INITIAL_CAPACITY = 16;
  * answered (GCRA): "100 per minute" means 100 in any minute. Times that leave the window are
  * dropped as time passes, so every operation is O(1) amortised and memory follows the
  * admissions of one window (never more than `limit` of them).
+ * @example
+ * const log = new SlidingLog(100);
+ * log.slide(now, 60_000);
+ * if (log.waitMs(now, 60_000) === 0) log.add(now);
  */
 export class SlidingLog {
   #limit: number;
