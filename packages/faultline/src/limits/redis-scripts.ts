@@ -9,13 +9,15 @@
 
 /**
  * KEYS: rate set, lease set. ARGV: rate limit (0 = none), window ms, concurrency limit (0 = none),
- * lease ms, member id. Returns `{verdict (0 ok, 1 rate, 2 concurrency), used, reset ms, in flight, wait ms}`.
+ * lease ms, member id, then any leases to give back first. Returns `{verdict (0 ok, 1 rate, 2 concurrency), used, reset ms, in flight, wait ms}`.
  * @example redis.defineCommand('faultlineDecide', { numberOfKeys: 2, lua: DECIDE });
  */
 export const DECIDE = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local rl, win, cl, ttl, id = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5]
+-- Leases this instance gave back since its last call ride along: no separate ZREM round trip.
+if #ARGV > 5 then redis.call('ZREM', KEYS[2], unpack(ARGV, 6)) end
 local used, reset, inflight = 0, 0, 0
 if rl > 0 then
   redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - win)

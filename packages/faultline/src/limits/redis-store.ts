@@ -7,7 +7,7 @@ import type { Decision, LimitCheck, LimitStore } from './types.ts';
  */
 export interface RedisLike {
   defineCommand(name: string, definition: { numberOfKeys: number; lua: string }): void;
-  zrem(key: string, member: string): Promise<unknown>;
+  zrem(key: string, ...members: string[]): Promise<unknown>;
   ping(): Promise<unknown>;
 }
 
@@ -49,6 +49,16 @@ export function createRedisStore(options: RedisStoreOptions): LimitStore {
     redis.defineCommand('faultlineRenew', { numberOfKeys: 1, lua: RENEW });
   }
   const keys = (subject: string) => [`${prefix}{${subject}}:rate`, `${prefix}{${subject}}:leases`] as const;
+  // Releases wait for the end of this turn of the event loop: a decision for the same subject
+  // in the meantime carries them in its script call, the rest go out as one ZREM per subject.
+  const pending = new Map<string, string[]>();
+  let flushing = false;
+  const flush = () => {
+    flushing = false;
+    // A lost release is not fatal: the lease lapses after its TTL; outages surface in decide().
+    for (const [subject, leases] of pending) redis.zrem(keys(subject)[1], ...leases).catch(() => {});
+    pending.clear();
+  };
 
   return {
     kind: 'redis',
@@ -56,6 +66,8 @@ export function createRedisStore(options: RedisStoreOptions): LimitStore {
     async decide(check: LimitCheck): Promise<Decision> {
       const [rateKey, leaseKey] = keys(check.subject);
       const id = `${instance}:${++sequence}`;
+      const released = pending.get(check.subject);
+      if (released) pending.delete(check.subject);
       const reply = await redis.faultlineDecide(
         rateKey,
         leaseKey,
@@ -64,6 +76,7 @@ export function createRedisStore(options: RedisStoreOptions): LimitStore {
         check.concurrency?.limit ?? 0,
         leaseMs,
         id,
+        ...(released ?? []),
       );
       const [verdict, rateUsed, rateResetMs, inFlight, wait] = reply.map(Number) as [
         number,
@@ -87,7 +100,13 @@ export function createRedisStore(options: RedisStoreOptions): LimitStore {
       return check.concurrency ? { ...decision, lease: id } : decision;
     },
     async release(subject, lease) {
-      await redis.zrem(keys(subject)[1], lease);
+      const leases = pending.get(subject);
+      if (leases) leases.push(lease);
+      else pending.set(subject, [lease]);
+      if (!flushing) {
+        flushing = true;
+        setImmediate(flush);
+      }
     },
     async renew(subject, lease) {
       await redis.faultlineRenew(keys(subject)[1], lease, leaseMs);

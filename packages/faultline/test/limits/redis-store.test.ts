@@ -45,6 +45,19 @@ describe('Redis store', () => {
     expect(await redis.zcard(`${prefix}{burst}:leases`)).toBe(30);
   });
 
+  it('sends releases nobody carried within one turn of the event loop, batched per subject', async () => {
+    const store = createRedisStore({ redis, prefix });
+    const check = { subject: 'batched', concurrency: { limit: 10 } };
+    const leases = await Promise.all([store.decide(check), store.decide(check), store.decide(check)]);
+    expect(await redis.zcard(`${prefix}{batched}:leases`)).toBe(3);
+    commands = 0;
+    for (const decision of leases) await store.release('batched', decision.lease!);
+    await new Promise((done) => setImmediate(done));
+    expect(await redis.zcard(`${prefix}{batched}:leases`)).toBe(0);
+    // One ZREM for the three, plus the ZCARD above.
+    expect(commands).toBe(2);
+  });
+
   it('releases a lease, and lets a lapsed one go by itself', async () => {
     const store = createRedisStore({ redis, prefix, leaseMs: 200 });
     const check = { subject: 'lease', concurrency: { limit: 1 } };
