@@ -5,9 +5,11 @@ import {
   emptyUpload,
   freshDatabase,
   keyOnPlan,
+  oneMinuteVideo,
   privateRedis,
   setPlan,
   tally,
+  uploadBytes,
 } from './support.ts';
 
 const expectError = (res: Response, id: string) =>
@@ -100,5 +102,56 @@ describe('Redis stopped mid-test: the configured behaviour, never a false ih3001
     await expectError(await emptyUpload(open.url, token), 'ih3001');
     expect(logLines(open, BACK).length).toBeGreaterThanOrEqual(1);
     expect(logLines(open, UNREACHABLE)).toHaveLength(1);
+  });
+});
+
+describe('an instance that dies holding a concurrency slot', () => {
+  let db: Awaited<ReturnType<typeof freshDatabase>>;
+  let redis: Awaited<ReturnType<typeof privateRedis>>;
+  let model: Awaited<ReturnType<typeof countingModel>>;
+  let doomed: TestServer;
+  let survivor: TestServer;
+
+  beforeAll(async () => {
+    [db, redis, model] = await Promise.all([
+      freshDatabase(),
+      privateRedis(),
+      countingModel({ holdUntil: 1000 }),
+    ]);
+    const env = {
+      DATABASE_URL: db.url,
+      REDIS_URL: redis.url,
+      SIGNALS_LEGACY_UNTIL: '2000-01-01T00:00:00Z',
+      SIGNALS_ANALYZER: 'http',
+      SIGNALS_ANALYZER_URL: model.url,
+      SIGNALS_LEASE_SECONDS: '2',
+    };
+    [doomed, survivor] = await Promise.all([startServer(env), startServer(env)]);
+  });
+  afterAll(async () => {
+    await Promise.all([doomed?.stop(), survivor?.stop()]);
+    await Promise.all([model?.close(), redis?.dispose()]);
+    await db?.drop();
+  });
+
+  it('frees the slot after SIGNALS_LEASE_SECONDS, so the account is not locked out', async () => {
+    await setPlan(doomed, 'one-slot', { rpm: 1000, concurrency: 1, periodMinutes: 100, dailyMinutes: 100 });
+    const { token } = await keyOnPlan(doomed, 'one-slot');
+    const held = uploadBytes(doomed.url, token, await oneMinuteVideo()).catch((error: unknown) => error);
+    await model.overlapping(1);
+    await expectError(await emptyUpload(survivor.url, token), 'ih3002');
+    await doomed.stop('SIGKILL');
+    await held;
+    // The dead instance never released its lease; it lapses within the TTL (2 s), then the
+    // survivor admits again. Bounded polling: 100 × 100 ms.
+    let admitted: Response | undefined;
+    for (let attempt = 0; attempt < 100 && !admitted; attempt++) {
+      const res = await emptyUpload(survivor.url, token);
+      if (res.status === 429) {
+        await expectError(res, 'ih3002');
+        await new Promise((done) => setTimeout(done, 100));
+      } else admitted = res;
+    }
+    await expectError(admitted!, 'ih4001');
   });
 });
