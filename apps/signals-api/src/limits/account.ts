@@ -41,6 +41,11 @@ export interface AccountLimits {
   gate(request: FastifyRequest, reply: FastifyReply): Promise<void>;
   /** After inspection: reserves `ceil(videoSeconds)` seconds of quota (ih3003 / ih3004). */
   reserve(request: FastifyRequest, videoSeconds: number): Promise<Charge>;
+  /**
+   * `reserve`, then `work` (the analysis): the minutes are committed when it succeeds and
+   * released when it fails, whatever the failure.
+   */
+  billed<T>(request: FastifyRequest, videoSeconds: number, work: () => Promise<T>): Promise<T>;
   /** `POST /v0/auth` per client IP (ih3001). */
   limitIp(request: FastifyRequest, reply: FastifyReply): Promise<void>;
 }
@@ -81,8 +86,34 @@ export function createAccountLimits(options: AccountLimitsOptions): AccountLimit
     return { plan, headers: admission.headers, release: admission.release };
   };
 
+  const reserve = async (request: FastifyRequest, videoSeconds: number): Promise<Charge> => {
+    const plan = plans.get(request);
+    const keyId = request.auth?.keyId;
+    if (!plan || keyId === undefined) throw new Error('reserve() called before the limits gate');
+    return reserveMinutes({
+      store,
+      keyId,
+      plan,
+      correlationId: request.correlationId,
+      videoSeconds,
+      now: now(),
+      holdMs,
+    });
+  };
+
   return {
     admit,
+    reserve,
+    async billed(request, videoSeconds, work) {
+      const charge = await reserve(request, videoSeconds);
+      try {
+        const result = await work();
+        await charge.commit();
+        return result;
+      } finally {
+        await charge.release();
+      }
+    },
     async gate(request, reply) {
       const keyId = request.auth?.keyId;
       if (keyId === undefined) throw signals.error('ih2008');
@@ -100,20 +131,6 @@ export function createAccountLimits(options: AccountLimitsOptions): AccountLimit
       reply.raw.once('close', ticket.release);
       plans.set(request, ticket.plan);
       await precheckQuota(store, keyId, ticket.plan, now());
-    },
-    async reserve(request, videoSeconds) {
-      const plan = plans.get(request);
-      const keyId = request.auth?.keyId;
-      if (!plan || keyId === undefined) throw new Error('reserve() called before the limits gate');
-      return reserveMinutes({
-        store,
-        keyId,
-        plan,
-        correlationId: request.correlationId,
-        videoSeconds,
-        now: now(),
-        holdMs,
-      });
     },
     async limitIp(request, reply) {
       const admission = await limiter.admit({

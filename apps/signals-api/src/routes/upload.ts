@@ -139,19 +139,16 @@ export const uploadRoutes: FastifyPluginAsync<UploadRouteOptions> = async (app, 
           ffmpegPath: config.ffmpegPath,
           signal,
         });
-        // Minutes reserved before the analysis, billed only when it succeeds.
-        const charge = await limits?.reserve(request, media.durationSeconds);
-        let result: Awaited<ReturnType<Analyzer['analyze']>>;
-        try {
-          result = await analyzer.analyze(file, media, {
+        const analyse = () =>
+          analyzer.analyze(file, media, {
             include: upload.include,
             signal,
             correlationId: request.correlationId,
           });
-          await charge?.commit();
-        } finally {
-          await charge?.release();
-        }
+        // The video's minutes are reserved before the analysis and billed only if it succeeds.
+        const result = limits
+          ? await limits.billed(request, media.durationSeconds, analyse)
+          : await analyse();
         return {
           correlation_id: request.correlationId,
           video: videoOf(media),
