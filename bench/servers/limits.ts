@@ -1,8 +1,10 @@
 /**
  * One server of scenario 4, chosen by argv[2]: the same Fastify route (GET /limited → 200 JSON)
  * behind no limiter, faultline/limits (memory, Redis), rate-limiter-flexible (memory, Redis) or
- * @fastify/rate-limit. Limits are far above the load, so every request passes: this measures
- * what the check costs, not refusals. argv[3] is the Redis key prefix of this run.
+ * @fastify/rate-limit. Requests take turns among SUBJECTS accounts (an API serves many accounts,
+ * not one with a billion requests a minute), each with a limit far above its share of the load,
+ * so every request passes: this measures what the check costs, not refusals. argv[3] is the
+ * Redis key prefix of this run.
  */
 import type { AddressInfo } from 'node:net';
 import rateLimit from '@fastify/rate-limit';
@@ -14,8 +16,10 @@ import { announce } from '../lib/child.ts';
 
 const variant = process.argv[2] ?? 'none';
 const prefix = process.argv[3] ?? 'bench:limits:';
-const POINTS = 1_000_000_000;
-const SUBJECT = 'account-1';
+const POINTS = 1_000_000;
+const SUBJECTS = 1000;
+let turn = 0;
+const subject = () => `account-${turn++ % SUBJECTS}`;
 const redisUrl = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 
 const app: FastifyInstance = Fastify({ logger: false });
@@ -35,7 +39,7 @@ function faultline(store: LimitStore): void {
   // The signals-api shape: rate + concurrency decided together, the slot held until the answer.
   app.addHook('onRequest', async (request, reply) => {
     const admission = await limiter.admit({
-      subject: SUBJECT,
+      subject: subject(),
       rate: { limit: POINTS, windowSeconds: 60, policy: 'rpm' },
       concurrency: { limit: POINTS, policy: 'concurrency' },
     });
@@ -46,7 +50,7 @@ function faultline(store: LimitStore): void {
 
 function flexible(limiter: RateLimiterMemory | RateLimiterRedis): void {
   app.addHook('onRequest', async () => {
-    await limiter.consume(SUBJECT);
+    await limiter.consume(subject());
   });
 }
 
@@ -68,7 +72,7 @@ switch (variant) {
     );
     break;
   case 'fastify-rate-limit':
-    await app.register(rateLimit, { max: POINTS, timeWindow: 60_000, keyGenerator: () => SUBJECT });
+    await app.register(rateLimit, { max: POINTS, timeWindow: 60_000, keyGenerator: subject });
     break;
   default:
     throw new Error(`unknown variant ${variant}`);
