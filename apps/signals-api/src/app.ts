@@ -8,6 +8,7 @@ import { createTokenService, resolveJwtSecret } from './auth/tokens.ts';
 import { signals } from './catalog.ts';
 import type { Config } from './config.ts';
 import type { Store } from './db/store.ts';
+import { createAccountLimits, openLimiter, serviceClock } from './limits/index.ts';
 import { authRoutes } from './routes/auth.ts';
 import { docsRoutes } from './routes/docs.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -20,7 +21,7 @@ import { uploadRoutes } from './routes/upload.ts';
 export interface BuildAppOptions {
   readonly config: Config;
   readonly store: Store;
-  /** Clock in ms since the epoch: token times, the legacy sunset. Defaults to `Date.now`. */
+  /** Clock in ms since the epoch: token times, the legacy sunset, quota days. Defaults to `Date.now` (or `SIGNALS_NOW`). */
   readonly now?: () => number;
   /** Replaces the analyzer `config.analyzer` selects (tests, embedding). */
   readonly analyzer?: Analyzer;
@@ -37,7 +38,7 @@ export interface BuildAppOptions {
  */
 export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
   const { config, store } = options;
-  const now = options.now ?? Date.now;
+  const now = options.now ?? serviceClock(config);
   // frameworkErrors and clientErrorHandler: the answers Fastify and Node's parser would write
   // themselves (bad percent-encoding, oversized headers, a malformed request line) leave
   // through faultline too, with a catalog body and X-Correlation-ID.
@@ -79,13 +80,22 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
 
   const tokens = createTokenService({ secret: await resolveJwtSecret(config.jwtSecret, store), now });
   const authenticate = createAuthenticate({ tokens, store });
+  const opened = await openLimiter(config, {
+    error: (details, message) => app.log.error(details, message),
+    info: (details, message) => app.log.info(details, message),
+  });
+  app.addHook('onClose', async () => opened.close());
+  const limits = createAccountLimits({ store, limiter: opened.limiter, config, now });
+  // WebSocket sessions count toward the same rate and concurrency: `app.accountLimits.admit(keyId)`.
+  app.decorate('accountLimits', limits);
 
-  await app.register(healthRoutes, { store, config });
+  await app.register(healthRoutes, { store, config, limiter: opened.limiter });
   await app.register(docsRoutes, { format, docsBase, now });
-  await app.register(authRoutes, { store, tokens });
+  await app.register(authRoutes, { store, tokens, limitIp: limits.limitIp });
   await app.register(uploadRoutes, {
     config,
     authenticate,
+    limits,
     ...(options.analyzer === undefined ? {} : { analyzer: options.analyzer }),
   });
   return app;

@@ -41,6 +41,16 @@ export interface Config {
   readonly tmpDir: string;
   /** `SIGNALS_DATA_DIR`: service state on disk (default `./data`). */
   readonly dataDir: string;
+  /** `SIGNALS_AUTH_RPM_PER_IP`: `POST /v0/auth` requests per minute from one client IP (default 60). */
+  readonly authRpmPerIp: number;
+  /** `SIGNALS_LIMITS_ON_STORE_FAILURE`: when Redis fails, admit unchecked (`open`, default) or refuse with ih1002 (`closed`). */
+  readonly limitsOnStoreFailure: 'open' | 'closed';
+  /** `SIGNALS_REDIS_PREFIX`: prefix of every limits key in Redis (default `signals:limits:`). */
+  readonly redisPrefix: string;
+  /** `SIGNALS_LEASE_SECONDS`: a concurrency slot whose holder vanished frees itself after this (default 60). */
+  readonly leaseSeconds: number;
+  /** `SIGNALS_NOW` (tests only): the service clock starts at this instant and runs on from there. */
+  readonly clockStart: Date | undefined;
 }
 
 /**
@@ -152,6 +162,35 @@ export function loadConfig(env: Env): Config {
   const tmpDir = resolve(read('SIGNALS_TMP_DIR') ?? join(tmpdir(), 'signals-api'));
   const dataDir = resolve(read('SIGNALS_DATA_DIR') ?? './data');
 
+  const authRpmPerIp = integer(
+    read('SIGNALS_AUTH_RPM_PER_IP'),
+    'SIGNALS_AUTH_RPM_PER_IP',
+    60,
+    1,
+    1_000_000,
+    fail,
+  );
+  const failureText = read('SIGNALS_LIMITS_ON_STORE_FAILURE') ?? 'open';
+  const limitsOnStoreFailure =
+    failureText === 'open' || failureText === 'closed'
+      ? failureText
+      : fail(
+          `SIGNALS_LIMITS_ON_STORE_FAILURE must be "open" or "closed" (got "${failureText}")`,
+          'open' as const,
+        );
+  const redisPrefix = read('SIGNALS_REDIS_PREFIX') ?? 'signals:limits:';
+  const leaseSeconds = integer(read('SIGNALS_LEASE_SECONDS'), 'SIGNALS_LEASE_SECONDS', 60, 1, 86_400, fail);
+  const nowText = read('SIGNALS_NOW');
+  let clockStart: Date | undefined;
+  if (nowText !== undefined) {
+    clockStart = new Date(nowText);
+    if (!/^\d{4}-\d{2}-\d{2}T/.test(nowText) || Number.isNaN(clockStart.getTime()))
+      clockStart = fail(
+        `SIGNALS_NOW must be an ISO 8601 instant such as 2026-05-31T23:00:00Z (got "${nowText}")`,
+        undefined,
+      );
+  }
+
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze({
     host,
@@ -171,6 +210,11 @@ export function loadConfig(env: Env): Config {
     maintenance,
     tmpDir,
     dataDir,
+    authRpmPerIp,
+    limitsOnStoreFailure,
+    redisPrefix,
+    leaseSeconds,
+    clockStart,
   });
 }
 

@@ -1,4 +1,5 @@
 import type { Store } from '../db/store.ts';
+import { quotaWindows } from '../limits/quota.ts';
 import { expectPositionals, out, parse, UsageError } from './args.ts';
 import { CommandError } from './keys.ts';
 
@@ -22,4 +23,39 @@ export async function accountsSetSubscription(
     );
   if (!(await store.setSubscription(keyId, status, now))) throw new CommandError(`no key with id "${keyId}"`);
   out(JSON.stringify({ key_id: keyId, subscription: status }));
+}
+
+/**
+ * `accounts usage KEY_ID`: the plan, the subscription and the video-minutes used (billed plus
+ * held by analyses in progress) in the current billing period and UTC day, from the ledger.
+ * @example await accountsUsage(store, ['key_abc'], new Date());
+ */
+export async function accountsUsage(store: Store, argv: readonly string[], now: Date): Promise<void> {
+  const { positionals } = parse(argv, {});
+  expectPositionals(positionals, ['KEY_ID'], 'accounts usage KEY_ID');
+  const keyId = positionals[0]!;
+  const account = await store.accountLimits(keyId);
+  if (!account) throw new CommandError(`no key with id "${keyId}"`);
+  const windows = quotaWindows(now.getTime());
+  const used = await store.usageTotals(keyId, windows, now);
+  const minutes = (seconds: number) => Math.round((seconds / 60) * 1000) / 1000;
+  out(
+    JSON.stringify({
+      key_id: keyId,
+      plan: account.plan.name,
+      subscription: account.subscription,
+      period: {
+        from: windows.periodFrom.toISOString(),
+        to: windows.periodTo.toISOString(),
+        used_minutes: minutes(used.periodSeconds),
+        limit_minutes: account.plan.periodMinutes,
+      },
+      day: {
+        from: windows.dayFrom.toISOString(),
+        to: windows.dayTo.toISOString(),
+        used_minutes: minutes(used.daySeconds),
+        limit_minutes: account.plan.dailyMinutes,
+      },
+    }),
+  );
 }

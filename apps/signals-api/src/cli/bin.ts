@@ -1,7 +1,7 @@
 #!/usr/bin/env -S node --conditions=development
 /**
  * The signals-api command line: `serve`, `keys create|revoke|list`, `plans set|list`,
- * `accounts set-subscription`. Exit codes: 0 done, 1 failed, 2 usage or configuration error.
+ * `accounts set-subscription|usage`. Exit codes: 0 done, 1 failed, 2 usage or configuration error.
  * @example
  * // npm run signals -- keys create --scopes interhumanai.upload
  */
@@ -17,7 +17,8 @@ const HELP = `usage: signals-api <command>
   keys list                                    list keys (never secrets)
   plans set NAME --rpm N --concurrency N --period-minutes N --daily-minutes N
   plans list
-  accounts set-subscription KEY_ID active|inactive`;
+  accounts set-subscription KEY_ID active|inactive
+  accounts usage KEY_ID                        video-minutes used this billing period and UTC day`;
 
 type StoreCommand = (store: Store, argv: readonly string[], now: Date) => Promise<void>;
 
@@ -29,6 +30,7 @@ const STORE_COMMANDS: Record<string, () => Promise<StoreCommand>> = {
   'plans set': async () => (await import('./plans.ts')).plansSet,
   'plans list': async () => (await import('./plans.ts')).plansList,
   'accounts set-subscription': async () => (await import('./accounts.ts')).accountsSetSubscription,
+  'accounts usage': async () => (await import('./accounts.ts')).accountsUsage,
 };
 
 async function main(argv: readonly string[]): Promise<void> {
@@ -45,7 +47,9 @@ async function main(argv: readonly string[]): Promise<void> {
   const command = await load();
   const store = await (await import('../db/index.ts')).openStore(config.databaseUrl);
   try {
-    await command(store, rest, new Date());
+    // SIGNALS_NOW (tests) moves the CLI's clock with the server's.
+    const { serviceClock } = await import('../limits/clock.ts');
+    await command(store, rest, new Date(serviceClock(config)()));
   } finally {
     await store.close();
   }

@@ -1,21 +1,20 @@
+import { openPostgresStore } from './postgres.ts';
 import { openSqliteStore } from './sqlite.ts';
 import type { Store } from './store.ts';
 
-export { type Migration, migrate, SQLITE_MIGRATIONS } from './migrations.ts';
+export { type Migration, migrate, POSTGRES_MIGRATIONS, SQLITE_MIGRATIONS } from './migrations.ts';
+export { migratePostgres, openPostgresStore } from './postgres.ts';
 export { openSqliteStore } from './sqlite.ts';
 export * from './store.ts';
 
 /**
  * Opens the store a `DATABASE_URL` names: `sqlite:./data/signals.db`, `sqlite:///abs/path.db`,
- * `sqlite::memory:`; `postgres://…` is recognised but not implemented yet.
+ * `sqlite::memory:`, or `postgres://…` / `postgresql://…` for a cluster.
  * @example
  * const store = await openStore(config.databaseUrl);
  */
 export async function openStore(databaseUrl: string): Promise<Store> {
-  if (/^postgres(ql)?:\/\//.test(databaseUrl))
-    throw new Error(
-      'DATABASE_URL: PostgreSQL is not yet supported by this version of signals-api; use sqlite:<path>',
-    );
+  if (/^postgres(ql)?:\/\//.test(databaseUrl)) return openPostgresStore(databaseUrl);
   const path = sqlitePath(databaseUrl);
   if (path === undefined)
     throw new Error('DATABASE_URL must look like sqlite:./data/signals.db or sqlite:///absolute/path.db');

@@ -2,7 +2,18 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { migrate, SQLITE_MIGRATIONS } from './migrations.ts';
-import type { KeyRecord, NewKey, Plan, Store, SubscriptionStatus, UsageRecord } from './store.ts';
+import type {
+  AccountLimits,
+  KeyRecord,
+  NewKey,
+  Plan,
+  QuotaWindows,
+  Reservation,
+  Store,
+  SubscriptionStatus,
+  UsageRecord,
+  UsageTotals,
+} from './store.ts';
 
 type Row = Record<string, unknown>;
 
@@ -123,14 +134,96 @@ class SqliteStore implements Store {
 
   async recordUsage(usage: UsageRecord): Promise<void> {
     this.#db
-      .prepare('INSERT INTO usage (key_id, correlation_id, at, video_seconds) VALUES (?, ?, ?, ?)')
-      .run(usage.keyId, usage.correlationId, usage.at.toISOString(), usage.videoSeconds);
+      .prepare(
+        'INSERT INTO usage (key_id, correlation_id, at, video_seconds, billed_seconds) VALUES (?, ?, ?, ?, ?)',
+      )
+      .run(
+        usage.keyId,
+        usage.correlationId,
+        usage.at.toISOString(),
+        usage.videoSeconds,
+        Math.ceil(usage.videoSeconds),
+      );
+  }
+
+  async accountLimits(keyId: string): Promise<AccountLimits | undefined> {
+    const row = this.#db
+      .prepare(
+        `SELECT p.*, a.subscription_status FROM api_keys k JOIN plans p ON p.name = k.plan
+         JOIN accounts a ON a.key_id = k.id WHERE k.id = ?`,
+      )
+      .get(keyId);
+    return row
+      ? { plan: toPlan(row), subscription: row['subscription_status'] as SubscriptionStatus }
+      : undefined;
+  }
+
+  async usageTotals(keyId: string, windows: QuotaWindows, now: Date): Promise<UsageTotals> {
+    return this.#totals(keyId, windows, now);
+  }
+
+  /** Synchronous, so `reserveUsage` never yields inside its transaction. */
+  #totals(keyId: string, windows: QuotaWindows, now: Date): UsageTotals {
+    const sum = this.#db.prepare(
+      `SELECT COALESCE(SUM(billed_seconds), 0) AS total FROM usage
+       WHERE key_id = ? AND at >= ? AND at < ? AND (state = 'committed' OR expires_at > ?)`,
+    );
+    const total = (from: Date, to: Date) =>
+      Number(sum.get(keyId, from.toISOString(), to.toISOString(), now.toISOString())?.['total'] ?? 0);
+    return {
+      periodSeconds: total(windows.periodFrom, windows.periodTo),
+      daySeconds: total(windows.dayFrom, windows.dayTo),
+    };
+  }
+
+  async reserveUsage(r: Reservation): Promise<'reserved' | 'period' | 'daily'> {
+    const db = this.#db;
+    // BEGIN IMMEDIATE takes the write lock first: the check and the insert are one step for
+    // every process sharing the file.
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      const used = this.#totals(r.keyId, r, r.at);
+      let verdict: 'reserved' | 'period' | 'daily' = 'reserved';
+      if (used.periodSeconds + r.billedSeconds > r.periodLimitSeconds) verdict = 'period';
+      else if (used.daySeconds + r.billedSeconds > r.dailyLimitSeconds) verdict = 'daily';
+      else
+        db.prepare(
+          `INSERT INTO usage (key_id, correlation_id, at, video_seconds, billed_seconds, state, expires_at, reservation_id)
+           VALUES (?, ?, ?, ?, ?, 'reserved', ?, ?)`,
+        ).run(
+          r.keyId,
+          r.correlationId,
+          r.at.toISOString(),
+          r.videoSeconds,
+          r.billedSeconds,
+          r.expiresAt.toISOString(),
+          r.id,
+        );
+      db.exec('COMMIT');
+      return verdict;
+    } catch (error) {
+      db.exec('ROLLBACK');
+      throw error;
+    }
+  }
+
+  async commitUsage(id: string, _at: Date): Promise<boolean> {
+    const result = this.#db
+      .prepare(
+        "UPDATE usage SET state = 'committed', expires_at = NULL WHERE reservation_id = ? AND state = 'reserved'",
+      )
+      .run(id);
+    return Number(result.changes) > 0;
+  }
+
+  async releaseUsage(id: string): Promise<void> {
+    this.#db.prepare("DELETE FROM usage WHERE reservation_id = ? AND state = 'reserved'").run(id);
   }
 
   async usageSeconds(keyId: string, from: Date, to: Date): Promise<number> {
     const row = this.#db
       .prepare(
-        'SELECT COALESCE(SUM(video_seconds), 0) AS total FROM usage WHERE key_id = ? AND at >= ? AND at < ?',
+        "SELECT COALESCE(SUM(video_seconds), 0) AS total FROM usage WHERE key_id = ? AND at >= ? AND at < ? AND state = 'committed'",
       )
       .get(keyId, from.toISOString(), to.toISOString());
     return Number(row?.['total'] ?? 0);

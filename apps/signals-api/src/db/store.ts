@@ -66,6 +66,53 @@ export interface UsageRecord {
 }
 
 /**
+ * What the limits layer needs about a key, read together.
+ * @example const limits = await store.accountLimits('key_abc'); if (limits?.subscription === 'inactive') …
+ */
+export interface AccountLimits {
+  readonly plan: Plan;
+  readonly subscription: SubscriptionStatus;
+}
+
+/**
+ * The calendar windows a quota counts in: `[from, to)` each.
+ * @example const windows: QuotaWindows = { periodFrom, periodTo, dayFrom, dayTo };
+ */
+export interface QuotaWindows {
+  readonly periodFrom: Date;
+  readonly periodTo: Date;
+  readonly dayFrom: Date;
+  readonly dayTo: Date;
+}
+
+/**
+ * Billed seconds used in each window.
+ * @example const { periodSeconds, daySeconds }: UsageTotals = await store.usageTotals(key, windows, now);
+ */
+export interface UsageTotals {
+  readonly periodSeconds: number;
+  readonly daySeconds: number;
+}
+
+/**
+ * A hold on quota while a video is analysed; it lapses at `expiresAt` unless committed, so a
+ * crashed instance never keeps minutes reserved forever.
+ * @example await store.reserveUsage({ id, keyId, correlationId, videoSeconds: 59.9, billedSeconds: 60, at, expiresAt, ...windows, periodLimitSeconds: 36000, dailyLimitSeconds: 3600 });
+ */
+export interface Reservation extends QuotaWindows {
+  readonly id: string;
+  readonly keyId: string;
+  readonly correlationId: string;
+  readonly videoSeconds: number;
+  /** Whole seconds billed: `ceil(videoSeconds)`. */
+  readonly billedSeconds: number;
+  readonly at: Date;
+  readonly expiresAt: Date;
+  readonly periodLimitSeconds: number;
+  readonly dailyLimitSeconds: number;
+}
+
+/**
  * The persistence port. Every method is async, even where SQLite is synchronous, so a
  * network database fits without changing a caller.
  * @example
@@ -110,13 +157,28 @@ export interface Store {
   /** Seconds of video a key used in `[from, to)`. */
   usageSeconds(keyId: string, from: Date, to: Date): Promise<number>;
 
+  /** Plan and subscription of a key's account in one read; undefined when no such key. */
+  accountLimits(keyId: string): Promise<AccountLimits | undefined>;
+  /** Billed seconds counted against the windows now: committed usage plus live reservations. */
+  usageTotals(keyId: string, windows: QuotaWindows, now: Date): Promise<UsageTotals>;
+  /**
+   * Atomically reserves `reservation.billedSeconds` when both windows still have room, else
+   * names the window that has not (the period is checked first). Across processes and instances.
+   */
+  reserveUsage(reservation: Reservation): Promise<'reserved' | 'period' | 'daily'>;
+  /** Turns a reservation into billed usage; false when it was not (or no longer) reserved. */
+  commitUsage(id: string, at: Date): Promise<boolean>;
+  /** Drops a reservation that was not committed (a failed analysis charges nothing). */
+  releaseUsage(id: string): Promise<void>;
+
   /** Throws when the database cannot answer (for `/healthz`). */
   ping(): Promise<void>;
   close(): Promise<void>;
 }
 
 /**
- * Name of the plan a key gets when none is given; created by the first migration.
- * @example await store.getPlan(DEFAULT_PLAN) // { name: 'default', rpm: 60, … }
+ * Name of the plan a key gets when none is given (rpm 60, concurrency 2, 600 period minutes,
+ * 60 daily minutes); created by the second migration.
+ * @example await store.getPlan(DEFAULT_PLAN) // { name: 'dev', rpm: 60, … }
  */
-export const DEFAULT_PLAN = 'default';
+export const DEFAULT_PLAN = 'dev';

@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { checkCredentials } from '../auth/credentials.ts';
 import { isScope } from '../auth/scopes.ts';
 import { TOKEN_TTL_SECONDS, type TokenService } from '../auth/tokens.ts';
@@ -12,6 +12,8 @@ import type { Store } from '../db/store.ts';
 export interface AuthRouteOptions {
   readonly store: Store;
   readonly tokens: TokenService;
+  /** Per-client-IP rate limit (ih3001), run before the body is parsed or a secret checked. */
+  readonly limitIp?: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
 }
 
 /** An auth body is a few hundred bytes; anything past this is not a login. */
@@ -32,8 +34,10 @@ const MAX_ECHO = 100;
  * a non-string inside `scopes` is an unknown scope (ih2001); repeated scopes count once.
  * @example await app.register(authRoutes, { store, tokens });
  */
-export const authRoutes: FastifyPluginAsync<AuthRouteOptions> = async (app, { store, tokens }) => {
-  app.post('/v0/auth', { bodyLimit: AUTH_BODY_LIMIT }, async (request, reply) => {
+export const authRoutes: FastifyPluginAsync<AuthRouteOptions> = async (app, { store, tokens, limitIp }) => {
+  // Before parsing and before any hash: a flood of guesses costs the server almost nothing.
+  const onRequest = limitIp ? { onRequest: limitIp } : {};
+  app.post('/v0/auth', { bodyLimit: AUTH_BODY_LIMIT, ...onRequest }, async (request, reply) => {
     const body = readJsonObject(request);
 
     const scopes = body['scopes'];

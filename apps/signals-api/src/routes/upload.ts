@@ -14,6 +14,7 @@ import { createMediaAnalyzer } from '../analysis/media-analyzer.ts';
 import type { Analyzer } from '../analysis/types.ts';
 import { signals } from '../catalog.ts';
 import type { Config } from '../config.ts';
+import type { AccountLimits } from '../limits/index.ts';
 import { inspect } from '../media/inspect.ts';
 import type { MediaInfo } from '../media/media-info.ts';
 import { FORM_OVERHEAD_BYTES, receiveUpload } from '../media/receive.ts';
@@ -25,6 +26,8 @@ export interface UploadRouteOptions {
   readonly authenticate: (scope: string) => preHandlerAsyncHookHandler;
   /** Overrides the analyzer `config.analyzer` selects (tests, embedding). */
   readonly analyzer?: Analyzer;
+  /** Account limits: subscription, rate, concurrency, quota (see `createAccountLimits`). */
+  readonly limits?: AccountLimits;
 }
 
 /**
@@ -49,7 +52,7 @@ export const SHED_RETRY_AFTER_SECONDS = 5;
  * @example await app.register(uploadRoutes, { config, authenticate });
  */
 export const uploadRoutes: FastifyPluginAsync<UploadRouteOptions> = async (app, options) => {
-  const { config, authenticate } = options;
+  const { config, authenticate, limits } = options;
   const analyzer = options.analyzer ?? defaultAnalyzer(config);
   await mkdir(config.tmpDir, { recursive: true });
   let inFlight = 0;
@@ -120,6 +123,8 @@ export const uploadRoutes: FastifyPluginAsync<UploadRouteOptions> = async (app, 
         stopReadingOversize,
         authenticate('interhumanai.upload') as unknown as onRequestAsyncHookHandler,
         refuseDeclaredSize,
+        // ih3005 → ih3001 → ih3002 (slot held until the answer) → ih3003/ih3004 pre-check.
+        ...(limits ? [limits.gate] : []),
         admit,
       ],
     },
@@ -134,11 +139,16 @@ export const uploadRoutes: FastifyPluginAsync<UploadRouteOptions> = async (app, 
           ffmpegPath: config.ffmpegPath,
           signal,
         });
-        const result = await analyzer.analyze(file, media, {
-          include: upload.include,
-          signal,
-          correlationId: request.correlationId,
-        });
+        const analyse = () =>
+          analyzer.analyze(file, media, {
+            include: upload.include,
+            signal,
+            correlationId: request.correlationId,
+          });
+        // The video's minutes are reserved before the analysis and billed only if it succeeds.
+        const result = limits
+          ? await limits.billed(request, media.durationSeconds, analyse)
+          : await analyse();
         return {
           correlation_id: request.correlationId,
           video: videoOf(media),

@@ -29,7 +29,7 @@ describe('keys create', () => {
       key_id: expect.stringMatching(/^key_[\w-]{16}$/),
       key_secret: expect.stringMatching(/^sk_[\w-]{43}$/),
       scopes: ['interhumanai.upload', 'interhumanai.stream'],
-      plan: 'default',
+      plan: 'dev',
     });
   });
 
@@ -68,7 +68,7 @@ describe('keys create', () => {
         .trim()
         .split('\n')
         .map((line) => JSON.parse(line).name),
-    ).toEqual(['default', 'pro']);
+    ).toEqual(['default', 'dev', 'pro']);
   });
 });
 
@@ -93,7 +93,7 @@ describe('keys list, revoke and accounts set-subscription', () => {
     expect(row).toEqual({
       key_id: created.key_id,
       scopes: ['interhumanai.upload'],
-      plan: 'default',
+      plan: 'dev',
       subscription: 'inactive',
       created_at: expect.any(String),
       revoked_at: revokedAt,
@@ -174,10 +174,14 @@ describe('usage and configuration errors exit 2 with a clear message', () => {
     expect(result.stderr).toMatch(/SIGNALS_LEGACY_UNTIL must be an ISO 8601 date/);
   });
 
-  it('says PostgreSQL is not supported yet instead of crashing', async () => {
-    const result = await runCli(['keys', 'list'], { DATABASE_URL: 'postgres://u:secret@localhost/db' }, dir);
+  it('says plainly when the PostgreSQL database cannot be opened, without the password', async () => {
+    const result = await runCli(
+      ['keys', 'list'],
+      { DATABASE_URL: 'postgres://u:secret@127.0.0.1:1/db' },
+      dir,
+    );
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/PostgreSQL is not yet supported/);
+    expect(result.stderr).toMatch(/cannot open the PostgreSQL database/);
     expect(result.stderr).not.toContain('secret@');
   });
 

@@ -95,6 +95,14 @@ describe('docs routes', () => {
 
   it('answers /healthz', async () => {
     const res = await app.inject('/healthz');
-    expect(res.json()).toEqual({ status: 'ok', store: 'sqlite', maintenance: false });
+    expect(res.json()).toEqual({
+      status: 'ok',
+      store: 'sqlite',
+      maintenance: false,
+      backends: {
+        store: { kind: 'sqlite', reachable: true },
+        limits: { kind: 'memory', reachable: true, on_failure: 'open' },
+      },
+    });
   });
 });

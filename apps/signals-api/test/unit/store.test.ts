@@ -51,8 +51,10 @@ describe('openStore', () => {
     db.close();
   });
 
-  it('says plainly that PostgreSQL is not supported yet, and rejects other schemes', async () => {
-    await expect(openStore('postgres://u:p@localhost/db')).rejects.toThrow(/not yet supported/);
+  it('says plainly when PostgreSQL cannot be reached, and rejects other schemes', async () => {
+    await expect(openStore('postgres://u:p@127.0.0.1:1/db')).rejects.toThrow(
+      /cannot open the PostgreSQL database/,
+    );
     await expect(openStore('mysql://x')).rejects.toThrow(/sqlite:/);
   });
 
@@ -100,12 +102,19 @@ describe('SQLite store', () => {
   it('has a default plan and upserts plans', async () => {
     const s = store!;
     expect(await s.getPlan('default')).toMatchObject({ name: 'default' });
+    expect(await s.getPlan('dev')).toEqual({
+      name: 'dev',
+      rpm: 60,
+      concurrency: 2,
+      periodMinutes: 600,
+      dailyMinutes: 60,
+    });
     const pro = { name: 'pro', rpm: 600, concurrency: 8, periodMinutes: 6000, dailyMinutes: 600 };
     await s.putPlan(pro);
     expect(await s.getPlan('pro')).toEqual(pro);
     await s.putPlan({ ...pro, rpm: 1200 });
     expect((await s.getPlan('pro'))?.rpm).toBe(1200);
-    expect((await s.listPlans()).map((p) => p.name)).toEqual(['default', 'pro']);
+    expect((await s.listPlans()).map((p) => p.name)).toEqual(['default', 'dev', 'pro']);
     await expect(s.putPlan({ ...pro, rpm: 0 })).rejects.toThrow();
   });
 

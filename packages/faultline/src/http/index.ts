@@ -1,5 +1,10 @@
 export { CLIENT_REQUEST_HEADER, CORRELATION_HEADER, newCorrelationId } from './correlation.ts';
-export { type RateLimitState, rateLimitHeaders } from './rate-limit-headers.ts';
+export {
+  type RateLimitPolicy,
+  type RateLimitState,
+  rateLimitFields,
+  rateLimitHeaders,
+} from './rate-limit-headers.ts';
 export {
   formatRetryAfter,
   parseRateLimitReset,

@@ -1,0 +1,83 @@
+/**
+ * One server of scenario 4, chosen by argv[2]: the same Fastify route (GET /limited → 200 JSON)
+ * behind no limiter, faultline/limits (memory, Redis), rate-limiter-flexible (memory, Redis) or
+ * @fastify/rate-limit. Requests take turns among SUBJECTS accounts (an API serves many accounts,
+ * not one with a billion requests a minute), each with a limit far above its share of the load,
+ * so every request passes: this measures what the check costs, not refusals. argv[3] is the
+ * Redis key prefix of this run.
+ */
+import type { AddressInfo } from 'node:net';
+import rateLimit from '@fastify/rate-limit';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { createLimiter, createMemoryStore, createRedisStore, type LimitStore } from 'faultline/limits';
+import { Redis } from 'ioredis';
+import { RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
+import { announce } from '../lib/child.ts';
+
+const variant = process.argv[2] ?? 'none';
+const prefix = process.argv[3] ?? 'bench:limits:';
+const POINTS = 1_000_000;
+const SUBJECTS = 1000;
+let turn = 0;
+const subject = () => `account-${turn++ % SUBJECTS}`;
+const redisUrl = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+
+const app: FastifyInstance = Fastify({ logger: false });
+let redis: Redis | undefined;
+const connectRedis = () => {
+  // The signals-api client settings: auto-pipelining batches the commands of one tick.
+  redis = new Redis(redisUrl, { maxRetriesPerRequest: 1, enableAutoPipelining: true });
+  return redis;
+};
+
+function faultline(store: LimitStore): void {
+  const refuse = () => new Error('limited');
+  const limiter = createLimiter({
+    store,
+    errors: { rate: refuse, concurrency: refuse, unavailable: refuse },
+  });
+  // The signals-api shape: rate + concurrency decided together, the slot held until the answer.
+  app.addHook('onRequest', async (request, reply) => {
+    const admission = await limiter.admit({
+      subject: subject(),
+      rate: { limit: POINTS, windowSeconds: 60, policy: 'rpm' },
+      concurrency: { limit: POINTS, policy: 'concurrency' },
+    });
+    reply.headers(admission.headers);
+    request.raw.once('close', admission.release);
+  });
+}
+
+function flexible(limiter: RateLimiterMemory | RateLimiterRedis): void {
+  app.addHook('onRequest', async () => {
+    await limiter.consume(subject());
+  });
+}
+
+switch (variant) {
+  case 'none':
+    break;
+  case 'faultline-memory':
+    faultline(createMemoryStore());
+    break;
+  case 'faultline-redis':
+    faultline(createRedisStore({ redis: connectRedis(), prefix }));
+    break;
+  case 'rlf-memory':
+    flexible(new RateLimiterMemory({ points: POINTS, duration: 60 }));
+    break;
+  case 'rlf-redis':
+    flexible(
+      new RateLimiterRedis({ storeClient: connectRedis(), points: POINTS, duration: 60, keyPrefix: prefix }),
+    );
+    break;
+  case 'fastify-rate-limit':
+    await app.register(rateLimit, { max: POINTS, timeWindow: 60_000, keyGenerator: subject });
+    break;
+  default:
+    throw new Error(`unknown variant ${variant}`);
+}
+app.get('/limited', async () => ({ ok: true }));
+app.addHook('onClose', async () => redis?.disconnect());
+await app.listen({ host: '127.0.0.1', port: 0 });
+announce((app.server.address() as AddressInfo).port);

@@ -1,0 +1,185 @@
+import { type RateLimitPolicy, rateLimitFields } from '../http/rate-limit-headers.ts';
+import type { Decision, LimitCheck, LimitStore } from './types.ts';
+
+/**
+ * What a refusal factory receives: the limit, the wait, and the headers to send with the 429.
+ * @example const error = signals.error('ih3001', { limit: info.limit }, { retryAfterSeconds: info.retryAfterSeconds, headers: info.headers });
+ */
+export interface LimitInfo {
+  readonly limit: number;
+  readonly retryAfterSeconds: number;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+/**
+ * The app's catalog errors for each outcome; the toolkit knows no error ids.
+ * @example const errors: LimiterErrors = { rate: (i) => api.error('RATE', {}, i), concurrency: …, unavailable: … };
+ */
+export interface LimiterErrors {
+  rate(info: LimitInfo): Error;
+  concurrency(info: LimitInfo): Error;
+  /** The store failed and the policy is `closed`. */
+  unavailable(info: { readonly retryAfterSeconds: number; readonly cause: unknown }): Error;
+}
+
+/**
+ * Where the limiter reports a store outage (once when it starts, once when it ends).
+ * @example const log: LimiterLog = { error: (o, m) => app.log.error(o, m), info: (o, m) => app.log.info(o, m) };
+ */
+export interface LimiterLog {
+  error(details: Record<string, unknown>, message: string): void;
+  info(details: Record<string, unknown>, message: string): void;
+}
+
+/**
+ * Options of `createLimiter`.
+ * @example const options: LimiterOptions = { store: createMemoryStore(), errors, onStoreFailure: 'closed' };
+ */
+export interface LimiterOptions {
+  readonly store: LimitStore;
+  readonly errors: LimiterErrors;
+  /** A failing store is never a limit hit: `open` admits (default), `closed` refuses with `unavailable`. */
+  readonly onStoreFailure?: 'open' | 'closed';
+  /** Retry-After of `unavailable`, in seconds (default 5). */
+  readonly unavailableRetryAfterSeconds?: number;
+  readonly log?: LimiterLog;
+}
+
+/**
+ * A request that got past the limits. `release()` gives its concurrency slot back (idempotent;
+ * call it when the response ends, however it ends).
+ * @example const admission = await limiter.admit(check); reply.headers(admission.headers); res.once('close', admission.release);
+ */
+export interface Admission {
+  /** `RateLimit-Policy` and `RateLimit` for the response. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** True when the store failed and the request was let through unchecked (`open`). */
+  readonly unchecked: boolean;
+  release(): void;
+}
+
+/**
+ * Rate and concurrency limits in front of a handler.
+ * @example const limiter = createLimiter({ store, errors }); const admission = await limiter.admit(check);
+ */
+export interface Limiter {
+  /** Decides every rule of `check` at once; throws the matching error when one refuses. */
+  admit(check: LimitCheck): Promise<Admission>;
+  /** Whether the store answers now, for health checks. */
+  health(): Promise<{
+    readonly kind: string;
+    readonly ok: boolean;
+    readonly onStoreFailure: 'open' | 'closed';
+  }>;
+}
+
+/**
+ * Builds a limiter over a store. Refusals raise the app's catalog errors carrying
+ * `Retry-After` and IETF RateLimit headers; a store failure is logged once per outage with
+ * its cause and handled by `onStoreFailure`, never reported as a limit hit.
+ * @example
+ * const limiter = createLimiter({ store: createMemoryStore(), errors });
+ * const admission = await limiter.admit({ subject: 'acct_1', rate: { limit: 60, windowSeconds: 60 }, concurrency: { limit: 2 } });
+ * try { await work(); } finally { admission.release(); }
+ */
+export function createLimiter(options: LimiterOptions): Limiter {
+  const { store, errors, log } = options;
+  const policy = options.onStoreFailure ?? 'open';
+  const unavailableAfter = options.unavailableRetryAfterSeconds ?? 5;
+  let down = false;
+  /** Leases held by this process: lease id → subject. */
+  const held = new Map<string, string>();
+  let renewing = false;
+
+  const failed = (cause: unknown): void => {
+    if (down) return;
+    down = true;
+    log?.error(
+      { err: cause, store: store.kind, onStoreFailure: policy },
+      `limits store unreachable: requests are ${policy === 'open' ? 'admitted unchecked' : 'refused'} until it is back`,
+    );
+  };
+  const answered = (): void => {
+    if (!down) return;
+    down = false;
+    log?.info({ store: store.kind }, 'limits store reachable again: limits enforced');
+  };
+
+  return {
+    async admit(check) {
+      let decision: Decision;
+      try {
+        decision = await store.decide(check);
+      } catch (cause) {
+        failed(cause);
+        if (policy === 'closed') throw errors.unavailable({ retryAfterSeconds: unavailableAfter, cause });
+        return { headers: {}, unchecked: true, release() {} };
+      }
+      answered();
+      const headers = headersOf(check, decision);
+      if (!decision.allowed) {
+        const rule = decision.rejectedBy === 'rate' ? check.rate! : check.concurrency!;
+        const info = {
+          limit: rule.limit,
+          retryAfterSeconds: Math.ceil(decision.retryAfterMs / 1000),
+          headers,
+        };
+        throw decision.rejectedBy === 'rate' ? errors.rate(info) : errors.concurrency(info);
+      }
+      return { headers, unchecked: false, release: holdLease(check.subject, decision.lease) };
+    },
+    async health() {
+      try {
+        await store.ping();
+        return { kind: store.kind, ok: true, onStoreFailure: policy };
+      } catch {
+        return { kind: store.kind, ok: false, onStoreFailure: policy };
+      }
+    },
+  };
+
+  /** Gives a lease back once; while held, the shared renewal timer keeps it alive. */
+  function holdLease(subject: string, lease: string | undefined): () => void {
+    if (lease === undefined) return () => {};
+    held.set(lease, subject);
+    if (!renewing) startRenewal();
+    return () => {
+      if (!held.delete(lease)) return;
+      // A failed release is not fatal: the lease lapses after its TTL.
+      store.release(subject, lease).then(answered, failed);
+    };
+  }
+
+  /** One timer for every held lease (not one per request): long uploads outlive the TTL. */
+  function startRenewal(): void {
+    renewing = true;
+    const timer = setInterval(
+      () => {
+        for (const [lease, subject] of held) store.renew(subject, lease).then(answered, failed);
+      },
+      Math.max(1000, store.leaseMs / 3),
+    );
+    // Never keeps the process alive; it lives as long as the limiter.
+    timer.unref();
+  }
+}
+
+function headersOf(check: LimitCheck, decision: Decision): Record<string, string> {
+  const policies: RateLimitPolicy[] = [];
+  if (check.rate)
+    policies.push({
+      name: check.rate.policy ?? 'rate',
+      quota: check.rate.limit,
+      windowSeconds: check.rate.windowSeconds,
+      remaining: decision.rejectedBy === 'rate' ? 0 : check.rate.limit - decision.rateUsed,
+      resetSeconds: (decision.rejectedBy === 'rate' ? decision.retryAfterMs : decision.rateResetMs) / 1000,
+    });
+  if (check.concurrency)
+    policies.push({
+      name: check.concurrency.policy ?? 'concurrency',
+      quota: check.concurrency.limit,
+      unit: 'concurrent-requests',
+      remaining: decision.rejectedBy === 'concurrency' ? 0 : check.concurrency.limit - decision.inFlight,
+    });
+  return rateLimitFields(policies);
+}

@@ -1,0 +1,66 @@
+/**
+ * The Lua behind the Redis store. Redis runs a script atomically, so every rule of a request
+ * is decided in one round trip and nothing is consumed unless all pass. Time comes from the
+ * Redis server (`TIME`): one clock for every instance, whatever their own clocks say.
+ *
+ * Rate: a sorted set of admission times (exact sliding window). Concurrency: a sorted set of
+ * lease ids scored by expiry, so a crashed holder's lease lapses by itself.
+ */
+
+/**
+ * KEYS: rate set, lease set. ARGV: rate limit (0 = none), window ms, concurrency limit (0 = none),
+ * lease ms, member id, then any leases to give back first. Returns `{verdict (0 ok, 1 rate, 2 concurrency), used, reset ms, in flight, wait ms}`.
+ * @example redis.defineCommand('faultlineDecide', { numberOfKeys: 2, lua: DECIDE });
+ */
+export const DECIDE = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local rl, win, cl, ttl, id = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5]
+-- Leases this instance gave back since its last call ride along: no separate ZREM round trip.
+if #ARGV > 5 then redis.call('ZREM', KEYS[2], unpack(ARGV, 6)) end
+local used, reset, inflight = 0, 0, 0
+if rl > 0 then
+  redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - win)
+  used = redis.call('ZCARD', KEYS[1])
+  if used > 0 then
+    local first = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+    reset = tonumber(first[2]) + win - now
+  end
+  if used >= rl then
+    -- The used-rl+1 th oldest must leave before one more fits (the limit may have shrunk).
+    local nth = redis.call('ZRANGE', KEYS[1], used - rl, used - rl, 'WITHSCORES')
+    return {1, used, reset, 0, tonumber(nth[2]) + win - now}
+  end
+end
+if cl > 0 then
+  redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
+  inflight = redis.call('ZCARD', KEYS[2])
+  if inflight >= cl then return {2, used, reset, inflight, 0} end
+end
+if rl > 0 then
+  redis.call('ZADD', KEYS[1], now, id)
+  redis.call('PEXPIRE', KEYS[1], win)
+  used = used + 1
+  if used == 1 then reset = win end
+end
+if cl > 0 then
+  redis.call('ZADD', KEYS[2], now + ttl, id)
+  redis.call('PEXPIRE', KEYS[2], ttl)
+  inflight = inflight + 1
+end
+return {0, used, reset, inflight, 0}
+`;
+
+/**
+ * KEYS: lease set. ARGV: lease id, lease ms. Extends a lease still held; a lapsed one stays lapsed.
+ * @example redis.defineCommand('faultlineRenew', { numberOfKeys: 1, lua: RENEW });
+ */
+export const RENEW = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local ttl = tonumber(ARGV[2])
+if redis.call('ZADD', KEYS[1], 'XX', 'CH', now + ttl, ARGV[1]) == 1 then
+  if redis.call('PTTL', KEYS[1]) < ttl then redis.call('PEXPIRE', KEYS[1], ttl) end
+end
+return 1
+`;
