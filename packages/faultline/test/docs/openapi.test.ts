@@ -232,6 +232,10 @@ describe('openapi', () => {
         },
       },
     });
+    // A status with one entry is that entry: no union of one.
+    expect(doc.components.responses['Error500']!.content['application/json']!.schema).toEqual({
+      $ref: '#/components/schemas/Dm1001InternalServerError',
+    });
     // WebSocket-only entries have schemas but no HTTP response.
     expect(doc.components.schemas).toHaveProperty('Dm6002MessageTooLarge');
     expect(JSON.stringify(doc.components.responses)).not.toContain('dm6002');
