@@ -1,5 +1,23 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, type ExampleServer, redoclyLint, startExample, until } from '../../test-support/server.ts';
+import {
+  call,
+  type ExampleServer,
+  type Justified,
+  redoclyLint,
+  startExample,
+  until,
+} from '../../test-support/server.ts';
+
+/**
+ * Redocly warnings this document may carry (rule, location), each for a reason:
+ * - no-ambiguous-paths on the three `/v1/agent/{code}/…` paths: the seed fixes both
+ *   `/v1/agent/status/{id}` and `/v1/agent/{code}/session|speak|add-context`. `/v1/agent/status/session`
+ *   would fit both only if an agent code were `status`; codes are generated and never are, and
+ *   the router tries the literal `status` segment first.
+ */
+const JUSTIFIED: readonly Justified[] = [
+  ['no-ambiguous-paths', /^#\/paths\/~1v1~1agent~1\{code\}~1(session|speak|add-context)$/],
+];
 
 // Black box over a real socket: the server is started as the README says, with short jobs.
 let server: ExampleServer;
@@ -67,14 +85,14 @@ async function readyAgent(key: string): Promise<string> {
 }
 
 describe('agents-api, documented errors over a real socket', () => {
-  it('serves a docs page and an OpenAPI document that Redocly lints without errors', async () => {
+  it('serves a docs page and an OpenAPI document that Redocly lints with 0 errors, no unjustified warning', async () => {
     const docs = await call(server.url, '/docs/errors');
     expect(docs.status).toBe(200);
     expect(docs.text).toContain('NO_AVAILABLE_WORKERS');
     const doc = await call(server.url, '/openapi.json');
     expect(doc.status).toBe(200);
-    const lint = await redoclyLint(doc.body);
-    expect(lint.errors).toEqual([]);
+    const lint = await redoclyLint(doc.body, JUSTIFIED);
+    expect(lint).toEqual({ errors: [], warnings: [] });
   });
 
   it('MISSING_AUTH and UNAUTHORIZED (401), with X-Request-Id', async () => {

@@ -43,6 +43,17 @@ const object = (
   properties,
   required,
 });
+/**
+ * An object the format puts an entry's extra fields in, beside the listed members. Saying
+ * `additionalProperties: true` changes nothing for a validator, but tools that read a silent
+ * object as closed (Redocly's example rules) and generators (an index signature for the
+ * extras) need it said. A row's top level needs no such word: entries `allOf` it.
+ */
+const open = (
+  description: string,
+  properties: Record<string, JsonSchema>,
+  required = Object.keys(properties),
+) => ({ ...object(description, properties, required), additionalProperties: true });
 
 /**
  * One row per wire format. Adding a format to the docs is adding a row here; a format with
@@ -91,13 +102,11 @@ export const FORMAT_SCHEMAS: readonly FormatSchema[] = [
     name: 'envelope',
     schemaName: 'EnvelopeError',
     schema: object('Enveloped error; the HTTP status always equals both status fields.', {
-      error: {
-        ...object('The error.', {
-          code: str('Stable machine-readable error code.'),
-          message: str('Human-readable explanation.'),
-          httpStatus: errorStatus('HTTP status, repeated.'),
-        }),
-      },
+      error: open('The error and its extra fields.', {
+        code: str('Stable machine-readable error code.'),
+        message: str('Human-readable explanation.'),
+        httpStatus: errorStatus('HTTP status, repeated.'),
+      }),
       status: { const: 'error' },
       status_code: errorStatus('HTTP status, repeated.'),
     }),
@@ -106,7 +115,7 @@ export const FORMAT_SCHEMAS: readonly FormatSchema[] = [
     name: 'nested',
     schemaName: 'NestedError',
     schema: object('Error object under `error`, with a request id and extra fields.', {
-      error: object(
+      error: open(
         'The error and its extra fields.',
         {
           code: str('Stable machine-readable error code.'),
@@ -156,9 +165,9 @@ export const FORMAT_SCHEMAS: readonly FormatSchema[] = [
     schema: {
       description: 'A bare message: `{error}`, `{message}` or `{message, status: "error"}`.',
       anyOf: [
-        object('Message under `error`.', { error: str('Human-readable explanation.') }),
-        object(
-          'Message under `message`, optionally with a status marker.',
+        open('Message under `error`, extra fields beside it.', { error: str('Human-readable explanation.') }),
+        open(
+          'Message under `message`, optionally with a status marker, extra fields beside it.',
           {
             message: str('Human-readable explanation.'),
             status: { const: 'error' },

@@ -85,7 +85,8 @@ const HEADERS: Readonly<
 /**
  * OpenAPI 3.1 components for a catalog: a schema per wire format, a schema per entry (its id
  * as a `const`), and one response per HTTP status (`Error400`, …) that is `oneOf` its entries,
- * discriminated on the id field when the format has a top-level one.
+ * discriminated on the id field when the format has a top-level one (a status with a single
+ * entry `$ref`s it directly). Every example validates against the schema beside it.
  * @example
  * const doc = openapi(signals, { format: structured, docsBase: 'https://api.example/docs/errors', version: '1.0.0' });
  * doc.components.responses.Error400 // { description, headers, content: { 'application/json': { schema: { oneOf, discriminator } } } }
@@ -218,13 +219,19 @@ function entrySchema(
   };
 }
 
-/** `oneOf` when ids tell entries apart (with a discriminator when the id is top-level), else `anyOf`. */
+/**
+ * `oneOf` when ids tell entries apart (each entry's id is a `const`, so branches exclude each
+ * other; with a discriminator when the id is top-level), else `anyOf`: without an id, entries
+ * of one status share a shape and overlap by nature, which `oneOf` would turn into a rejection.
+ */
 function unionOf(
   entries: readonly Entry[],
   shapes: Map<Entry, EntryShape>,
   names: Map<Entry, string>,
 ): JsonSchema {
   const refs = entries.map((entry) => ({ $ref: `#/components/schemas/${names.get(entry)}` }));
+  // A union of one is noise to linters and an extra wrapper type to client generators.
+  if (refs.length === 1) return refs[0]!;
   const idPaths = entries.map((entry) => shapes.get(entry)!.idPaths[0]);
   if (idPaths.some((path) => path === undefined)) return { anyOf: refs };
   const top = idPaths[0]!;

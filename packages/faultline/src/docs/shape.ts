@@ -72,9 +72,14 @@ interface Node {
   readonly children: Map<string, Node>;
 }
 
-function toSchema(node: Node): JsonSchema {
+function toSchema(node: Node, nested = false): JsonSchema {
   if (node.leaf) return node.leaf;
   const properties: Record<string, JsonSchema> = {};
-  for (const [key, child] of node.children) properties[key] = toSchema(child);
-  return { type: 'object', properties, required: [...node.children.keys()] };
+  for (const [key, child] of node.children) properties[key] = toSchema(child, true);
+  const schema = { type: 'object', properties, required: [...node.children.keys()] };
+  // A nested object here only narrows the one the format's row describes (`error.code` is this
+  // id); its other members are the row's. Tools that read an object with `properties` and no
+  // word on other members as closed (Redocly's example rules) would reject the message beside
+  // the code, so say it. The root needs no such word: it is an `allOf` member, read as open.
+  return nested ? { ...schema, additionalProperties: true } : schema;
 }
