@@ -1,17 +1,18 @@
 import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { transition, type WireFormat } from 'faultline';
-import { faultlineFastify } from 'faultline/fastify';
+import { earlyAnswers, faultlineFastify } from 'faultline/fastify';
 import type { Analyzer } from './analysis/types.ts';
 import { createAuthenticate, decorateAuth } from './auth/authenticate.ts';
 import { createTokenService, resolveJwtSecret } from './auth/tokens.ts';
 import { signals } from './catalog.ts';
 import type { Config } from './config.ts';
 import type { Store } from './db/store.ts';
+import { createProberCheck } from './media/prober.ts';
 import { authRoutes } from './routes/auth.ts';
 import { docsRoutes } from './routes/docs.ts';
 import { healthRoutes } from './routes/health.ts';
-import { uploadRoutes } from './routes/upload.ts';
+import { DRAIN_LIMIT_BYTES, uploadRoutes } from './routes/upload.ts';
 
 /**
  * What `buildApp` needs; everything with a side effect is passed in.
@@ -38,7 +39,7 @@ export interface BuildAppOptions {
 export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
   const { config, store } = options;
   const now = options.now ?? Date.now;
-  const app = Fastify({ logger: options.logger ?? false });
+  const app = Fastify({ logger: options.logger ?? false, ...serverTimeouts(config) });
 
   const docsBase = (): string => config.docsUrl ?? localDocsUrl(app, config);
   const format = withDocsBase(transition({ legacyUntil: config.legacyUntil, now }), docsBase);
@@ -60,6 +61,13 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     },
   });
   decorateAuth(app);
+  // Refusals sent before the body was read must reach the client: see earlyAnswers.
+  await app.register(earlyAnswers, {
+    drainBytes: DRAIN_LIMIT_BYTES,
+    lingerMs: config.lingerMs,
+    lingerBytes: config.lingerBytes,
+  });
+  const prober = createProberCheck({ ffprobePath: config.ffprobePath });
 
   if (config.maintenance) {
     // Registered before any route, so it answers for every /v0 path, known or not.
@@ -72,15 +80,35 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   const tokens = createTokenService({ secret: await resolveJwtSecret(config.jwtSecret, store), now });
   const authenticate = createAuthenticate({ tokens, store });
 
-  await app.register(healthRoutes, { store, config });
+  await app.register(healthRoutes, { store, config, prober });
   await app.register(docsRoutes, { format, docsBase, now });
-  await app.register(authRoutes, { store, tokens });
+  await app.register(authRoutes, { store, tokens, keyPepper: config.keyPepper });
   await app.register(uploadRoutes, {
     config,
     authenticate,
+    prober,
     ...(options.analyzer === undefined ? {} : { analyzer: options.analyzer }),
   });
   return app;
+}
+
+/**
+ * Node's own request-phase timeouts: headers must arrive within `headersTimeoutMs`; a whole
+ * request within `requestTimeoutMs` plus a margin, so the upload route's own timers (which
+ * can still answer with a catalog entry) fire first and Node's only catch what they don't
+ * cover. Node checks these on an interval: a fraction of the shortest, or they fire late.
+ */
+function serverTimeouts(config: Config): Pick<FastifyServerOptions, 'requestTimeout'> & {
+  http: { headersTimeout: number; connectionsCheckingInterval: number };
+} {
+  const requestTimeout = Math.max(config.requestTimeoutMs + 5_000, config.headersTimeoutMs);
+  return {
+    requestTimeout,
+    http: {
+      headersTimeout: config.headersTimeoutMs,
+      connectionsCheckingInterval: Math.min(30_000, Math.max(50, Math.floor(config.headersTimeoutMs / 4))),
+    },
+  };
 }
 
 /** `/v0` and everything under it. */

@@ -5,7 +5,7 @@
  * @example
  * // npm run signals -- keys create --scopes interhumanai.upload
  */
-import { ConfigError, loadConfig } from '../config.ts';
+import { type Config, ConfigError, loadConfig } from '../config.ts';
 import type { Store } from '../db/store.ts';
 import { UsageError } from './args.ts';
 
@@ -19,7 +19,7 @@ const HELP = `usage: signals-api <command>
   plans list
   accounts set-subscription KEY_ID active|inactive`;
 
-type StoreCommand = (store: Store, argv: readonly string[], now: Date) => Promise<void>;
+type StoreCommand = (store: Store, argv: readonly string[], now: Date, config: Config) => Promise<void>;
 
 // Loaded on demand: `keys create` should not pay for loading Fastify, which only `serve` needs.
 const STORE_COMMANDS: Record<string, () => Promise<StoreCommand>> = {
@@ -45,7 +45,7 @@ async function main(argv: readonly string[]): Promise<void> {
   const command = await load();
   const store = await (await import('../db/index.ts')).openStore(config.databaseUrl);
   try {
-    await command(store, rest, new Date());
+    await command(store, rest, new Date(), config);
   } finally {
     await store.close();
   }

@@ -12,6 +12,8 @@ import type { Store } from '../db/store.ts';
 export interface AuthRouteOptions {
   readonly store: Store;
   readonly tokens: TokenService;
+  /** `SIGNALS_KEY_PEPPER`; undefined = the pepper kept in the store. */
+  readonly keyPepper?: string | undefined;
 }
 
 /** An auth body is a few hundred bytes; anything past this is not a login. */
@@ -32,7 +34,7 @@ const MAX_ECHO = 100;
  * a non-string inside `scopes` is an unknown scope (ih2001); repeated scopes count once.
  * @example await app.register(authRoutes, { store, tokens });
  */
-export const authRoutes: FastifyPluginAsync<AuthRouteOptions> = async (app, { store, tokens }) => {
+export const authRoutes: FastifyPluginAsync<AuthRouteOptions> = async (app, { store, tokens, keyPepper }) => {
   app.post('/v0/auth', { bodyLimit: AUTH_BODY_LIMIT }, async (request, reply) => {
     const body = readJsonObject(request);
 
@@ -48,7 +50,7 @@ export const authRoutes: FastifyPluginAsync<AuthRouteOptions> = async (app, { st
     const keyId = requiredString(body, 'key_id', 'ih2004');
     const keySecret = requiredString(body, 'key_secret', 'ih2005');
 
-    const key = await checkCredentials(store, keyId, keySecret);
+    const key = await checkCredentials(store, keyId, keySecret, { pepper: keyPepper });
     if (!key) throw signals.error('ih2006');
     const denied = requested.find((scope) => !key.scopes.includes(scope));
     if (denied !== undefined) throw signals.error('ih2007', { scope: denied });
