@@ -31,7 +31,7 @@ export interface Config {
   readonly ffmpegPath: string;
   /** `SIGNALS_JWT_SECRET`: overrides the generated, persisted signing secret. */
   readonly jwtSecret: string | undefined;
-  /** Largest accepted upload: 100 MB, the seed's limit (binary megabytes, so a "100 MB" file always fits). */
+  /** `SIGNALS_MAX_UPLOAD_BYTES`: largest accepted upload; default and ceiling 100 MB, the seed's limit (binary megabytes, so a "100 MB" file always fits). */
   readonly maxUploadBytes: number;
   /** `SIGNALS_MAX_IN_FLIGHT_ANALYSES`: analyses run at once before load shedding (ih1002). */
   readonly maxInFlightAnalyses: number;
@@ -174,6 +174,8 @@ export function loadConfig(env: Env): Config {
   const lingerBytes = ms('SIGNALS_LINGER_BYTES', 16 * 1024 * 1024, 0, 1024 * 1024 * 1024);
   const analysisCpuMsPerMinute = ms('SIGNALS_ANALYSIS_CPU_MS_PER_MINUTE', 3_000, 1, 3_600_000);
 
+  const maxUploadBytes = ms('SIGNALS_MAX_UPLOAD_BYTES', MAX_UPLOAD_BYTES, 1024 * 1024, MAX_UPLOAD_BYTES);
+
   const keyPepper = read('SIGNALS_KEY_PEPPER');
   if (keyPepper !== undefined && keyPepper.length < MIN_PEPPER_LENGTH)
     fail(`SIGNALS_KEY_PEPPER must be at least ${MIN_PEPPER_LENGTH} characters long`, 0);
@@ -205,7 +207,7 @@ export function loadConfig(env: Env): Config {
     ffprobePath,
     ffmpegPath,
     jwtSecret,
-    maxUploadBytes: MAX_UPLOAD_BYTES,
+    maxUploadBytes,
     maxInFlightAnalyses,
     maxReceivingUploads,
     headersTimeoutMs,

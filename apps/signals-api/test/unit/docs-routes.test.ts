@@ -92,6 +92,6 @@ describe('docs routes', () => {
 
   it('answers /healthz', async () => {
     const res = await app.inject('/healthz');
-    expect(res.json()).toEqual({ status: 'ok', store: 'sqlite', maintenance: false });
+    expect(res.json()).toEqual({ status: 'ok', store: 'sqlite', prober: 'ok', maintenance: false });
   });
 });
