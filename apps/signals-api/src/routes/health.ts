@@ -18,7 +18,8 @@ export interface HealthRouteOptions {
 /**
  * `GET /healthz`: 200 while the database answers and the media prober reads a known-good
  * file; ih1002 (503, Retry-After) otherwise, so a load balancer stops sending traffic. The
- * failing check is named in the message and in `X-Health-Failing` (`store` or `prober`).
+ * failing check is named in `X-Health-Failing` (`store` or `prober`); the body stays the
+ * catalog's ih1002, and the cause (never sent) goes to the log.
  * Maintenance mode is reported, not failed: the instance answers ih1002 on purpose.
  * @example await app.register(healthRoutes, { store, config });
  */
@@ -30,10 +31,10 @@ export const healthRoutes: FastifyPluginAsync<HealthRouteOptions> = async (
     try {
       await store.ping();
     } catch (cause) {
-      throw unhealthy('store', 'the database does not answer', cause);
+      throw unhealthy('store', cause);
     }
     const probe = await prober?.check();
-    if (probe && !probe.ok) throw unhealthy('prober', 'the media prober fails its self-check', probe.detail);
+    if (probe && !probe.ok) throw unhealthy('prober', `media prober self-check failed: ${probe.detail}`);
     reply.header('cache-control', 'no-store');
     return {
       status: 'ok',
@@ -44,14 +45,10 @@ export const healthRoutes: FastifyPluginAsync<HealthRouteOptions> = async (
   });
 };
 
-function unhealthy(check: 'store' | 'prober', what: string, cause: unknown) {
+function unhealthy(check: 'store' | 'prober', cause: unknown) {
   return signals.error(
     'ih1002',
     {},
-    {
-      cause,
-      headers: { 'x-health-failing': check, 'cache-control': 'no-store' },
-      message: `This instance is unhealthy: ${what}. Try again after the Retry-After delay.`,
-    },
+    { cause, headers: { 'x-health-failing': check, 'cache-control': 'no-store' } },
   );
 }

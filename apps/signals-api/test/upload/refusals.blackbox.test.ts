@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { type Socket, connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -81,7 +81,7 @@ function holdReceptionSlot(target: TestServer, bearer: string): Promise<Socket> 
 type Outcome = { status: number; id: unknown } | { error: string };
 
 /** Sends the request with undici's fetch and reads the whole answer. */
-async function viaFetch(path: string, headers: Record<string, string>, body: Uint8Array): Promise<Outcome> {
+async function viaFetch(path: string, headers: Record<string, string>, body: BodyInit): Promise<Outcome> {
   try {
     const res = await fetch(`${server.url}${path}`, { method: 'POST', headers, body });
     const json = (await res.json()) as { error_id?: unknown };
@@ -93,7 +93,12 @@ async function viaFetch(path: string, headers: Record<string, string>, body: Uin
 }
 
 /** One curl process sending `COUNT` requests in sequence; one outcome per request. */
-function viaCurl(path: string, headers: readonly string[], file: string, expect: boolean): Promise<Outcome[]> {
+function viaCurl(
+  path: string,
+  headers: readonly string[],
+  file: string,
+  expect: boolean,
+): Promise<Outcome[]> {
   const config: string[] = [];
   for (let i = 0; i < COUNT; i++) {
     if (i > 0) config.push('next');
@@ -147,7 +152,7 @@ describe('early refusals reach the client (lingering close, Expect: 100-continue
   it(`undici fetch: ${COUNT} oversized auth bodies, ${COUNT} oversized uploads, ${COUNT} shed uploads`, async () => {
     const big = new Uint8Array(OVERSIZED_UPLOAD);
     const authBody = new Uint8Array(OVERSIZED_AUTH).fill(0x20);
-    const shedBody = multipartBody(SHED_BODY);
+    const shedBody = new Uint8Array(multipartBody(SHED_BODY));
     const run = async (send: () => Promise<Outcome>) => {
       const out: Outcome[] = [];
       // Ten at a time: concurrent enough to overlap, gentle on a shared machine.
