@@ -33,8 +33,6 @@ export interface SecretHasher {
 }
 
 const HMAC_PREFIX = 'hmac-sha256';
-/** Shortest pepper accepted from the environment: 256 bits of text. */
-export const MIN_PEPPER_LENGTH = 32;
 
 /**
  * A hasher keyed by `pepper`. The tag stored beside each MAC (a hash of the pepper, not the

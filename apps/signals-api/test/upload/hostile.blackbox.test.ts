@@ -61,6 +61,7 @@ describe('slots, budgets and early answers', () => {
     server = await startServer({
       ...STRUCTURED,
       SIGNALS_BODY_IDLE_TIMEOUT_MS: '4000',
+      SIGNALS_HEADERS_TIMEOUT_MS: '1500',
       SIGNALS_LINGER_MS: '500',
     });
     token = await uploadToken(server);
@@ -118,6 +119,28 @@ describe('slots, budgets and early answers', () => {
     expect(uploaded.status).toBe(200);
     expect(statuses).toEqual({ '401 ih2006': 1000 });
   }, 60_000);
+
+  it('headers that never finish are cut off by the headers timeout', async () => {
+    const { hostname, port } = new URL(server.url);
+    const socket = connect({ host: hostname, port: Number(port) });
+    const seen: Buffer[] = [];
+    socket.on('data', (chunk) => seen.push(chunk));
+    socket.on('error', () => {});
+    socket.write('POST /v0/auth HTTP/1.1\r\nHost: test\r\nContent-Type: appl');
+    await new Promise((done) => socket.once('close', done));
+    // The server closed it; whatever answer precedes the close is a 4xx (408 today).
+    const text = Buffer.concat(seen).toString('latin1');
+    if (text !== '') expect(text).toMatch(/^HTTP\/1\.1 4\d\d /);
+  }, 20_000);
+
+  it('an honest upload sent with Expect: 100-continue (curl) is invited and analysed', async () => {
+    const { stdout } = await run('curl', [
+      ...['-sS', '-o', '/dev/null', '-w', '%{http_code}', '-X', 'POST', `${server.url}${UPLOAD_PATH}`],
+      ...['-H', `Authorization: Bearer ${token}`, '-H', 'Expect: 100-continue'],
+      ...['-F', `file=@${fixturePath('good.mp4')}`],
+    ]);
+    expect(stdout).toBe('200');
+  }, 20_000);
 
   it('a token in Sec-WebSocket-Protocol counts only on a WebSocket upgrade, not on a plain POST', async () => {
     const res = await fetch(`${server.url}${UPLOAD_PATH}`, {
