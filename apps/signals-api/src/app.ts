@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { transition, type WireFormat } from 'faultline';
-import { earlyAnswers, faultlineFastify } from 'faultline/fastify';
+import { bodyTimeouts, earlyAnswers, faultlineFastify } from 'faultline/fastify';
 import type { Analyzer } from './analysis/types.ts';
 import { createAuthenticate, decorateAuth } from './auth/authenticate.ts';
 import { createTokenService, resolveJwtSecret } from './auth/tokens.ts';
@@ -66,6 +66,14 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     drainBytes: DRAIN_LIMIT_BYTES,
     lingerMs: config.lingerMs,
     lingerBytes: config.lingerBytes,
+  });
+  // Bodies Fastify parses (the JSON of /v0/auth) must keep coming; the upload route reads and
+  // times its own multipart body.
+  await app.register(bodyTimeouts, {
+    idleMs: config.bodyIdleTimeoutMs,
+    totalMs: 2 * config.bodyIdleTimeoutMs,
+    error: (_request, limit) => signals.error('ih4006', undefined, { cause: `JSON body ${limit} timeout` }),
+    skip: (request) => pathOf(request).startsWith('/v0/upload'),
   });
   const prober = createProberCheck({ ffprobePath: config.ffprobePath });
 

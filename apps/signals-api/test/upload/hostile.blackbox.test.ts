@@ -23,18 +23,20 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** What a raw-socket client saw: the whole answer, and whether the server closed the connection. */
-interface Stalled {
-  readonly answer: Promise<{ head: string; body: string }>;
-}
-
-/** An authenticated upload that sends its head and 16 KB of a real MP4, then nothing, forever. */
-function stalledUpload(server: TestServer, token: string): Promise<Stalled> {
+/** Writes `data` on a fresh connection and never sends more; `answer` resolves once the server closes it. */
+function stalledRequest(
+  server: TestServer,
+  ...data: (string | Buffer)[]
+): { sent: Promise<void>; answer: Promise<{ head: string; body: string }> } {
   const { hostname, port } = new URL(server.url);
   const socket = connect({ host: hostname, port: Number(port) });
   const received: Buffer[] = [];
   socket.on('data', (chunk) => received.push(chunk));
   socket.on('error', () => {});
+  const sent = new Promise<void>((done) => {
+    for (const piece of data.slice(0, -1)) socket.write(piece);
+    socket.write(data.at(-1)!, () => done());
+  });
   const answer = new Promise<{ head: string; body: string }>((resolve) =>
     socket.once('close', () => {
       const text = Buffer.concat(received).toString('utf8');
@@ -42,16 +44,20 @@ function stalledUpload(server: TestServer, token: string): Promise<Stalled> {
       resolve({ head: text.slice(0, split), body: text.slice(split + 4) });
     }),
   );
+  return { sent, answer };
+}
+
+/** An authenticated upload that sends its head and 16 KB of a real MP4, then nothing, forever. */
+async function stalledUpload(server: TestServer, token: string) {
   const part = `--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="talk.mp4"\r\n\r\n`;
-  socket.write(
+  const { sent, answer } = stalledRequest(
+    server,
     `POST ${UPLOAD_PATH} HTTP/1.1\r\nHost: test\r\nAuthorization: Bearer ${token}\r\n` +
       `Content-Type: multipart/form-data; boundary=${BOUNDARY}\r\nContent-Length: ${20 * 1024 * 1024}\r\n\r\n`,
+    Buffer.concat([Buffer.from(part), readFileSync(fixturePath('good.mp4')).subarray(0, 16 * 1024)]),
   );
-  const bytes = Buffer.concat([
-    Buffer.from(part),
-    readFileSync(fixturePath('good.mp4')).subarray(0, 16 * 1024),
-  ]);
-  return new Promise((resolve) => socket.write(bytes, () => resolve({ answer })));
+  await sent;
+  return { answer };
 }
 
 describe('slots, budgets and early answers', () => {
@@ -70,16 +76,24 @@ describe('slots, budgets and early answers', () => {
 
   it('10 stalled uploads hold no slot: an honest upload gets 200; the body timeout closes them all, no temp file left', async () => {
     const stalled = await Promise.all(Array.from({ length: 10 }, () => stalledUpload(server, token)));
+    // A login whose JSON stops halfway is cut off the same way (ih4006: the JSON never completed).
+    const { answer: stalledAuth } = stalledRequest(
+      server,
+      'POST /v0/auth HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n{"key_id":',
+    );
     const honest = await uploadFixture(server, token, 'good.mp4');
     expect(honest.status).toBe(200);
     expect(((await honest.json()) as { video: { container: string } }).video.container).toBe('mp4');
 
-    for (const { answer } of stalled) {
+    for (const [answer, id] of [
+      ...stalled.map((s) => [s.answer, 'ih4001'] as const),
+      [stalledAuth, 'ih4006'] as const,
+    ]) {
       // Resolves only once the server closed the connection: the client never does.
       const { head, body } = await answer;
       expect(head).toMatch(/^HTTP\/1\.1 400 /);
       expect(head.toLowerCase()).toContain('connection: close');
-      expect(JSON.parse(body)).toMatchObject({ error_id: 'ih4001' });
+      expect(JSON.parse(body)).toMatchObject({ error_id: id });
     }
     expect(spooled(server)).toEqual([]);
   }, 60_000);

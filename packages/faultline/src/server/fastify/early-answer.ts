@@ -57,7 +57,9 @@ export const earlyAnswers: FastifyPluginCallback<EarlyAnswerOptions> = fp(
       const declared = declaredLength(request);
       // A client waiting for 100 Continue never sends the body: there is nothing to drain.
       const waiting = expectsContinue(request) && !continueSent(reply.raw);
-      if (!waiting && declared !== undefined && declared <= drainBytes) {
+      // Someone already decided this connection ends (e.g. a body timeout): linger, don't drain.
+      const closing = String(reply.getHeader('connection') ?? '').toLowerCase() === 'close';
+      if (!waiting && !closing && declared !== undefined && declared <= drainBytes) {
         raw.unpipe();
         raw.resume();
         return;
