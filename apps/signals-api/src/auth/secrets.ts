@@ -1,6 +1,7 @@
 import {
   createHash,
   createHmac,
+  createSecretKey,
   randomBytes,
   type ScryptOptions,
   scrypt,
@@ -43,7 +44,9 @@ const HMAC_PREFIX = 'hmac-sha256';
  */
 export function createSecretHasher(pepper: Uint8Array): SecretHasher {
   const tag = createHash('sha256').update(pepper).digest('base64url').slice(0, 8);
-  const mac = (secret: string) => createHmac('sha256', pepper).update(secret.normalize('NFC')).digest();
+  // A KeyObject made once: passing raw bytes would re-import the key on every check.
+  const key = createSecretKey(pepper);
+  const mac = (secret: string) => createHmac('sha256', key).update(secret.normalize('NFC')).digest();
   const dummy = mac(randomBytes(32).toString('base64url'));
   const hash = (secret: string) => `${HMAC_PREFIX}$${tag}$${mac(secret).toString('base64url')}`;
   return {
