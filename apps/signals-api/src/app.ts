@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { transition, type WireFormat } from 'faultline';
-import { clientErrorHandler, faultlineFastify, frameworkCatalog, frameworkErrors } from 'faultline/fastify';
+import { bodyTimeouts, clientErrorHandler, earlyAnswers, faultlineFastify, frameworkCatalog, frameworkErrors } from 'faultline/fastify';
 import type { Analyzer } from './analysis/types.ts';
 import { createAuthenticate, decorateAuth } from './auth/authenticate.ts';
 import { createTokenService, resolveJwtSecret } from './auth/tokens.ts';
@@ -9,10 +9,11 @@ import { signals } from './catalog.ts';
 import type { Config } from './config.ts';
 import type { Store } from './db/store.ts';
 import { createAccountLimits, openLimiter, serviceClock } from './limits/index.ts';
+import { createProberCheck } from './media/prober.ts';
 import { authRoutes } from './routes/auth.ts';
 import { docsRoutes } from './routes/docs.ts';
 import { healthRoutes } from './routes/health.ts';
-import { uploadRoutes } from './routes/upload.ts';
+import { DRAIN_LIMIT_BYTES, uploadRoutes } from './routes/upload.ts';
 
 /**
  * What `buildApp` needs; everything with a side effect is passed in.
@@ -42,7 +43,12 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   // frameworkErrors and clientErrorHandler: the answers Fastify and Node's parser would write
   // themselves (bad percent-encoding, oversized headers, a malformed request line) leave
   // through faultline too, with a catalog body and X-Correlation-ID.
-  const app = Fastify({ logger: options.logger ?? false, frameworkErrors, clientErrorHandler });
+  const app = Fastify({
+    logger: options.logger ?? false,
+    frameworkErrors,
+    clientErrorHandler,
+    ...serverTimeouts(config),
+  });
 
   const docsBase = (): string => config.docsUrl ?? localDocsUrl(app, config);
   const format = withDocsBase(transition({ legacyUntil: config.legacyUntil, now }), docsBase);
@@ -69,6 +75,21 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     },
   });
   decorateAuth(app);
+  // Refusals sent before the body was read must reach the client: see earlyAnswers.
+  await app.register(earlyAnswers, {
+    drainBytes: DRAIN_LIMIT_BYTES,
+    lingerMs: config.lingerMs,
+    lingerBytes: config.lingerBytes,
+  });
+  // Bodies Fastify parses (the JSON of /v0/auth) must keep coming; the upload route reads and
+  // times its own multipart body.
+  await app.register(bodyTimeouts, {
+    idleMs: config.bodyIdleTimeoutMs,
+    totalMs: 2 * config.bodyIdleTimeoutMs,
+    error: (_request, limit) => signals.error('ih4006', undefined, { cause: `JSON body ${limit} timeout` }),
+    skip: (request) => pathOf(request).startsWith('/v0/upload'),
+  });
+  const prober = createProberCheck({ ffprobePath: config.ffprobePath });
 
   if (config.maintenance) {
     // Registered before any route, so it answers for every /v0 path, known or not.
@@ -89,16 +110,36 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   // WebSocket sessions count toward the same rate and concurrency: `app.accountLimits.admit(keyId)`.
   app.decorate('accountLimits', limits);
 
-  await app.register(healthRoutes, { store, config, limiter: opened.limiter });
+  await app.register(healthRoutes, { store, config, limiter: opened.limiter, prober });
   await app.register(docsRoutes, { format, docsBase, now });
-  await app.register(authRoutes, { store, tokens, limitIp: limits.limitIp });
+  await app.register(authRoutes, { store, tokens, limitIp: limits.limitIp, keyPepper: config.keyPepper });
   await app.register(uploadRoutes, {
     config,
     authenticate,
     limits,
+    prober,
     ...(options.analyzer === undefined ? {} : { analyzer: options.analyzer }),
   });
   return app;
+}
+
+/**
+ * Node's own request-phase timeouts: headers must arrive within `headersTimeoutMs`; a whole
+ * request within `requestTimeoutMs` plus a margin, so the upload route's own timers (which
+ * can still answer with a catalog entry) fire first and Node's only catch what they don't
+ * cover. Node checks these on an interval: a fraction of the shortest, or they fire late.
+ */
+function serverTimeouts(config: Config): Pick<FastifyServerOptions, 'requestTimeout'> & {
+  http: { headersTimeout: number; connectionsCheckingInterval: number };
+} {
+  const requestTimeout = Math.max(config.requestTimeoutMs + 5_000, config.headersTimeoutMs);
+  return {
+    requestTimeout,
+    http: {
+      headersTimeout: config.headersTimeoutMs,
+      connectionsCheckingInterval: Math.min(30_000, Math.max(50, Math.floor(config.headersTimeoutMs / 4))),
+    },
+  };
 }
 
 /** `/v0` and everything under it. */

@@ -31,10 +31,26 @@ export interface Config {
   readonly ffmpegPath: string;
   /** `SIGNALS_JWT_SECRET`: overrides the generated, persisted signing secret. */
   readonly jwtSecret: string | undefined;
-  /** Largest accepted upload: 100 MB, the seed's limit (binary megabytes, so a "100 MB" file always fits). */
+  /** `SIGNALS_MAX_UPLOAD_BYTES`: largest accepted upload; default and ceiling 100 MB, the seed's limit (binary megabytes, so a "100 MB" file always fits). */
   readonly maxUploadBytes: number;
   /** `SIGNALS_MAX_IN_FLIGHT_ANALYSES`: analyses run at once before load shedding (ih1002). */
   readonly maxInFlightAnalyses: number;
+  /** `SIGNALS_MAX_RECEIVING_UPLOADS`: uploads whose bodies are being received at once (ih1002 past it). */
+  readonly maxReceivingUploads: number;
+  /** `SIGNALS_HEADERS_TIMEOUT_MS`: a request's headers must arrive within this (default 15 000). */
+  readonly headersTimeoutMs: number;
+  /** `SIGNALS_BODY_IDLE_TIMEOUT_MS`: longest silence between two pieces of an upload body (default 30 000). */
+  readonly bodyIdleTimeoutMs: number;
+  /** `SIGNALS_REQUEST_TIMEOUT_MS`: a whole request, headers and body, must arrive within this (default 600 000). */
+  readonly requestTimeoutMs: number;
+  /** `SIGNALS_LINGER_MS`: after an early answer, how long unread request bytes are still read and dropped (default 5 000). */
+  readonly lingerMs: number;
+  /** `SIGNALS_LINGER_BYTES`: …and at most how many (default 16 MiB). */
+  readonly lingerBytes: number;
+  /** `SIGNALS_ANALYSIS_CPU_MS_PER_MINUTE`: CPU one analysis may spend per minute of video (default 3 000; ih5007 past it). */
+  readonly analysisCpuMsPerMinute: number;
+  /** `SIGNALS_KEY_PEPPER`: server-side key of API key hashes; undefined = generated and kept in the store. */
+  readonly keyPepper: string | undefined;
   /** `SIGNALS_MAINTENANCE`: every /v0 route answers ih1002 while set. */
   readonly maintenance: boolean;
   /** `SIGNALS_TMP_DIR`: where uploads are spooled (default the OS temp dir). */
@@ -76,6 +92,8 @@ export const DEFAULT_LEGACY_UNTIL = '2026-03-20T00:00:00Z';
  * @example if (bytes > MAX_UPLOAD_BYTES) throw signals.error('ih4003');
  */
 export const MAX_UPLOAD_BYTES = 100 * 1024 * 1024;
+/** Shortest key pepper we accept: 256 bits of text. */
+const MIN_PEPPER_LENGTH = 32;
 /** Shortest JWT secret we accept: 256 bits of text, what HS256 needs to be worth its name. */
 const MIN_JWT_SECRET_LENGTH = 32;
 
@@ -149,6 +167,29 @@ export function loadConfig(env: Env): Config {
     fail,
   );
 
+  const maxReceivingUploads = integer(
+    read('SIGNALS_MAX_RECEIVING_UPLOADS'),
+    'SIGNALS_MAX_RECEIVING_UPLOADS',
+    32,
+    1,
+    100_000,
+    fail,
+  );
+  const ms = (name: string, fallback: number, min: number, max: number) =>
+    integer(read(name), name, fallback, min, max, fail);
+  const headersTimeoutMs = ms('SIGNALS_HEADERS_TIMEOUT_MS', 15_000, 100, 600_000);
+  const bodyIdleTimeoutMs = ms('SIGNALS_BODY_IDLE_TIMEOUT_MS', 30_000, 100, 600_000);
+  const requestTimeoutMs = ms('SIGNALS_REQUEST_TIMEOUT_MS', 600_000, 100, 3_600_000);
+  const lingerMs = ms('SIGNALS_LINGER_MS', 5_000, 0, 60_000);
+  const lingerBytes = ms('SIGNALS_LINGER_BYTES', 16 * 1024 * 1024, 0, 1024 * 1024 * 1024);
+  const analysisCpuMsPerMinute = ms('SIGNALS_ANALYSIS_CPU_MS_PER_MINUTE', 3_000, 1, 3_600_000);
+
+  const maxUploadBytes = ms('SIGNALS_MAX_UPLOAD_BYTES', MAX_UPLOAD_BYTES, 1024 * 1024, MAX_UPLOAD_BYTES);
+
+  const keyPepper = read('SIGNALS_KEY_PEPPER');
+  if (keyPepper !== undefined && keyPepper.length < MIN_PEPPER_LENGTH)
+    fail(`SIGNALS_KEY_PEPPER must be at least ${MIN_PEPPER_LENGTH} characters long`, 0);
+
   const jwtSecret = read('SIGNALS_JWT_SECRET');
   if (jwtSecret !== undefined && jwtSecret.length < MIN_JWT_SECRET_LENGTH)
     fail(`SIGNALS_JWT_SECRET must be at least ${MIN_JWT_SECRET_LENGTH} characters long`, 0);
@@ -205,8 +246,16 @@ export function loadConfig(env: Env): Config {
     ffprobePath,
     ffmpegPath,
     jwtSecret,
-    maxUploadBytes: MAX_UPLOAD_BYTES,
+    maxUploadBytes,
     maxInFlightAnalyses,
+    maxReceivingUploads,
+    headersTimeoutMs,
+    bodyIdleTimeoutMs,
+    requestTimeoutMs,
+    lingerMs,
+    lingerBytes,
+    analysisCpuMsPerMinute,
+    keyPepper,
     maintenance,
     tmpDir,
     dataDir,

@@ -23,9 +23,24 @@ export type AuthHook = onRequestAsyncHookHandler & preHandlerAsyncHookHandler;
 
 /**
  * Makes a hook that lets a request through only with a valid token carrying `scope`.
+ * Pass `{ upgrade: true }` on a WebSocket route: only there may the token travel in
+ * `Sec-WebSocket-Protocol`.
  * @example const authenticate: Authenticate = createAuthenticate({ tokens, store });
  */
-export type Authenticate = (scope: string) => AuthHook;
+export type Authenticate = (scope: string, options?: TokenSource) => AuthHook;
+
+/**
+ * Where a route accepts its token from.
+ * @example authenticate('interhumanai.stream', { upgrade: true } satisfies TokenSource)
+ */
+export interface TokenSource {
+  /**
+   * The route is a WebSocket upgrade: the subprotocol pair `access_token, <token>` is read
+   * too (browsers cannot set headers on a handshake), and only on requests that really ask
+   * for `Upgrade: websocket`. Everywhere else that header is ignored.
+   */
+  readonly upgrade?: boolean;
+}
 
 /**
  * What `createAuthenticate` needs.
@@ -48,9 +63,11 @@ export interface AuthenticateOptions {
  */
 export function createAuthenticate(options: AuthenticateOptions): Authenticate {
   const { tokens, store } = options;
-  return (scope) =>
+  return (scope, source = {}) =>
     async function authenticate(request: FastifyRequest): Promise<void> {
-      const token = tokenFromRequest(request);
+      const token = tokenFromRequest(request, {
+        upgrade: source.upgrade === true && isWebSocketUpgrade(request),
+      });
       if (token === undefined) throw signals.error('ih2008');
       const result = await tokens.verify(token);
       if (!result.ok) throw signals.error(result.reason === 'expired' ? 'ih2009' : 'ih2010');
@@ -70,12 +87,29 @@ export function decorateAuth(app: FastifyInstance): void {
 }
 
 /**
- * The access token of a request: `Authorization: Bearer <token>`, or for a WebSocket
- * handshake the subprotocol pair `access_token, <token>` (browsers cannot set headers there).
+ * Whether a request asks to become a WebSocket (`Upgrade: websocket`).
+ * @example isWebSocketUpgrade({ headers: { upgrade: 'websocket' } }) // true
+ */
+export function isWebSocketUpgrade(request: Pick<FastifyRequest, 'headers'>): boolean {
+  const upgrade = request.headers.upgrade;
+  return (
+    typeof upgrade === 'string' &&
+    upgrade.split(',').some((item) => item.trim().toLowerCase() === 'websocket')
+  );
+}
+
+/**
+ * The access token of a request: `Authorization: Bearer <token>`, or — only when the caller
+ * says this is a WebSocket handshake (`upgrade: true`) — the subprotocol pair
+ * `access_token, <token>`. A plain POST carrying that header has no token from it.
  * Undefined when neither carries one.
  * @example tokenFromRequest({ headers: { authorization: 'Bearer eyJ…' } }) // 'eyJ…'
+ * @example tokenFromRequest({ headers: { 'sec-websocket-protocol': 'access_token, eyJ…' } }, { upgrade: true }) // 'eyJ…'
  */
-export function tokenFromRequest(request: Pick<FastifyRequest, 'headers'>): string | undefined {
+export function tokenFromRequest(
+  request: Pick<FastifyRequest, 'headers'>,
+  source: TokenSource = {},
+): string | undefined {
   const authorization = request.headers.authorization;
   if (typeof authorization === 'string') {
     const match = /^Bearer(?:[ \t]+(.*))?$/i.exec(authorization.trim());
@@ -83,7 +117,7 @@ export function tokenFromRequest(request: Pick<FastifyRequest, 'headers'>): stri
     if (token) return token;
   }
   const protocols = request.headers['sec-websocket-protocol'];
-  if (typeof protocols === 'string') {
+  if (source.upgrade === true && typeof protocols === 'string') {
     const list = protocols.split(',').map((item) => item.trim());
     const at = list.indexOf('access_token');
     const token = at === -1 ? undefined : list[at + 1];

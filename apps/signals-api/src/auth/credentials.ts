@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { KeyRecord, Store } from '../db/store.ts';
-import { burnVerify, verifySecret } from './secrets.ts';
+import { hasherFor } from './secrets.ts';
 
 /**
  * A freshly made key pair; the secret exists only here and in what is shown to the user.
@@ -23,17 +23,32 @@ export function generateKeyPair(): KeyPair {
 }
 
 /**
+ * Options of `checkCredentials`.
+ * @example await checkCredentials(store, id, secret, { pepper: config.keyPepper });
+ */
+export interface CredentialOptions {
+  /** `SIGNALS_KEY_PEPPER`; undefined = the pepper kept in the store. */
+  readonly pepper?: string | undefined;
+}
+
+/**
  * The key these credentials open, or undefined, whichever half is wrong. The work done is
- * the same for an unknown id, a revoked key and a wrong secret, so timing tells nothing.
+ * the same for an unknown id, a revoked key and a wrong secret (one HMAC and one
+ * constant-time compare), so timing tells nothing. A legacy scrypt row that matches is
+ * rehashed to HMAC on the spot, so it costs scrypt once more at most.
  * @example const key = await checkCredentials(store, body.key_id, body.key_secret);
  */
 export async function checkCredentials(
   store: Store,
   keyId: string,
   keySecret: string,
+  options: CredentialOptions = {},
 ): Promise<KeyRecord | undefined> {
+  const hasher = await hasherFor(store, options.pepper);
   const key = await store.getKey(keyId);
-  if (!key) return burnVerify(keySecret).then(() => undefined);
-  const matches = await verifySecret(keySecret, key.secretHash);
-  return matches && key.revokedAt === undefined ? key : undefined;
+  if (!key) return hasher.burn(keySecret) || undefined;
+  const { ok, rehash } = await hasher.verify(keySecret, key.secretHash);
+  if (!ok || key.revokedAt !== undefined) return undefined;
+  if (rehash !== undefined) await store.replaceSecretHash?.(key.id, key.secretHash, rehash);
+  return key;
 }

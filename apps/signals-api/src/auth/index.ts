@@ -4,11 +4,23 @@ export {
   type AuthHook,
   createAuthenticate,
   decorateAuth,
+  isWebSocketUpgrade,
+  type TokenSource,
   tokenFromRequest,
 } from './authenticate.ts';
-export { checkCredentials, generateKeyPair, type KeyPair } from './credentials.ts';
+export { type CredentialOptions, checkCredentials, generateKeyPair, type KeyPair } from './credentials.ts';
 export { ALL_SCOPES, isScope, SCOPES, type Scope } from './scopes.ts';
-export { burnVerify, DEFAULT_SCRYPT, hashSecret, type ScryptParams, verifySecret } from './secrets.ts';
+export {
+  createSecretHasher,
+  DEFAULT_SCRYPT,
+  hasherFor,
+  hashSecret,
+  KEY_PEPPER_SETTING,
+  resolveKeyPepper,
+  type ScryptParams,
+  type SecretHasher,
+  verifySecret,
+} from './secrets.ts';
 export {
   createTokenService,
   JWT_SECRET_SETTING,

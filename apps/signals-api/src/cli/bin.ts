@@ -5,7 +5,7 @@
  * @example
  * // npm run signals -- keys create --scopes interhumanai.upload
  */
-import { ConfigError, loadConfig } from '../config.ts';
+import { type Config, ConfigError, loadConfig } from '../config.ts';
 import type { Store } from '../db/store.ts';
 import { UsageError } from './args.ts';
 
@@ -20,7 +20,7 @@ const HELP = `usage: signals-api <command>
   accounts set-subscription KEY_ID active|inactive
   accounts usage KEY_ID                        video-minutes used this billing period and UTC day`;
 
-type StoreCommand = (store: Store, argv: readonly string[], now: Date) => Promise<void>;
+type StoreCommand = (store: Store, argv: readonly string[], now: Date, config: Config) => Promise<void>;
 
 // Loaded on demand: `keys create` should not pay for loading Fastify, which only `serve` needs.
 const STORE_COMMANDS: Record<string, () => Promise<StoreCommand>> = {
@@ -49,7 +49,7 @@ async function main(argv: readonly string[]): Promise<void> {
   try {
     // SIGNALS_NOW (tests) moves the CLI's clock with the server's.
     const { serviceClock } = await import('../limits/clock.ts');
-    await command(store, rest, new Date(serviceClock(config)()));
+    await command(store, rest, new Date(serviceClock(config)()), config);
   } finally {
     await store.close();
   }

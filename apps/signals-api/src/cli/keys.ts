@@ -1,5 +1,6 @@
 import { provisionKey } from '../auth/provision.ts';
 import { ALL_SCOPES, isScope } from '../auth/scopes.ts';
+import type { Config } from '../config.ts';
 import { DEFAULT_PLAN, type Store } from '../db/store.ts';
 import { expectPositionals, out, parse, UsageError } from './args.ts';
 
@@ -8,7 +9,12 @@ import { expectPositionals, out, parse, UsageError } from './args.ts';
  * `{"key_id","key_secret","scopes","plan"}` on stdout and nothing else (scripts parse it).
  * @example await keysCreate(store, ['--scopes', 'interhumanai.upload'], new Date());
  */
-export async function keysCreate(store: Store, argv: readonly string[], now: Date): Promise<void> {
+export async function keysCreate(
+  store: Store,
+  argv: readonly string[],
+  now: Date,
+  config?: Pick<Config, 'keyPepper'>,
+): Promise<void> {
   const usage = 'keys create --scopes interhumanai.upload[,interhumanai.stream] [--plan NAME]';
   const { values, positionals } = parse(argv, { scopes: { type: 'string' }, plan: { type: 'string' } });
   expectPositionals(positionals, [], usage);
@@ -32,7 +38,7 @@ export async function keysCreate(store: Store, argv: readonly string[], now: Dat
     throw new UsageError(
       `plan "${plan}" does not exist; create it first with "signals-api plans set ${plan} …"`,
     );
-  const key = await provisionKey(store, { scopes, plan, now });
+  const key = await provisionKey(store, { scopes, plan, now, pepper: config?.keyPepper });
   out(JSON.stringify(key));
 }
 

@@ -19,7 +19,7 @@ export async function serve(config: Config, argv: readonly string[], env: NodeJS
   if (!LOG_LEVELS.includes(level)) throw new UsageError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
 
   const store = await openStore(config.databaseUrl);
-  const devKey = await provisionDevKeyOnce(store, new Date());
+  const devKey = await provisionDevKeyOnce(store, new Date(), config.keyPepper);
   const app = await buildApp({ config, store, logger: { level } });
   app.addHook('onClose', async () => store.close());
   // Handlers go in before the URL is printed: whoever reads it may signal us at once.

@@ -73,6 +73,13 @@ class SqliteStore implements Store {
     return this.#db.prepare('SELECT * FROM api_keys ORDER BY created_at, id').all().map(toKey);
   }
 
+  async replaceSecretHash(id: string, from: string, to: string): Promise<boolean> {
+    const result = this.#db
+      .prepare('UPDATE api_keys SET secret_hash = ? WHERE id = ? AND secret_hash = ?')
+      .run(to, id, from);
+    return Number(result.changes) === 1;
+  }
+
   async revokeKey(id: string, at: Date): Promise<boolean> {
     const db = this.#db;
     db.prepare('UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(

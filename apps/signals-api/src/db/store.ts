@@ -4,12 +4,12 @@
  */
 
 /**
- * An API key. The secret itself is never stored: only its salted scrypt hash.
+ * An API key. The secret itself is never stored: only its keyed hash (HMAC-SHA-256 + pepper).
  * @example const key: KeyRecord | undefined = await store.getKey('key_abc'); if (key?.revokedAt) …
  */
 export interface KeyRecord {
   readonly id: string;
-  /** `scrypt$…` string from `hashSecret`. */
+  /** `hmac-sha256$…` from `SecretHasher.hash` (or a legacy `scrypt$…` row, rehashed on use). */
   readonly secretHash: string;
   readonly scopes: readonly string[];
   /** Name of the plan whose limits apply. */
@@ -131,6 +131,12 @@ export interface Store {
   listKeys(): Promise<KeyRecord[]>;
   /** Marks a key revoked; false when no such key. Revoking twice keeps the first time. */
   revokeKey(id: string, at: Date): Promise<boolean>;
+  /**
+   * Replaces a key's stored hash only while it still equals `from` (a legacy row rehashed on
+   * use; two instances racing write the same kind of value). False when nothing changed.
+   * Optional: a store without it leaves legacy rows as they are, which still verify.
+   */
+  replaceSecretHash?(id: string, from: string, to: string): Promise<boolean>;
 
   /** Creates or replaces a plan. */
   putPlan(plan: Plan): Promise<void>;

@@ -1,7 +1,7 @@
 import { Transform, type TransformCallback } from 'node:stream';
 import { signals } from '../catalog.ts';
-import { type Container, claimMatches } from './containers.ts';
-import { SNIFF_BYTES, sniff } from './sniff.ts';
+import { type Container, claimMatches, familyOf } from './containers.ts';
+import { damagedFamily, SNIFF_BYTES, sniff } from './sniff.ts';
 
 /** The gate's verdict once the stream ended. */
 export interface GateResult {
@@ -20,7 +20,7 @@ export interface UploadGate extends Transform {
  * — so the upload stops there, not after it was all read — with ih4003 the moment the
  * count passes `maxBytes`, and with ih4002 as soon as the first `SNIFF_BYTES` show content
  * that is no supported container or belongs to another family than the file name claims
- * (ih4001 for an empty part).
+ * (ih4001 for an empty part; ih5002 when name and magic bytes agree but the header is broken).
  * @example await pipeline(part.file, createUploadGate({ maxBytes, claimed: 'mp4' }), createWriteStream(tmp));
  */
 export function createUploadGate(options: {
@@ -33,8 +33,15 @@ export function createUploadGate(options: {
   let container: Container | undefined;
 
   const judge = (): Error | undefined => {
-    const sniffed = sniff(Buffer.concat(head));
+    const bytes = Buffer.concat(head);
     head = [];
+    const sniffed = sniff(bytes);
+    // The name and the magic agree on a supported family, only the header is broken: a
+    // damaged video, not an unsupported one.
+    if (!sniffed && damagedFamily(bytes) === familyOf(options.claimed))
+      return signals.error('ih5002', undefined, {
+        cause: `${options.claimed} claimed, magic bytes agree, container header unreadable`,
+      });
     if (!sniffed)
       return signals.error('ih4002', undefined, {
         cause: `content matches no supported container (${options.claimed} claimed)`,

@@ -7,6 +7,7 @@ import { decodableCodecs } from './decoders.ts';
 import { type ProbeResult, runFfprobe } from './ffprobe.ts';
 import { MAX_SEGMENT_BYTES, type MediaInfo, MIN_SEGMENT_BYTES, mediaInfoFromProbe } from './media-info.ts';
 import { copyWithoutServiceTable } from './mpegts.ts';
+import type { ProberCheck } from './prober.ts';
 import { SNIFF_BYTES, sniff } from './sniff.ts';
 
 /** Options of `inspect`. */
@@ -17,6 +18,12 @@ export interface InspectOptions {
   readonly ffmpegPath?: string;
   readonly timeoutMs?: number;
   readonly signal?: AbortSignal;
+  /**
+   * Asked when ffprobe fails on the file (crash, hang, refusal): if it also fails on a
+   * known-good file the tool is broken (ih1001), otherwise the file is (ih5002).
+   * Without it every such failure counts as the file's.
+   */
+  readonly prober?: ProberCheck;
 }
 
 /**
@@ -55,7 +62,7 @@ export async function inspect(
   let result = await runFfprobe(file, ffprobePath, probeOptions);
   if (!result.ok && result.reason === 'crashed' && container === 'mpegts')
     result = await probeWithoutServiceTable(file, ffprobePath, probeOptions);
-  if (!result.ok) throw probeFailure(result);
+  if (!result.ok) throw await probeFailure(result, options.prober);
 
   const decodable = options.ffmpegPath ? await decodableCodecs(options.ffmpegPath) : undefined;
   return mediaInfoFromProbe(result.output, { container, sizeBytes: size, decodable });
@@ -76,17 +83,19 @@ async function probeWithoutServiceTable(
   }
 }
 
-function probeFailure(result: Extract<ProbeResult, { ok: false }>): Error {
+async function probeFailure(
+  result: Extract<ProbeResult, { ok: false }>,
+  prober: ProberCheck | undefined,
+): Promise<Error> {
   const cause = `ffprobe ${result.reason}: ${result.detail}`;
-  switch (result.reason) {
-    // Our tooling is missing or the client went away: nothing the file could fix.
-    case 'unavailable':
-    case 'aborted':
-      return signals.error('ih1001', undefined, { cause });
-    // A file that hangs or crashes the prober is not one we can inspect.
-    default:
-      return signals.error('ih5002', undefined, { cause });
-  }
+  // Our tooling is missing or the client went away: nothing the file could fix.
+  if (result.reason === 'unavailable' || result.reason === 'aborted')
+    return signals.error('ih1001', undefined, { cause });
+  // A crash, hang or refusal is the file's fault only if ffprobe still reads a good file.
+  const health = await prober?.check();
+  if (health && !health.ok)
+    return signals.error('ih1001', undefined, { cause: `${cause}; self-check failed: ${health.detail}` });
+  return signals.error('ih5002', undefined, { cause });
 }
 
 /**

@@ -26,6 +26,10 @@ export interface ReceiveOptions {
   readonly path: string;
   /** Largest file accepted (ih4003 past it). */
   readonly maxBytes: number;
+  /** Longest silence between two pieces of the body (ih4001 past it). Default: none. */
+  readonly idleTimeoutMs?: number;
+  /** Longest the whole body may take to arrive (ih4001 past it). Default: none. */
+  readonly totalTimeoutMs?: number;
 }
 
 /**
@@ -42,7 +46,9 @@ const MAX_ECHO = 100;
  * validated. Errors: not multipart, no file, broken form → ih4001; file name or content
  * not a supported video → ih4002; too large (multipart limit, gate count, or the raw body
  * passing the limit plus form overhead) → ih4003, as soon as it happens; any other field,
- * a bad `include[]` value or a second file → ih4005 naming it.
+ * a bad `include[]` value or a second file → ih4005 naming it; a body that stalls longer
+ * than `idleTimeoutMs` or arrives slower than `totalTimeoutMs` → ih4001 (the file never
+ * arrived), at once, so the caller frees what it holds.
  * @example
  * const upload = await receiveUpload(request, { path: tmp, maxBytes: config.maxUploadBytes });
  */
@@ -66,6 +72,7 @@ export async function receiveUpload(
       tooMuch.abort(signals.error('ih4003', undefined, { cause: `request body passed ${rawLimit} bytes` }));
   };
   request.raw.on('data', count);
+  const timers = watchBody(request, options, tooMuch);
 
   const include: IncludeOption[] = [];
   let received: { filename: string; container: Container; bytes: number } | undefined;
@@ -108,9 +115,50 @@ export async function receiveUpload(
     throw asCatalogError(error, tooMuch.signal);
   } finally {
     request.raw.off('data', count);
+    timers.stop();
   }
   if (!received) throw signals.error('ih4001', undefined, { cause: 'no part named "file"' });
   return { ...received, include };
+}
+
+/**
+ * Aborts `stop` with ih4001 when the body goes quiet for `idleTimeoutMs` or is not complete
+ * within `totalTimeoutMs`. Idle time restarts on every chunk, so a slow but steady upload lives.
+ */
+function watchBody(
+  request: FastifyRequest,
+  options: ReceiveOptions,
+  stop: AbortController,
+): { stop(): void } {
+  const raw = request.raw;
+  const fail = (cause: string) => {
+    if (!stop.signal.aborted && !raw.complete) stop.abort(signals.error('ih4001', undefined, { cause }));
+  };
+  const { idleTimeoutMs, totalTimeoutMs } = options;
+  let idle: NodeJS.Timeout | undefined;
+  const arm = () => {
+    if (idleTimeoutMs === undefined) return;
+    clearTimeout(idle);
+    idle = setTimeout(() => fail(`request body stalled: no bytes for ${idleTimeoutMs} ms`), idleTimeoutMs);
+  };
+  const total =
+    totalTimeoutMs === undefined
+      ? undefined
+      : setTimeout(() => fail(`request body not complete within ${totalTimeoutMs} ms`), totalTimeoutMs);
+  const onEnd = () => {
+    clearTimeout(idle);
+    clearTimeout(total);
+  };
+  arm();
+  raw.on('data', arm);
+  raw.once('end', onEnd);
+  return {
+    stop() {
+      onEnd();
+      raw.off('data', arm);
+      raw.off('end', onEnd);
+    },
+  };
 }
 
 function readField(part: Extract<Multipart, { type: 'field' }>, include: IncludeOption[]): void {

@@ -20,7 +20,23 @@ const QUICKTIME_FIRST_ATOMS = new Set(['moov', 'mdat', 'wide', 'free', 'skip', '
  * @example sniff(new TextEncoder().encode('hello')) // undefined
  */
 export function sniff(bytes: Uint8Array): Container | undefined {
-  return sniffIsoBmff(bytes) ?? sniffMatroska(bytes) ?? sniffAvi(bytes) ?? sniffMpegTs(bytes);
+  const matroska = readMatroskaHeader(bytes);
+  return (
+    sniffIsoBmff(bytes) ??
+    (matroska === 'mkv' || matroska === 'webm' ? matroska : undefined) ??
+    sniffAvi(bytes) ??
+    sniffMpegTs(bytes)
+  );
+}
+
+/**
+ * The container family whose magic bytes open the file although its header is broken
+ * (today: the EBML magic of Matroska/WebM with a header we cannot read a DocType from).
+ * Such a file is a damaged video of a supported kind (ih5002), not an unsupported type.
+ * @example damagedFamily(Uint8Array.of(0x1a, 0x45, 0xdf, 0xa3, 0xff, 0xff)) // 'matroska'
+ */
+export function damagedFamily(bytes: Uint8Array): 'matroska' | undefined {
+  return readMatroskaHeader(bytes) === 'damaged' ? 'matroska' : undefined;
 }
 
 function ascii(bytes: Uint8Array, start: number, length: number): string {
@@ -45,29 +61,32 @@ function sniffIsoBmff(bytes: Uint8Array): Container | undefined {
   return undefined;
 }
 
-/** EBML magic, then the header's DocType element decides between Matroska and WebM. */
-function sniffMatroska(bytes: Uint8Array): Container | undefined {
+/**
+ * EBML magic, then the header's DocType element decides between Matroska and WebM; another
+ * DocType is another EBML format; a header without a readable DocType is damaged.
+ */
+function readMatroskaHeader(bytes: Uint8Array): 'mkv' | 'webm' | 'other' | 'damaged' | undefined {
   if (bytes.length < 4 || bytes[0] !== 0x1a || bytes[1] !== 0x45 || bytes[2] !== 0xdf || bytes[3] !== 0xa3)
     return undefined;
   const header = readVint(bytes, 4);
-  if (!header) return undefined;
+  if (!header) return 'damaged';
   const end = Math.min(bytes.length, 4 + header.length + header.value);
   let at = 4 + header.length;
   while (at < end) {
     const id = readElementId(bytes, at);
-    if (!id) return undefined;
+    if (!id) return 'damaged';
     const size = readVint(bytes, at + id.length);
-    if (!size) return undefined;
+    if (!size) return 'damaged';
     const dataStart = at + id.length + size.length;
     if (id.value === 0x4282) {
       const docType = ascii(bytes, dataStart, Math.min(size.value, end - dataStart)).replace(/\0+$/, '');
       if (docType === 'webm') return 'webm';
       if (docType === 'matroska') return 'mkv';
-      return undefined;
+      return /^[\x20-\x7e]+$/.test(docType) ? 'other' : 'damaged';
     }
     at = dataStart + size.value;
   }
-  return undefined;
+  return 'damaged';
 }
 
 /** An EBML variable-length integer (size field): the leading 1-bit marks its length. */

@@ -14,6 +14,8 @@ export interface AuthRouteOptions {
   readonly tokens: TokenService;
   /** Per-client-IP rate limit (ih3001), run before the body is parsed or a secret checked. */
   readonly limitIp?: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+  /** `SIGNALS_KEY_PEPPER`; undefined = the pepper kept in the store. */
+  readonly keyPepper?: string | undefined;
 }
 
 /** An auth body is a few hundred bytes; anything past this is not a login. */
@@ -34,7 +36,10 @@ const MAX_ECHO = 100;
  * a non-string inside `scopes` is an unknown scope (ih2001); repeated scopes count once.
  * @example await app.register(authRoutes, { store, tokens });
  */
-export const authRoutes: FastifyPluginAsync<AuthRouteOptions> = async (app, { store, tokens, limitIp }) => {
+export const authRoutes: FastifyPluginAsync<AuthRouteOptions> = async (
+  app,
+  { store, tokens, limitIp, keyPepper },
+) => {
   // Before parsing and before any hash: a flood of guesses costs the server almost nothing.
   const onRequest = limitIp ? { onRequest: limitIp } : {};
   app.post('/v0/auth', { bodyLimit: AUTH_BODY_LIMIT, ...onRequest }, async (request, reply) => {
@@ -52,7 +57,7 @@ export const authRoutes: FastifyPluginAsync<AuthRouteOptions> = async (app, { st
     const keyId = requiredString(body, 'key_id', 'ih2004');
     const keySecret = requiredString(body, 'key_secret', 'ih2005');
 
-    const key = await checkCredentials(store, keyId, keySecret);
+    const key = await checkCredentials(store, keyId, keySecret, { pepper: keyPepper });
     if (!key) throw signals.error('ih2006');
     const denied = requested.find((scope) => !key.scopes.includes(scope));
     if (denied !== undefined) throw signals.error('ih2007', { scope: denied });

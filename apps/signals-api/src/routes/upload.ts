@@ -17,7 +17,8 @@ import type { Config } from '../config.ts';
 import type { AccountLimits } from '../limits/index.ts';
 import { inspect } from '../media/inspect.ts';
 import type { MediaInfo } from '../media/media-info.ts';
-import { FORM_OVERHEAD_BYTES, receiveUpload } from '../media/receive.ts';
+import type { ProberCheck } from '../media/prober.ts';
+import { FORM_OVERHEAD_BYTES, type ReceivedUpload, receiveUpload } from '../media/receive.ts';
 
 /** Options of the upload route plugin. */
 export interface UploadRouteOptions {
@@ -28,11 +29,13 @@ export interface UploadRouteOptions {
   readonly analyzer?: Analyzer;
   /** Account limits: subscription, rate, concurrency, quota (see `createAccountLimits`). */
   readonly limits?: AccountLimits;
+  /** The media prober's self-check: tells a broken ffprobe (ih1001) from a broken file (ih5002). */
+  readonly prober?: ProberCheck;
 }
 
 /**
  * Largest unread request body we drain after an early error rather than closing the connection.
- * @example declared <= DRAIN_LIMIT_BYTES ? request.raw.resume() : reply.header('connection', 'close')
+ * @example await app.register(earlyAnswers, { drainBytes: DRAIN_LIMIT_BYTES });
  */
 export const DRAIN_LIMIT_BYTES = 1024 * 1024;
 
@@ -43,19 +46,31 @@ export const DRAIN_LIMIT_BYTES = 1024 * 1024;
 export const SHED_RETRY_AFTER_SECONDS = 5;
 
 /**
- * `POST /v0/upload/analyze` (scope `interhumanai.upload`). Before a byte of body is read:
- * token (ih2008–ih2011), declared size (ih4003 over `maxUploadBytes`), query parameters
- * (ih4005: there are none), maintenance and load shedding (ih1002 with Retry-After when
- * `maxInFlightAnalyses` requests are already running). Then the multipart body is streamed
- * to a temp file (see `receiveUpload`), inspected (`inspect`: ih5001–ih5007, ih4004) and
- * analysed. The temp file is removed on every path, success, error or disconnect.
+ * `POST /v0/upload/analyze` (scope `interhumanai.upload`), in phases, each with its own budget:
+ *
+ * 1. **admit** (`onRequest`, no body read): token (ih2008–ih2011), declared size (ih4003),
+ *    query (ih4005), maintenance and the reception limit (ih1002 past
+ *    `maxReceivingUploads`). *[Plan limits — subscription, rate, concurrency, quota
+ *    pre-check — go here, after auth.]*
+ * 2. **receive**: the multipart body streamed to a temp file (`receiveUpload`), bounded by
+ *    the idle and whole-request timeouts (ih4001 when the body stalls) and the size limits.
+ *    Cheap I/O: it never holds an analysis slot, so stalled clients block no one.
+ * 3. **inspect**: `inspect` (ih5001–ih5007, ih4004); a failing ffprobe is checked against a
+ *    known-good file (ih1001 when the tool is broken). *[Quota reservation goes here.]*
+ * 4. **analysis slot**: taken only now, with a complete, validated file; ih1002 with
+ *    Retry-After when `maxInFlightAnalyses` are running.
+ * 5. **analyse** within the CPU budget of the video's duration, then **respond**.
+ *
+ * The temp file is removed and every slot released on every path, success, error or disconnect.
  * @example await app.register(uploadRoutes, { config, authenticate });
  */
 export const uploadRoutes: FastifyPluginAsync<UploadRouteOptions> = async (app, options) => {
   const { config, authenticate, limits } = options;
   const analyzer = options.analyzer ?? defaultAnalyzer(config);
   await mkdir(config.tmpDir, { recursive: true });
-  let inFlight = 0;
+  const receiving = createSlots(config.maxReceivingUploads);
+  const analysing = createSlots(config.maxInFlightAnalyses);
+  const bodyLimit = config.maxUploadBytes + FORM_OVERHEAD_BYTES;
 
   // This scope reads only multipart. Anything else reaches the handler unread and is
   // refused there (ih4001) — not parsed as JSON, not answered 415.
@@ -63,28 +78,14 @@ export const uploadRoutes: FastifyPluginAsync<UploadRouteOptions> = async (app, 
   app.addContentTypeParser('*', (_request, _payload, done) => done(null, undefined));
   await app.register(multipart, { throwFileSizeLimit: true });
 
-  // An error answered before the whole body arrived. A small rest is read and discarded,
-  // so the client, still sending, sees the answer and the connection lives on; a large or
-  // chunked one must not be read (up to 100 MB, or forever): close the connection instead.
-  app.addHook('onSend', async (request, reply) => {
-    if (reply.statusCode < 400 || request.raw.complete) return;
-    const declared = Number(request.headers['content-length']);
-    if (Number.isFinite(declared) && declared <= DRAIN_LIMIT_BYTES) {
-      request.raw.unpipe();
-      request.raw.resume();
-    } else {
-      reply.header('connection', 'close');
-    }
-  });
-
   const declaresTooMuch = (request: { headers: Record<string, unknown> }): boolean => {
     const declared = Number(request.headers['content-length']);
-    return Number.isFinite(declared) && declared > config.maxUploadBytes + FORM_OVERHEAD_BYTES;
+    return Number.isFinite(declared) && declared > bodyLimit;
   };
 
   // Runs first, synchronously: a body declared too large is never going to be read, so stop
   // the socket now — before the token check yields to the event loop and more chunks arrive.
-  // The answer (ih2008… or ih4003) still goes out, and onSend closes the connection.
+  // The answer (ih2008… or ih4003) still goes out; earlyAnswers closes the connection gently.
   const stopReadingOversize: onRequestHookHandler = (request, _reply, done) => {
     if (declaresTooMuch(request)) request.raw.socket?.pause();
     done();
@@ -97,55 +98,80 @@ export const uploadRoutes: FastifyPluginAsync<UploadRouteOptions> = async (app, 
       });
   };
 
-  const admit: onRequestAsyncHookHandler = async (request, reply) => {
+  const refuseQueryAndMaintenance: onRequestAsyncHookHandler = async (request) => {
     for (const name of Object.keys((request.query ?? {}) as object))
       throw signals.error('ih4005', {
         name: name.slice(0, 100),
         reason: 'this endpoint takes no query parameters',
       });
     if (config.maintenance) throw signals.error('ih1002', undefined, { cause: 'maintenance mode' });
-    if (inFlight >= config.maxInFlightAnalyses)
+  };
+
+  const admitReception: onRequestAsyncHookHandler = async (request, reply) => {
+    if (!receiving.take(reply))
       throw signals.error('ih1002', undefined, {
-        cause: `load shedding: ${inFlight} analyses in flight`,
+        cause: `reception limit: ${receiving.held()} uploads being received`,
         retryAfterSeconds: SHED_RETRY_AFTER_SECONDS,
       });
-    inFlight++;
-    // 'close' fires exactly once, whether the response finished or the client vanished.
-    reply.raw.once('close', () => {
-      inFlight--;
-    });
+    request.log.debug('upload admitted for reception');
   };
 
   app.post(
     '/v0/upload/analyze',
     {
+      // Fastify does not parse this body; the limit tells earlyAnswers what `100 Continue` may invite.
+      bodyLimit,
       onRequest: [
         stopReadingOversize,
         authenticate('interhumanai.upload') as unknown as onRequestAsyncHookHandler,
         refuseDeclaredSize,
+        refuseQueryAndMaintenance,
         // ih3005 → ih3001 → ih3002 (slot held until the answer) → ih3003/ih3004 pre-check.
         ...(limits ? [limits.gate] : []),
-        admit,
+        admitReception,
       ],
     },
     async (request, reply) => {
       const file = join(config.tmpDir, `upload-${randomUUID()}`);
       try {
-        const upload = await receiveUpload(request, { path: file, maxBytes: config.maxUploadBytes });
+        // Phase 2: receive. Bounded by the idle and whole-request timeouts, not by a slot.
+        let upload: ReceivedUpload;
+        try {
+          upload = await receiveUpload(request, {
+            path: file,
+            maxBytes: config.maxUploadBytes,
+            idleTimeoutMs: config.bodyIdleTimeoutMs,
+            totalTimeoutMs: config.requestTimeoutMs,
+          });
+        } finally {
+          receiving.release(reply);
+        }
         request.log.info({ bytes: upload.bytes, container: upload.container }, 'upload received');
+
+        // Phase 3: inspect (ffprobe is cheap; the analysis is what costs).
         const signal = deadline(reply, config.analyzerTimeoutMs);
         const media = await inspect(file, config.ffprobePath, {
           container: upload.container,
           ffmpegPath: config.ffmpegPath,
           signal,
+          ...(options.prober ? { prober: options.prober } : {}),
         });
+
+        // Phase 4: the analysis slot, for a complete, validated file only.
+        if (!analysing.take(reply))
+          throw signals.error('ih1002', undefined, {
+            cause: `load shedding: ${analysing.held()} analyses in flight`,
+            retryAfterSeconds: SHED_RETRY_AFTER_SECONDS,
+          });
+
+        // Phase 5: analyse and respond. The video's minutes are reserved before the analysis
+        // and billed only if it succeeds.
         const analyse = () =>
           analyzer.analyze(file, media, {
             include: upload.include,
             signal,
             correlationId: request.correlationId,
           });
-        // The video's minutes are reserved before the analysis and billed only if it succeeds.
         const result = limits
           ? await limits.billed(request, media.durationSeconds, analyse)
           : await analyse();
@@ -164,12 +190,39 @@ export const uploadRoutes: FastifyPluginAsync<UploadRouteOptions> = async (app, 
   );
 };
 
+/**
+ * A counter of held slots. Each reply holds at most one slot of a kind, released once: by
+ * `release`, or when the reply closes (answered, or the client vanished).
+ */
+function createSlots(max: number) {
+  let held = 0;
+  const holders = new WeakSet<FastifyReply>();
+  const release = (reply: FastifyReply) => {
+    if (!holders.delete(reply)) return;
+    held--;
+  };
+  return {
+    take(reply: FastifyReply): boolean {
+      if (held >= max) return false;
+      held++;
+      holders.add(reply);
+      reply.raw.once('close', () => release(reply));
+      return true;
+    },
+    release,
+    held: () => held,
+  };
+}
+
 function defaultAnalyzer(config: Config): Analyzer {
   if (config.analyzer === 'http') {
     if (!config.analyzerUrl) throw new Error('SIGNALS_ANALYZER=http needs SIGNALS_ANALYZER_URL');
     return createHttpAnalyzer({ url: config.analyzerUrl });
   }
-  return createMediaAnalyzer({ ffmpegPath: config.ffmpegPath });
+  return createMediaAnalyzer({
+    ffmpegPath: config.ffmpegPath,
+    cpuMsPerVideoMinute: config.analysisCpuMsPerMinute,
+  });
 }
 
 /** Aborts when the analysis deadline passes or the client disconnects before the answer. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { claimMatches, containerForName, familyOf } from '../../src/media/containers.ts';
-import { SNIFF_BYTES, sniff } from '../../src/media/sniff.ts';
+import { damagedFamily, SNIFF_BYTES, sniff } from '../../src/media/sniff.ts';
 import { GOOD_FIXTURES } from '../fixtures/index.ts';
 import { fixtureBytes, plainTransportStream } from './helpers.ts';
 
@@ -104,5 +104,26 @@ describe('file names', () => {
     expect(claimMatches('mp4', 'avi')).toBe(false);
     expect(claimMatches('webm', 'mpegts')).toBe(false);
     expect(familyOf('avi')).toBe('riff');
+  });
+});
+
+describe('damagedFamily: supported magic, broken header', () => {
+  it('flags a Matroska file whose EBML header cannot be read, and nothing intact', () => {
+    const good = Buffer.from(head(fixtureBytes('good.mkv')));
+    const badSize = Buffer.from(good);
+    badSize[4] = 0x00;
+    const badElements = Buffer.from(good);
+    badElements.fill(0x00, 5, 24);
+    expect([sniff(badSize), damagedFamily(badSize)]).toEqual([undefined, 'matroska']);
+    expect([sniff(badElements), damagedFamily(badElements)]).toEqual([undefined, 'matroska']);
+    expect(damagedFamily(good)).toBeUndefined();
+    expect(damagedFamily(head(fixtureBytes('good.webm')))).toBeUndefined();
+    expect(damagedFamily(ascii('hello world, not a video at all'))).toBeUndefined();
+  });
+
+  it('leaves another EBML format with a readable DocType alone (unsupported, not damaged)', () => {
+    // EBML header of 7 bytes holding only DocType "foo".
+    const other = Uint8Array.of(0x1a, 0x45, 0xdf, 0xa3, 0x86, 0x42, 0x82, 0x83, 0x66, 0x6f, 0x6f);
+    expect([sniff(other), damagedFamily(other)]).toEqual([undefined, undefined]);
   });
 });

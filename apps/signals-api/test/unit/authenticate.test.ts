@@ -9,7 +9,7 @@ import { openSqliteStore } from '../../src/db/sqlite.ts';
 import type { Store } from '../../src/db/store.ts';
 
 describe('tokenFromRequest', () => {
-  const from = (headers: Record<string, string>) => tokenFromRequest({ headers });
+  const from = (headers: Record<string, string>) => tokenFromRequest({ headers }, { upgrade: true });
 
   it('reads a Bearer token, whatever the scheme case and spacing', () => {
     expect(from({ authorization: 'Bearer abc.def.ghi' })).toBe('abc.def.ghi');
@@ -30,6 +30,12 @@ describe('tokenFromRequest', () => {
     expect(from({ 'sec-websocket-protocol': 'signals.v0,access_token,eyJ.x.y' })).toBe('eyJ.x.y');
     expect(from({ 'sec-websocket-protocol': 'access_token' })).toBeUndefined();
     expect(from({ 'sec-websocket-protocol': 'eyJ.x.y' })).toBeUndefined();
+  });
+
+  it('ignores the subprotocol header unless the caller says the request is a WebSocket upgrade', () => {
+    const headers = { 'sec-websocket-protocol': 'access_token, eyJ.x.y' };
+    expect(tokenFromRequest({ headers })).toBeUndefined();
+    expect(tokenFromRequest({ headers }, { upgrade: false })).toBeUndefined();
   });
 
   it('prefers the Authorization header', () => {

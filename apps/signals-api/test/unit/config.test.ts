@@ -72,6 +72,49 @@ describe('loadConfig', () => {
     expect(config.legacyUntil.toISOString()).toBe('2027-01-01T00:00:00.000Z');
   });
 
+  it('reads the hostile-client limits, with defaults', () => {
+    expect(loadConfig({})).toMatchObject({
+      maxReceivingUploads: 32,
+      headersTimeoutMs: 15_000,
+      bodyIdleTimeoutMs: 30_000,
+      requestTimeoutMs: 600_000,
+      lingerMs: 5_000,
+      lingerBytes: 16 * 1024 * 1024,
+      analysisCpuMsPerMinute: 3_000,
+      keyPepper: undefined,
+    });
+    const config = loadConfig({
+      SIGNALS_MAX_RECEIVING_UPLOADS: '4',
+      SIGNALS_MAX_UPLOAD_BYTES: '2097152',
+      SIGNALS_HEADERS_TIMEOUT_MS: '1000',
+      SIGNALS_BODY_IDLE_TIMEOUT_MS: '2000',
+      SIGNALS_REQUEST_TIMEOUT_MS: '3000',
+      SIGNALS_LINGER_MS: '0',
+      SIGNALS_LINGER_BYTES: '1024',
+      SIGNALS_ANALYSIS_CPU_MS_PER_MINUTE: '500',
+      SIGNALS_KEY_PEPPER: 'p'.repeat(32),
+    });
+    expect(config).toMatchObject({
+      maxReceivingUploads: 4,
+      maxUploadBytes: 2_097_152,
+      headersTimeoutMs: 1000,
+      bodyIdleTimeoutMs: 2000,
+      requestTimeoutMs: 3000,
+      lingerMs: 0,
+      lingerBytes: 1024,
+      analysisCpuMsPerMinute: 500,
+      keyPepper: 'p'.repeat(32),
+    });
+    const problems = problemsOf({
+      SIGNALS_KEY_PEPPER: 'short',
+      SIGNALS_MAX_UPLOAD_BYTES: String(200 * 1024 * 1024),
+      SIGNALS_BODY_IDLE_TIMEOUT_MS: 'soon',
+    });
+    expect(problems.join('\n')).toMatch(/SIGNALS_KEY_PEPPER.*32/);
+    expect(problems.join('\n')).toMatch(/SIGNALS_MAX_UPLOAD_BYTES/);
+    expect(problems.join('\n')).toMatch(/SIGNALS_BODY_IDLE_TIMEOUT_MS/);
+  });
+
   it('names every bad variable at once', () => {
     const problems = problemsOf({
       PORT: '80a',

@@ -98,6 +98,7 @@ describe('docs routes', () => {
     expect(res.json()).toEqual({
       status: 'ok',
       store: 'sqlite',
+      prober: 'ok',
       maintenance: false,
       backends: {
         store: { kind: 'sqlite', reachable: true },

@@ -2,9 +2,11 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { isApiError } from 'faultline';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createMediaAnalyzer } from '../../src/analysis/media-analyzer.ts';
+import { keyframesOnly, measureArgs } from '../../src/analysis/measure.ts';
+import { cpuBudgetMs, createMediaAnalyzer } from '../../src/analysis/media-analyzer.ts';
 import type { IncludeOption, Signal } from '../../src/analysis/types.ts';
 import { inspect } from '../../src/media/inspect.ts';
+import type { MediaInfo } from '../../src/media/media-info.ts';
 import { fixturePath, GOOD_FIXTURES, SOURCE } from '../fixtures/index.ts';
 import { FFMPEG, FFPROBE, scratchDir } from '../media/helpers.ts';
 
@@ -107,5 +109,33 @@ describe('media analyzer, other cases', () => {
       .analyze(fixturePath('corrupted.mkv'), media, { include: [], signal: AbortSignal.timeout(10_000) })
       .catch((e: unknown) => e);
     expect(isApiError(error) && error.id).toBe('ih5002');
+  });
+});
+
+describe('analysis cost bounds', () => {
+  const media = (width: number | null, height: number | null, fps: number | null): MediaInfo => ({
+    container: 'mp4',
+    sizeBytes: 1,
+    durationSeconds: 60,
+    video: { index: 0, codec: 'h264', width, height, fps },
+    audio: null,
+  });
+
+  it('decodes every frame up to 640×360 at 60 fps, keyframes only past it or when the size is unknown', () => {
+    expect(keyframesOnly(media(640, 360, 30))).toBe(false);
+    expect(keyframesOnly(media(640, 360, 60))).toBe(false);
+    expect(keyframesOnly(media(1280, 720, 30))).toBe(true);
+    expect(keyframesOnly(media(3840, 2160, 30))).toBe(true);
+    expect(keyframesOnly(media(null, null, 30))).toBe(true);
+    const big = measureArgs('/tmp/x', media(3840, 2160, 30));
+    expect(big.slice(big.indexOf('-skip_frame:v'), big.indexOf('-i'))).toEqual(['-skip_frame:v', 'nokey']);
+    expect(measureArgs('/tmp/x', media(640, 360, 30))).not.toContain('-skip_frame:v');
+    expect(measureArgs('/tmp/x', media(640, 360, 30)).join(' ')).toContain('-threads 1');
+  });
+
+  it('grants CPU in proportion to the duration, never under one minute’s worth', () => {
+    expect(cpuBudgetMs(1800, 3000)).toBe(90_000);
+    expect(cpuBudgetMs(90, 3000)).toBe(4500);
+    expect(cpuBudgetMs(5, 3000)).toBe(3000);
   });
 });
