@@ -1,7 +1,14 @@
 import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { transition, type WireFormat } from 'faultline';
-import { bodyTimeouts, clientErrorHandler, earlyAnswers, faultlineFastify, frameworkCatalog, frameworkErrors } from 'faultline/fastify';
+import {
+  bodyTimeouts,
+  clientErrorHandler,
+  earlyAnswers,
+  faultlineFastify,
+  frameworkCatalog,
+  frameworkErrors,
+} from 'faultline/fastify';
 import type { Analyzer } from './analysis/types.ts';
 import { createAuthenticate, decorateAuth } from './auth/authenticate.ts';
 import { createTokenService, resolveJwtSecret } from './auth/tokens.ts';

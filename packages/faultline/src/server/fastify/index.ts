@@ -17,8 +17,8 @@ export {
 } from '../shared/faults.ts';
 export { fieldFromValidation } from '../shared/validation-field.ts';
 export { type BodyTimeoutOptions, bodyTimeouts } from './body-timeout.ts';
-export { type EarlyAnswerOptions, earlyAnswers } from './early-answer.ts';
 export { clientErrorHandler } from './connection.ts';
+export { type EarlyAnswerOptions, earlyAnswers } from './early-answer.ts';
 export { faultlineFastify, frameworkErrors } from './plugin.ts';
 export type { FaultlineDecoration, FaultlineFastifyOptions, FaultMap, RawAnswer } from './types.ts';
 
