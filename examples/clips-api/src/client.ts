@@ -10,7 +10,7 @@ export const clipsRetryPolicy: Partial<RetryPolicy> = {
   maxAttempts: 5,
   baseDelayMs: 1000,
   maxDelayMs: 8000,
-  jitterMs: 0,
+  jitter: 'none',
   retryStatuses: new Set([429, 500, 502, 503, 504]),
 };
 

@@ -10,7 +10,7 @@ export const reelsRetryPolicy: Partial<RetryPolicy> = {
   maxAttempts: 3,
   baseDelayMs: 1000,
   maxDelayMs: 2000,
-  jitterMs: 0,
+  jitter: 'none',
   retryStatuses: new Set([429, 500, 502, 503]),
 };
 

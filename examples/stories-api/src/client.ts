@@ -1,43 +1,23 @@
-import { type DecodedError, decodeResponse, ResponseError, type RetryDecision } from 'faultline/client';
+import { type ClientOptions, createClient, ResponseError, type RetryPolicy } from 'faultline/client';
+
+/** Every 5xx status: the rule retries a server error whatever its number. */
+const SERVER_ERRORS = new Set(Array.from({ length: 100 }, (_, i) => 500 + i));
 
 /**
- * Delays before the retries of a 5xx answer; after the last one the client gives up.
- * @example SERVER_ERROR_DELAYS_MS[0] // 1000
+ * Seed 004's retry rule in the toolkit's own terms: a 5xx is retried after 1, 2, 4 and 8 s
+ * (no jitter), then given up; a 429 is retried once, after exactly the `Retry-After` seconds
+ * (the header, or the body's `retry_after` when a proxy dropped it), and not at all without
+ * one; any other 4xx never — it will not fix itself.
+ * @example createClient({ baseUrl, policy: storiesRetryPolicy })
  */
-export const SERVER_ERROR_DELAYS_MS = [1000, 2000, 4000, 8000] as const;
-
-/**
- * What the rule needs to know of earlier attempts.
- * @example const state: StoriesRetryState = { serverErrors: 2, rateLimits: 0 };
- */
-export interface StoriesRetryState {
-  /** 5xx answers so far, this one included. */
-  readonly serverErrors: number;
-  /** 429 answers so far, this one included. */
-  readonly rateLimits: number;
-}
-
-/**
- * Seed 004's retry rule, as a policy function of its own (the current `RetryPolicy` has a
- * single attempt cap and cannot say "429 once, 5xx four times"): a 5xx is retried after 1, 2,
- * 4 and 8 s, then given up; a 429 is retried once, after exactly the `Retry-After` seconds;
- * any other 4xx is never retried — it will not fix itself.
- * @example storiesRetry(error, { serverErrors: 1, rateLimits: 0 }) // { retry: true, delayMs: 1000, reason: 'backoff' }
- */
-export function storiesRetry(error: DecodedError, state: StoriesRetryState): RetryDecision {
-  if (error.status >= 500) {
-    const delayMs = SERVER_ERROR_DELAYS_MS[state.serverErrors - 1];
-    return delayMs === undefined
-      ? { retry: false, reason: 'attempts-exhausted' }
-      : { retry: true, delayMs, reason: 'backoff' };
-  }
-  if (error.status === 429) {
-    if (state.rateLimits > 1) return { retry: false, reason: 'attempts-exhausted' };
-    // `retryAfterMs` is the Retry-After header, or the body's retry_after when the header is lost.
-    return { retry: true, delayMs: error.retryAfterMs ?? 1000, reason: 'server-delay' };
-  }
-  return { retry: false, reason: 'not-retryable' };
-}
+export const storiesRetryPolicy: Partial<RetryPolicy> = {
+  maxAttempts: 5,
+  baseDelayMs: 1000,
+  maxDelayMs: 8000,
+  jitter: 'none',
+  retryStatuses: SERVER_ERRORS,
+  byStatus: { 429: { retry: true, maxAttempts: 2, requireServerDelay: true } },
+};
 
 /**
  * Options of `storiesClient`.
@@ -48,8 +28,8 @@ export interface StoriesClientOptions {
   readonly apiKey: string;
   readonly fetch?: typeof fetch;
   /** Injected in tests so no one waits for real. */
-  readonly sleep?: (ms: number) => Promise<void>;
-  readonly onRetry?: (info: { error: DecodedError; attempt: number; delayMs: number }) => void;
+  readonly sleep?: ClientOptions['sleep'];
+  readonly onRetry?: ClientOptions['onRetry'];
 }
 
 /**
@@ -64,39 +44,32 @@ export interface StoryView {
 }
 
 /**
- * A small client of the story API applying `storiesRetry` to every call. Creation may be
- * repeated safely: the API is idempotent by brief content.
+ * A small client of the story API on `createClient`, with `storiesRetryPolicy` and no retry
+ * budget (the documented schedule is the whole rule). Creation is sent as `idempotent`: the
+ * API documents it as idempotent by brief content (the same brief answers the same story).
  * @example
  * const api = storiesClient({ baseUrl: 'http://127.0.0.1:8084', apiKey: process.env.API_KEY! });
  * const story = await api.create({ prompt: 'A fox learns to sail', duration_minutes: 2 });
  */
 export function storiesClient(options: StoriesClientOptions) {
-  const doFetch = options.fetch ?? fetch;
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  async function json<T>(path: string, body?: unknown): Promise<T> {
-    const headers: Record<string, string> = { authorization: `Bearer ${options.apiKey}` };
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    const state = { serverErrors: 0, rateLimits: 0 };
-    for (let attempt = 1; ; attempt++) {
-      const response = await doFetch(options.baseUrl + path, {
-        method: body === undefined ? 'GET' : 'POST',
-        headers,
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-      if (response.ok) return (await response.json()) as T;
-      const error = await decodeResponse(response);
-      if (error.status >= 500) state.serverErrors++;
-      if (error.status === 429) state.rateLimits++;
-      const decision = storiesRetry(error, state);
-      if (!decision.retry) throw new ResponseError(error, attempt);
-      options.onRetry?.({ error, attempt, delayMs: decision.delayMs });
-      await sleep(decision.delayMs);
-    }
-  }
+  const client = createClient({
+    baseUrl: options.baseUrl,
+    headers: { authorization: `Bearer ${options.apiKey}` },
+    policy: storiesRetryPolicy,
+    budget: false,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+    ...(options.sleep ? { sleep: options.sleep } : {}),
+    ...(options.onRetry ? { onRetry: options.onRetry } : {}),
+  });
   return {
     create: (brief: { prompt: string; duration_minutes: number; title?: string; style?: string }) =>
-      json<StoryView>('/api/v1/stories', brief),
-    get: (id: string) => json<StoryView>(`/api/v1/stories/${encodeURIComponent(id)}`),
+      client.json<StoryView>('/api/v1/stories', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(brief),
+        idempotent: true,
+      }),
+    get: (id: string) => client.json<StoryView>(`/api/v1/stories/${encodeURIComponent(id)}`),
   };
 }
 
@@ -105,8 +78,10 @@ if (import.meta.main) {
   const api = storiesClient({
     baseUrl: process.env['BASE_URL'] ?? 'http://127.0.0.1:8084',
     apiKey: process.env['API_KEY'] ?? '',
-    onRetry: ({ error, attempt, delayMs }) =>
-      console.log(`attempt ${attempt}: ${error.status} ${error.code}; retrying in ${delayMs} ms`),
+    onRetry: ({ error, attempt, decision }) =>
+      console.log(
+        `attempt ${attempt}: ${error.status} ${error.code}; retrying in ${decision.retry ? decision.delayMs : 0} ms`,
+      ),
   });
   try {
     let story = await api.create({

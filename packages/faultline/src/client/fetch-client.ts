@@ -17,7 +17,7 @@ export interface ClientOptions {
   /** Prefix of every request path. */
   readonly baseUrl: string;
   /** Headers sent with every attempt; a function is called per attempt (a refreshed token applies at once). */
-  readonly headers?: HeadersInit | (() => HeadersInit | Promise<HeadersInit>);
+  readonly headers?: HeadersSource | (() => HeadersSource | Promise<HeadersSource>);
   readonly policy?: Partial<RetryPolicy>;
   /** Token bucket shared by every call of this client (pass one to share it wider); `false` disables it. */
   readonly budget?: RetryBudget | false;
@@ -44,17 +44,28 @@ export interface ClientOptions {
 /**
  * Per-request options on top of `RequestInit`.
  * @example client.request('/jobs', { method: 'POST', body: json, idempotencyKey: true, deadlineMs: 5000 } satisfies ClientRequestInit)
+ * @example client.json('/stories', { method: 'POST', body: brief, idempotent: true }) // the API dedupes by content
  */
 export interface ClientRequestInit extends Omit<RequestInit, 'body'> {
   /** A body, or a function making a fresh one per attempt (a stream can then be retried). */
   readonly body?: BodySource;
   /** `true`: a key is generated once for this call and sent on every attempt; `false`: none, even if the client opts in. */
   readonly idempotencyKey?: string | boolean;
+  /**
+   * Whether repeating this call is safe, when the method alone says otherwise: `true` for an
+   * operation the API documents as idempotent (e.g. a POST deduplicated by its content);
+   * `false` for one that is not (e.g. a GET with a side effect). Default: by method and key.
+   */
+  readonly idempotent?: boolean;
   readonly timeoutMs?: number;
   readonly deadlineMs?: number;
   /** Overrides of the client's policy for this call. */
   readonly policy?: Partial<RetryPolicy>;
 }
+
+// What `new Headers()` accepts, named through the constructor because `HeadersInit` is DOM-only:
+// the emitted .d.ts must compile in a Node-only project (types: node) as well as a DOM one.
+type HeadersSource = ConstructorParameters<typeof Headers>[0];
 
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
 
@@ -88,7 +99,15 @@ export function createClient(options: ClientOptions): Client {
   const random = options.random ?? Math.random;
 
   async function request(path: string, init: ClientRequestInit = {}): Promise<Response> {
-    const { idempotencyKey, body: source, timeoutMs, deadlineMs, policy: callPolicy, ...rest } = init;
+    const {
+      idempotencyKey,
+      idempotent: vouched,
+      body: source,
+      timeoutMs,
+      deadlineMs,
+      policy: callPolicy,
+      ...rest
+    } = init;
     const policy = callPolicy ? { ...base, ...callPolicy } : base;
     const method = (rest.method ?? 'GET').toUpperCase();
     const explicit = new Headers(rest.headers);
@@ -96,7 +115,7 @@ export function createClient(options: ClientOptions): Client {
     const wantKey = idempotencyKey ?? (options.idempotencyKeys === true && !IDEMPOTENT.has(method));
     if (wantKey && !explicit.has('idempotency-key'))
       explicit.set('idempotency-key', typeof wantKey === 'string' ? wantKey : crypto.randomUUID());
-    const idempotent = IDEMPOTENT.has(method) || explicit.has('idempotency-key');
+    const idempotent = vouched ?? (IDEMPOTENT.has(method) || explicit.has('idempotency-key'));
     const perAttempt = timeoutMs ?? options.timeoutMs;
     const total = deadlineMs ?? options.deadlineMs;
     const deadlineAt = total === undefined ? undefined : now() + total;

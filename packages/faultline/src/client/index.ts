@@ -23,6 +23,7 @@ export { ResponseError } from './response-error.ts';
 export {
   decideRetry,
   defaultRetryPolicy,
+  type Jitter,
   notProcessed,
   type RetryDecision,
   type RetryInput,

@@ -3,7 +3,11 @@
  * with progress can still be retried: the stream is rebuilt, never re-sent).
  * @example const body: BodySource = () => fs.openAsBlob(path).then((b) => b.stream());
  */
-export type BodySource = BodyInit | null | (() => BodyInit | Promise<BodyInit>);
+export type BodySource = Body | null | (() => Body | Promise<Body>);
+
+// What this environment's `fetch` takes as a body, named through `RequestInit` (a global in both
+// lib.dom and @types/node) because `BodyInit` is DOM-only: the .d.ts must compile in a Node-only project.
+type Body = NonNullable<RequestInit['body']>;
 
 /**
  * Whether a body can be sent only once: a stream or an async iterable is consumed by the

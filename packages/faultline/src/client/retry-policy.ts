@@ -11,26 +11,44 @@ export interface RetryOverride {
   readonly maxAttempts?: number;
   readonly baseDelayMs?: number;
   readonly maxDelayMs?: number;
-  readonly jitter?: 'full' | 'none';
-  readonly jitterMs?: number;
+  readonly jitter?: Jitter;
   readonly maxServerDelayMs?: number;
   /** Retry only when the server said when (`Retry-After`, `retry-after-ms`, RetryInfo…). */
   readonly requireServerDelay?: boolean;
+  /**
+   * The API documents that this error means nothing was done (refused before any work), so
+   * even a POST without an idempotency key may be repeated — what `notProcessed` assumes of
+   * 429 and of a 503 with `Retry-After`. `false` denies it even for those.
+   */
+  readonly notProcessed?: boolean;
 }
 
 /**
+ * How a computed backoff (`base × 2^(n-1)`, capped) is randomised before retry n:
+ * - `'full'`: a random draw in [0, backoff) — AWS's "full jitter", which spreads a crowd of
+ *   clients best; the default, as a schedule no one documented should not be lock-step;
+ * - `'none'`: exactly the backoff, for an API that documents an exact schedule;
+ * - `{ maxMs }`: exactly the backoff plus a random extra in [0, maxMs); with
+ *   `serverDelays: true` the extra is added to a server's delay too (some APIs ask for it, so
+ *   clients all told the same `Retry-After` do not come back at the same instant). Without it
+ *   a server's delay is followed exactly, as with `'full'` and `'none'`.
+ * @example const documented: Jitter = { maxMs: 1000, serverDelays: true }; // "Retry-After or 2^n s, plus 0–1 s"
+ */
+export type Jitter = 'full' | 'none' | { readonly maxMs: number; readonly serverDelays?: boolean };
+
+/**
  * How a client retries. Every delay is in milliseconds.
- * @example const policy: RetryPolicy = { ...defaultRetryPolicy, maxAttempts: 5, byStatus: { 429: { maxAttempts: 2 } } };
+ * @example const exact: RetryPolicy = { ...defaultRetryPolicy, maxAttempts: 5, jitter: 'none', byStatus: { 429: { maxAttempts: 2 } } };
  */
 export interface RetryPolicy {
   /** Total attempts, the first included (1 = never retry). */
   readonly maxAttempts: number;
-  /** Backoff base: retry n (1-based) draws from [0, base × 2^(n-1)) with full jitter. */
+  /** Backoff base: retry n (1-based) backs off base × 2^(n-1), randomised as `jitter` says. */
   readonly baseDelayMs: number;
   /** Cap on computed backoff (a server's delay is capped by `maxServerDelayMs` instead). */
   readonly maxDelayMs: number;
-  /** Extra random delay in [0, jitterMs) added to computed backoff, never to a server's delay. */
-  readonly jitterMs: number;
+  /** How the backoff is randomised: `'full'` (default), `'none'` or `{ maxMs }` (see `Jitter`). */
+  readonly jitter: Jitter;
   /** Longest server-requested delay the client will wait; beyond it, it gives up at once. */
   readonly maxServerDelayMs: number;
   /** Statuses worth retrying when the body does not say otherwise. */
@@ -39,11 +57,6 @@ export interface RetryPolicy {
   readonly retryCodes?: ReadonlySet<string>;
   /** Codes never retried, even on a retryable status. */
   readonly neverCodes?: ReadonlySet<string>;
-  /**
-   * `full` (default): the backoff is a random draw in [0, cap) — AWS's "full jitter", which
-   * spreads a crowd of clients best. `none`: exactly base × 2^(n-1) (plus `jitterMs`).
-   */
-  readonly jitter?: 'full' | 'none';
   /** Per-code rules; they win over `byStatus` and the fields above. */
   readonly byCode?: Readonly<Record<string, RetryOverride>>;
   /** Per-status rules; they win over the fields above. */
@@ -59,10 +72,9 @@ export const defaultRetryPolicy: RetryPolicy = {
   maxAttempts: 3,
   baseDelayMs: 1000,
   maxDelayMs: 30_000,
-  jitterMs: 0,
+  jitter: 'full',
   maxServerDelayMs: 120_000,
   retryStatuses: new Set([408, 429, 500, 502, 503, 504]),
-  jitter: 'full',
 };
 
 /**
@@ -117,9 +129,10 @@ export function notProcessed(error: DecodedError): boolean {
 /**
  * Decides whether and when to retry, in this order: the server's explicit "do not retry"
  * (`x-should-retry: false`); the policy (per-code over per-status over defaults); attempts
- * left; safety (idempotent, or an idempotency key, or `notProcessed`); then the delay — the
- * server's own (never jittered; beyond `maxServerDelayMs` or the deadline: give up now), else
- * exponential backoff with full jitter.
+ * left; safety (idempotent, or an idempotency key, or `notProcessed`, or an override saying
+ * so); then the delay — the server's own (not jittered unless `jitter.serverDelays`; beyond
+ * `maxServerDelayMs` or the deadline: give up now), else exponential backoff randomised as
+ * `jitter` says (full jitter by default).
  * @example decideRetry({ error, attempt: 1, idempotent: true }) // { retry: true, delayMs: 30000, reason: 'server-delay' }
  */
 export function decideRetry(input: RetryInput, policy: RetryPolicy = defaultRetryPolicy): RetryDecision {
@@ -139,23 +152,26 @@ export function decideRetry(input: RetryInput, policy: RetryPolicy = defaultRetr
   if (!retryable) return { retry: false, reason: 'not-retryable' };
   if (attempt >= (rule.maxAttempts ?? policy.maxAttempts))
     return { retry: false, reason: 'attempts-exhausted' };
-  if (!input.idempotent && !notProcessed(error)) return { retry: false, reason: 'unsafe-method' };
+  if (!input.idempotent && !(rule.notProcessed ?? notProcessed(error)))
+    return { retry: false, reason: 'unsafe-method' };
   const remaining = input.remainingMs ?? Number.POSITIVE_INFINITY;
+  const random = input.random ?? Math.random;
+  // `?? 'full'`: a policy built before `jitter` existed, or cast from partial input, keeps the default.
+  const jitter = rule.jitter ?? policy.jitter ?? 'full';
+  const extra = typeof jitter === 'object' && jitter.maxMs > 0 ? Math.floor(random() * jitter.maxMs) : 0;
   if (serverDelay !== undefined) {
     if (serverDelay > (rule.maxServerDelayMs ?? policy.maxServerDelayMs))
       return { retry: false, reason: 'delay-too-long' };
-    if (serverDelay > remaining) return { retry: false, reason: 'deadline' };
-    return { retry: true, delayMs: serverDelay, reason: 'server-delay' };
+    const delayMs = serverDelay + (typeof jitter === 'object' && jitter.serverDelays ? extra : 0);
+    if (delayMs > remaining) return { retry: false, reason: 'deadline' };
+    return { retry: true, delayMs, reason: 'server-delay' };
   }
   if (rule.requireServerDelay) return { retry: false, reason: 'not-retryable' };
-  const random = input.random ?? Math.random;
   const cap = Math.min(
     rule.maxDelayMs ?? policy.maxDelayMs,
     (rule.baseDelayMs ?? policy.baseDelayMs) * 2 ** (attempt - 1),
   );
-  const jitterMs = rule.jitterMs ?? policy.jitterMs;
-  const backoff = (rule.jitter ?? policy.jitter ?? 'full') === 'full' ? Math.floor(random() * cap) : cap;
-  const delayMs = backoff + (jitterMs > 0 ? Math.floor(random() * jitterMs) : 0);
+  const delayMs = (jitter === 'full' ? Math.floor(random() * cap) : cap) + extra;
   if (delayMs > remaining) return { retry: false, reason: 'deadline' };
   return { retry: true, delayMs, reason: 'backoff' };
 }

@@ -68,6 +68,25 @@ describe('createClient: decoding and what is safe to repeat', () => {
     expect(srv.hits.get('/p503bare')).toHaveLength(1);
   });
 
+  it('`idempotent` vouches for a call the method alone would not: a POST the API dedupes, a GET that is not safe', async () => {
+    srv.scripts.set('/dedupe', (_q, res, hit) =>
+      hit === 1 ? json(res, 500, structured('ih1001')) : json(res, 200, { same: true }),
+    );
+    srv.scripts.set('/side-effect', (_q, res) => json(res, 503, structured('ih1002')));
+    const { sleep, sleeps } = recorder();
+    const client = createClient({ baseUrl: srv.base, sleep, random: () => 0 });
+    expect(await client.json('/dedupe', { method: 'POST', body: 'b', idempotent: true })).toEqual({
+      same: true,
+    });
+    expect(srv.hits.get('/dedupe')).toHaveLength(2);
+    expect(srv.hits.get('/dedupe')![1]!.headers['idempotency-key']).toBeUndefined();
+    await expect(fail(client.request('/side-effect', { idempotent: false }))).resolves.toMatchObject({
+      reason: 'unsafe-method',
+      attempts: 1,
+    });
+    expect(sleeps).toEqual([0]);
+  });
+
   it('an idempotency key is generated once per call and reused on every attempt', async () => {
     srv.scripts.set('/create', (_q, res, hit) =>
       hit % 3 !== 0 ? json(res, 500, { message: 'x', trace_id: 't' }) : json(res, 201, {}),

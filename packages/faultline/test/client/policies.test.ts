@@ -28,27 +28,40 @@ const delays = (policy: RetryPolicy, e: DecodedError, idempotent = true) => {
 };
 
 describe('the seeds’ client rules, written as RetryPolicy values', () => {
-  it('001: Retry-After or 2^attempt s plus up to 1 s jitter; 5 tries for NO_AVAILABLE_WORKERS, one retry for INTERNAL_ERROR', () => {
+  it('001: Retry-After or 2^(n-1) s, plus 0–1 s jitter either way; 5 retries for NO_AVAILABLE_WORKERS and RATE_LIMITED, one for INTERNAL_ERROR, none otherwise', () => {
     const policy: RetryPolicy = {
       ...defaultRetryPolicy,
-      jitter: 'none',
-      baseDelayMs: 2000,
-      jitterMs: 1000,
-      byCode: { NO_AVAILABLE_WORKERS: { maxAttempts: 5 }, INTERNAL_ERROR: { maxAttempts: 2 } },
+      maxAttempts: 1,
+      retryStatuses: new Set(),
+      jitter: { maxMs: 1000, serverDelays: true },
+      byCode: {
+        NO_AVAILABLE_WORKERS: { retry: true, maxAttempts: 6, notProcessed: true },
+        RATE_LIMITED: { retry: true, maxAttempts: 6 },
+        INTERNAL_ERROR: { retry: true, maxAttempts: 2, notProcessed: true },
+      },
     };
-    expect(delays(policy, error(503, { code: 'NO_AVAILABLE_WORKERS' }))).toEqual([
+    expect(delays(policy, error(503, { code: 'NO_AVAILABLE_WORKERS' }), false)).toEqual([
+      1500,
       2500,
       4500,
       8500,
       16_500,
       'attempts-exhausted',
     ]);
-    expect(delays(policy, error(500, { code: 'INTERNAL_ERROR' }))).toEqual([2500, 'attempts-exhausted']);
-    expect(delays(policy, error(429, { code: 'RATE_LIMITED', retryAfterMs: 7000 }))).toEqual([
-      7000,
-      7000,
+    expect(delays(policy, error(500, { code: 'INTERNAL_ERROR' }), false)).toEqual([
+      1500,
       'attempts-exhausted',
     ]);
+    expect(delays(policy, error(429, { code: 'RATE_LIMITED', retryAfterMs: 7000 }))).toEqual([
+      7500,
+      7500,
+      7500,
+      7500,
+      7500,
+      'attempts-exhausted',
+    ]);
+    expect(delays(policy, error(429, { code: 'SESSION_LIMIT' }))).toEqual(['not-retryable']);
+    expect(delays(policy, error(0, { format: 'network', code: 'timeout' }))).toEqual(['attempts-exhausted']);
   });
 
   it('003: 429/500/502/503 only, 1 s doubling, 3 attempts', () => {
@@ -116,6 +129,52 @@ describe('decideRetry: safety and precedence', () => {
         remainingMs: 4000,
       }),
     ).toMatchObject({ retry: false, reason: 'deadline' });
+  });
+
+  it('jitter: none is the exact backoff; { maxMs } adds [0, maxMs) to it, and to a server delay only when asked', () => {
+    const at = (jitter: RetryPolicy['jitter'], extra: Partial<DecodedError> = {}) =>
+      decideRetry(
+        { error: error(503, extra), attempt: 3, idempotent: true, random: () => 0.75 },
+        {
+          ...defaultRetryPolicy,
+          maxAttempts: 5,
+          jitter,
+        },
+      );
+    expect(at('none')).toMatchObject({ delayMs: 4000, reason: 'backoff' });
+    expect(at('full')).toMatchObject({ delayMs: 3000, reason: 'backoff' });
+    expect(at({ maxMs: 400 })).toMatchObject({ delayMs: 4300, reason: 'backoff' });
+    expect(at({ maxMs: 400 }, { retryAfterMs: 2000 })).toMatchObject({
+      delayMs: 2000,
+      reason: 'server-delay',
+    });
+    expect(at({ maxMs: 400, serverDelays: true }, { retryAfterMs: 2000 })).toMatchObject({
+      delayMs: 2300,
+      reason: 'server-delay',
+    });
+    // An override's jitter wins over the policy's.
+    const policy: RetryPolicy = {
+      ...defaultRetryPolicy,
+      jitter: 'full',
+      byStatus: { 503: { jitter: 'none' } },
+    };
+    expect(
+      decideRetry({ error: error(503), attempt: 2, idempotent: true, random: () => 0 }, policy),
+    ).toMatchObject({
+      delayMs: 2000,
+    });
+  });
+
+  it('notProcessed in an override lets a POST repeat on a documented error, or forbids it on a 429', () => {
+    const policy: RetryPolicy = {
+      ...defaultRetryPolicy,
+      byCode: { BUSY: { notProcessed: true } },
+      byStatus: { 429: { notProcessed: false } },
+    };
+    expect(delays(policy, error(503, { code: 'BUSY' }), false)).toHaveLength(3);
+    expect(delays(policy, error(503, { code: 'OTHER' }), false)).toEqual(['unsafe-method']);
+    expect(delays(policy, error(429, { retryAfterMs: 1000 }), false)).toEqual(['unsafe-method']);
+    expect(delays(defaultRetryPolicy, error(429, { retryAfterMs: 1000 }), false)[0]).toBe(1000);
   });
 
   it('byCode wins over byStatus, which wins over the defaults; retry:false and neverCodes stop at once', () => {
