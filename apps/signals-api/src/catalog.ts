@@ -365,6 +365,8 @@ export const signals = defineCatalog({
         'Sent 5 minutes and again 30 seconds before the session is closed with ih6005. The session keeps working until then.',
       fix: ['Finish or checkpoint your work and be ready to reconnect when the session closes.'],
       fields: ['seconds_remaining'],
+      // Not an error frame: the session goes on, so it travels as its own message type.
+      wsType: 'shutdown.warning',
     },
   },
 });

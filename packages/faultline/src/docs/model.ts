@@ -4,6 +4,7 @@ import { statusLine } from '../formats/reason.ts';
 import type { WireFormat } from '../formats/types.ts';
 import { closeCodeLine } from './close-codes.ts';
 import { sampleEncoded } from './sample.ts';
+import { wsExample } from './ws-example.ts';
 
 /**
  * What `renderHtml` and `renderMarkdown` accept: a `Catalog`, or anything with entries.
@@ -54,7 +55,7 @@ export interface EntryView {
     | { readonly replacedBy?: { readonly id: string; readonly slug?: string }; readonly reason?: string }
     | undefined;
   readonly paragraphs: readonly string[];
-  readonly example: { readonly label: string; readonly text: string };
+  readonly example: { readonly label: string; readonly text: string; readonly language?: string };
 }
 
 /**
@@ -168,10 +169,11 @@ function exampleOf(
   entry: Entry,
   format: WireFormat,
   context: { docsBase: string | undefined; now: (() => number) | undefined },
-): { label: string; text: string } {
+): { label: string; text: string; language?: string } {
+  // A WebSocket-only entry is a message and a close frame, not an HTTP body.
+  if (entry.status === undefined) return wsExample(entry, context);
   const encoded = sampleEncoded(entry, format, context);
   const json = JSON.stringify(encoded.body, null, 2);
-  if (entry.status === undefined) return { label: 'Example error body', text: json };
   const headers = { 'content-type': format.contentType, ...encoded.headers };
   const lines = [
     `HTTP/1.1 ${statusLine(encoded.status)}`,
