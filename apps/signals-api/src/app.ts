@@ -11,7 +11,17 @@ import type { Store } from './db/store.ts';
 import { authRoutes } from './routes/auth.ts';
 import { docsRoutes } from './routes/docs.ts';
 import { healthRoutes } from './routes/health.ts';
+import { streamRoutes } from './routes/stream.ts';
 import { uploadRoutes } from './routes/upload.ts';
+import { DEFAULT_STREAM_CONFIG, type StreamConfig } from './stream/config.ts';
+import { createStreamHub, type StreamHub } from './stream/hub.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Live WebSocket sessions: `drain()` on the first SIGTERM, `abort()` on the second. */
+    streams: StreamHub;
+  }
+}
 
 /**
  * What `buildApp` needs; everything with a side effect is passed in.
@@ -24,6 +34,8 @@ export interface BuildAppOptions {
   readonly now?: () => number;
   /** Replaces the analyzer `config.analyzer` selects (tests, embedding). */
   readonly analyzer?: Analyzer;
+  /** Session timers and drain (`loadStreamConfig(env)`); the seed's defaults when absent. */
+  readonly stream?: StreamConfig;
   /** Fastify's logger option (pino); off by default so tests stay quiet. */
   readonly logger?: FastifyServerOptions['logger'];
 }
@@ -79,6 +91,18 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     config,
     authenticate,
     ...(options.analyzer === undefined ? {} : { analyzer: options.analyzer }),
+  });
+  const stream = options.stream ?? DEFAULT_STREAM_CONFIG;
+  const hub = createStreamHub(stream);
+  app.decorate('streams', hub);
+  await app.register(streamRoutes, {
+    config,
+    stream,
+    hub,
+    authenticate,
+    docsBase,
+    ...(options.analyzer === undefined ? {} : { analyzer: options.analyzer }),
+    // admitSession: wired here once plan limits exist (ih3001 rate, ih3002 concurrency for the session's life).
   });
   return app;
 }

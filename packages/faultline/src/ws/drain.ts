@@ -81,7 +81,7 @@ export function createDrain(options: DrainOptions): Drain {
   const finish = async (session: WsSession) => {
     // Messages sent after the deadline stay unread (the client was warned): only work already
     // received is finished and answered, so what the client has no answer for, it resends elsewhere.
-    session.socket.pause();
+    session.stopReading();
     await session.settled();
     session.end(options.goingAway(), restart ? { code: 1012 } : undefined);
     await cutAfter(session);

@@ -41,6 +41,8 @@ export interface WsSession {
   readonly correlationId: string;
   /** True until the session starts closing. */
   readonly open: boolean;
+  /** False once `stopReading` ran: messages that still arrive should be ignored. */
+  readonly reading: boolean;
   /** Work the client is still waiting for (see `track`). */
   readonly inFlight: number;
   /** Resolves once the socket has closed, with the close code and reason. */
@@ -56,6 +58,8 @@ export interface WsSession {
   ): void;
   /** Counts `work` as in flight until it settles: no idle timeout meanwhile, and drains wait for it. */
   track<T>(work: Promise<T>): Promise<T>;
+  /** Stops reading the socket for good (a drain's deadline, a client's own close): pending work still finishes. */
+  stopReading(): void;
   /** Resolves when nothing is in flight. */
   settled(): Promise<void>;
   /** Runs `listener` once when the socket closes (at once if it already has). */
@@ -80,6 +84,7 @@ export function createWsSession(socket: WebSocket, options: WsSessionOptions): W
     now: () => (options.clock ?? systemClock).now(),
   };
   let open = socket.readyState === OPEN;
+  let reading = true;
   let inFlight = 0;
   let waiters: (() => void)[] = [];
   let closeListeners: (() => void)[] = [];
@@ -137,6 +142,9 @@ export function createWsSession(socket: WebSocket, options: WsSessionOptions): W
     get open() {
       return open;
     },
+    get reading() {
+      return reading;
+    },
     get inFlight() {
       return inFlight;
     },
@@ -161,6 +169,10 @@ export function createWsSession(socket: WebSocket, options: WsSessionOptions): W
       };
       work.then(done, done);
       return work;
+    },
+    stopReading() {
+      reading = false;
+      socket.pause();
     },
     settled() {
       return inFlight === 0 ? Promise.resolve() : new Promise((resolve) => waiters.push(resolve));

@@ -1,0 +1,144 @@
+import { isApiError } from 'faultline';
+import type { WsSession } from 'faultline/ws';
+import type { RawData } from 'ws';
+import { INCLUDE_OPTIONS, type IncludeOption, isIncludeOption } from '../analysis/types.ts';
+import { signals } from '../catalog.ts';
+import { type SegmentContext, type SegmentResult, videoOf } from './segments.ts';
+
+/** What a stream session needs besides its socket. */
+export interface StreamSessionOptions {
+  readonly segments: SegmentContext;
+  /** Runs one segment's analysis under the service-wide gate. */
+  readonly analyse: (
+    bytes: Uint8Array,
+    include: readonly IncludeOption[],
+    signal: AbortSignal,
+  ) => Promise<SegmentResult>;
+  /** Logs what the client must not see (causes of internal errors). */
+  readonly log: (error: unknown, segment: number) => void;
+}
+
+/** Segments waiting in one session before we stop reading its socket (backpressure). */
+const MAX_QUEUED = 2;
+/** Longest piece of client input quoted back in a message. */
+const MAX_ECHO = 60;
+
+/**
+ * Speaks the streaming protocol on an open session. Text frames are JSON commands
+ * (`session.config`, `session.close`): not JSON → ih4006, wrong shape → ih6001, and the
+ * session stays open either way. Binary frames are segments, analysed one after another in
+ * arrival order and answered with `segment.processing`, then `signal.detected`…,
+ * `engagement.updated`, `conversation_quality.updated` and `segment.completed`, or an error
+ * message naming the segment (ih4002, ih4004, ih5001–ih5007, ih1001, ih1002); the session
+ * stays open. When two segments wait, the socket is paused until one is done.
+ * @example runStreamSession(session, { segments, analyse, log });
+ */
+export function runStreamSession(session: WsSession, options: StreamSessionOptions): void {
+  const { socket } = session;
+  const gone = new AbortController();
+  let include: readonly IncludeOption[] = [];
+  let received = 0;
+  let queue: Promise<void> = Promise.resolve();
+  let queued = 0;
+
+  session.onClose(() => gone.abort(new Error('session closed')));
+
+  const onText = (text: string) => {
+    let command: unknown;
+    try {
+      command = JSON.parse(text);
+    } catch {
+      return session.sendError(signals.error('ih4006'));
+    }
+    const problem = commandProblem(command);
+    if (problem) return session.sendError(signals.error('ih6001', { reason: problem }));
+    const { type } = command as { type: string; include?: unknown };
+    if (type === 'session.config') {
+      include = [...new Set((command as { include: IncludeOption[] }).include)];
+      return session.send('session.updated', { include });
+    }
+    // session.close: answer what was received, then close normally.
+    session.stopReading();
+    void session.settled().then(() => {
+      if (session.open) socket.close(1000, 'session.close');
+    });
+  };
+
+  const onSegment = (bytes: Buffer) => {
+    const segment = ++received;
+    session.send('segment.processing', { segment, bytes: bytes.length });
+    queued++;
+    if (queued >= MAX_QUEUED) socket.pause();
+    const wanted = include;
+    const work = queue.then(() => runSegment(segment, bytes, wanted));
+    queue = work;
+    void session.track(work).then(() => {
+      queued--;
+      if (queued < MAX_QUEUED && session.reading && session.open) socket.resume();
+    });
+  };
+
+  const runSegment = async (segment: number, bytes: Buffer, wanted: readonly IncludeOption[]) => {
+    if (gone.signal.aborted) return;
+    try {
+      const { media, result } = await options.analyse(bytes, wanted, gone.signal);
+      for (const signal of result.signals) session.send('signal.detected', { segment, ...signal });
+      if (result.engagement_state.length > 0)
+        session.send('engagement.updated', { segment, engagement_state: result.engagement_state });
+      if (result.conversation_quality)
+        session.send('conversation_quality.updated', { segment, ...result.conversation_quality });
+      session.send('segment.completed', {
+        segment,
+        video: videoOf(media),
+        signals: result.signals.length,
+        analyzer: options.segments.analyzer.name,
+      });
+    } catch (error) {
+      if (gone.signal.aborted) return;
+      if (!isApiError(error) || error.status >= 500) options.log(error, segment);
+      session.sendError(isApiError(error) ? error : signals.error('ih1001'), { segment });
+    }
+  };
+
+  socket.on('message', (data: RawData, isBinary: boolean) => {
+    if (!session.reading) return;
+    if (isBinary) onSegment(toBuffer(data));
+    else onText(toBuffer(data).toString('utf8'));
+  });
+}
+
+/** What is wrong with a parsed command, in words for the client; undefined when it is fine. */
+function commandProblem(command: unknown): string | undefined {
+  if (typeof command !== 'object' || command === null || Array.isArray(command))
+    return 'a text message must be a JSON object with a "type"';
+  const { type, ...rest } = command as Record<string, unknown>;
+  if (type === 'session.close') return extraKeys(rest, []);
+  if (type === 'session.config') {
+    const list = rest['include'];
+    if (!Array.isArray(list)) return '"include" must be an array of strings';
+    for (const value of list)
+      if (typeof value !== 'string' || !isIncludeOption(value))
+        return `"include" holds ${JSON.stringify(echo(value))}; accepted values are ${INCLUDE_OPTIONS.join(' and ')}`;
+    return extraKeys(rest, ['include']);
+  }
+  if (typeof type !== 'string') return 'the "type" field is missing or not a string';
+  return `unknown type ${JSON.stringify(echo(type))}; send "session.config" or "session.close"`;
+}
+
+function extraKeys(rest: Record<string, unknown>, allowed: readonly string[]): string | undefined {
+  const extra = Object.keys(rest).find((key) => !allowed.includes(key));
+  return extra === undefined ? undefined : `unknown field ${JSON.stringify(echo(extra))}`;
+}
+
+function echo(value: unknown): string {
+  const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
+  // Control characters have no place in a one-line message.
+  const clean = text.replace(/\p{Cc}/gu, '?');
+  return clean.length > MAX_ECHO ? `${clean.slice(0, MAX_ECHO)}…` : clean;
+}
+
+function toBuffer(data: RawData): Buffer {
+  if (Buffer.isBuffer(data)) return data;
+  if (Array.isArray(data)) return Buffer.concat(data);
+  return Buffer.from(data);
+}
