@@ -60,7 +60,7 @@ export function runStreamSession(session: WsSession, options: StreamSessionOptio
     // session.close: answer what was received, then close normally.
     session.stopReading();
     void session.settled().then(() => {
-      if (session.open) socket.close(1000, 'session.close');
+      session.close(1000, 'session.close');
     });
   };
 

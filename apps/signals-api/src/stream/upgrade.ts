@@ -31,6 +31,8 @@ export function routeUpgrades(app: FastifyInstance): void {
     socket.on('error', destroyOnError);
     const response = new ServerResponse(request);
     response.assignSocket(socket as never);
+    // Say so in the answer: the connection ends after it (an upgrade socket is never reused).
+    response.shouldKeepAlive = false;
     // An HTTP answer (an error, or a route that does not upgrade) ends the connection.
     response.once('finish', () => socket.end());
     request[UPGRADE] = { socket, head, response };

@@ -3,6 +3,7 @@ import type { ApiError } from '../error/api-error.ts';
 import { statusLine } from '../formats/reason.ts';
 import type { EncodeContext, WireFormat } from '../formats/types.ts';
 import { CORRELATION_HEADER } from '../http/correlation.ts';
+import { coverageFile, recordProduced } from '../testing/coverage.ts';
 
 /**
  * Answers a WebSocket upgrade request with a plain HTTP error, before any upgrade: for servers
@@ -21,6 +22,8 @@ export function rejectUpgrade(
   error: ApiError,
   context: EncodeContext & { readonly format: WireFormat },
 ): void {
+  const coverage = coverageFile(undefined);
+  if (coverage !== undefined) recordProduced(error.id, coverage);
   const encoded = context.format.encode(error, context);
   const body = JSON.stringify(encoded.body);
   const headers: Record<string, string> = {

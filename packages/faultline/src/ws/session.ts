@@ -1,6 +1,7 @@
 import type { WebSocket } from 'ws';
 import type { Json } from '../catalog/types.ts';
 import type { ApiError } from '../error/api-error.ts';
+import { coverageFile, recordProduced } from '../testing/coverage.ts';
 import { closeCodeOf, closeReason, errorFrame, type FrameContext, message } from './frame.ts';
 import { type Clock, createSessionTimers, systemClock } from './timers.ts';
 
@@ -30,6 +31,8 @@ export interface WsSessionOptions {
    * carrying its id, instead of a bare 1009.
    */
   readonly tooLarge?: (() => ApiError) | undefined;
+  /** File that collects produced error ids; defaults to `FAULTLINE_COVERAGE`; `false` turns it off. */
+  readonly coverage?: string | false | undefined;
 }
 
 /**
@@ -56,6 +59,8 @@ export interface WsSession {
     error: ApiError,
     options?: { readonly extra?: Readonly<Record<string, Json>>; readonly code?: number },
   ): void;
+  /** Closes without an error (e.g. 1000 when the client asked to end); a no-op once closing. */
+  close(code: number, reason: string): void;
   /** Counts `work` as in flight until it settles: no idle timeout meanwhile, and drains wait for it. */
   track<T>(work: Promise<T>): Promise<T>;
   /** Stops reading the socket for good (a drain's deadline, a client's own close): pending work still finishes. */
@@ -96,12 +101,26 @@ export function createWsSession(socket: WebSocket, options: WsSessionOptions): W
   const write = (frame: unknown) => {
     if (socket.readyState === OPEN) socket.send(JSON.stringify(frame));
   };
+  const coverage = coverageFile(options.coverage);
+  const writeError = (error: ApiError, extra: Readonly<Record<string, Json>> | undefined) => {
+    if (coverage !== undefined) recordProduced(error.id, coverage);
+    write(errorFrame(error, context, extra));
+  };
 
   const end: WsSession['end'] = (error, endOptions) => {
     if (!open) return;
     open = false;
-    write(errorFrame(error, context, endOptions?.extra));
-    originalClose(endOptions?.code ?? closeCodeOf(error), closeReason(error));
+    writeError(error, endOptions?.extra);
+    closeNow(endOptions?.code ?? closeCodeOf(error), closeReason(error));
+  };
+
+  const closeNow = (code: number, reason: string) => {
+    open = false;
+    // A paused socket would never read the client's answering close frame: the handshake
+    // would hang until `ws` gives up. Messages still arriving are not ours to handle any more.
+    reading = false;
+    socket.resume();
+    originalClose(code, reason);
   };
 
   const timers = createSessionTimers({
@@ -153,9 +172,12 @@ export function createWsSession(socket: WebSocket, options: WsSessionOptions): W
       if (open) write(message(type, data, context));
     },
     sendError(error, extra) {
-      if (open) write(errorFrame(error, context, extra));
+      if (open) writeError(error, extra);
     },
     end,
+    close(code, reason) {
+      if (open) closeNow(code, reason);
+    },
     track(work) {
       inFlight++;
       const release = timers.hold();
