@@ -67,6 +67,10 @@ export interface TestServer {
   stdout(): string;
   /** Sends SIGTERM (or `signal`), waits for exit, removes its temp dir; resolves to the exit code. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
+  /** Sends `signal` and returns at once (drain tests watch what follows). */
+  kill(signal: NodeJS.Signals): void;
+  /** Resolves with the exit code once the process has exited. */
+  readonly exited: Promise<number | null>;
   /** Runs the real `keys create` CLI against the server's database. */
   createKey(scopes: readonly string[], plan?: string): Promise<CreatedKey>;
   /** Runs any CLI command with the server's environment. */
@@ -117,6 +121,10 @@ export async function startServer(env: Readonly<Record<string, string>> = {}): P
     databaseUrl: fullEnv['DATABASE_URL']!,
     env: fullEnv,
     stdout: () => out,
+    kill(signal) {
+      child.kill(signal);
+    },
+    exited,
     async stop(signal = 'SIGTERM') {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
