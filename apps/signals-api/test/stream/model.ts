@@ -15,6 +15,8 @@ export interface TestModel {
   /** Resolves once `count` segments have arrived. */
   waitFor(count: number): Promise<void>;
   release(): void;
+  /** Holds answers again from now on. */
+  hold(): void;
   close(): Promise<void>;
 }
 
@@ -38,13 +40,21 @@ export async function startModel(options: { holding: boolean }): Promise<TestMod
   let held: (() => void)[] = [];
   let waiters: { count: number; done: () => void }[] = [];
   const server: Server = createServer(async (request, response) => {
-    const body = await buffer(request);
+    let body: Buffer;
+    try {
+      body = await buffer(request);
+    } catch {
+      return; // The server under test gave up on this segment (its session went away).
+    }
     count++;
     const ready = waiters.filter((w) => count >= w.count);
     waiters = waiters.filter((w) => count < w.count);
     for (const waiter of ready) waiter.done();
+    // No keep-alive: the server under test keeps no idle socket to us once an answer is in.
     const send = () =>
-      response.writeHead(200, { 'content-type': 'application/json' }).end(answer(body.length));
+      response
+        .writeHead(200, { 'content-type': 'application/json', connection: 'close' })
+        .end(answer(body.length));
     if (holding) held.push(send);
     else send();
   });
@@ -58,6 +68,9 @@ export async function startModel(options: { holding: boolean }): Promise<TestMod
       holding = false;
       for (const send of held.splice(0)) send();
       held = [];
+    },
+    hold() {
+      holding = true;
     },
     close: () =>
       new Promise((done) => {
