@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { FastifyPluginAsync, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
-import { createWsSession } from 'faultline/ws';
+import { createWsSession, type WsSessionOptions } from 'faultline/ws';
 import { WebSocketServer } from 'ws';
 import { createHttpAnalyzer } from '../analysis/http-analyzer.ts';
 import { createMediaAnalyzer } from '../analysis/media-analyzer.ts';
@@ -14,7 +14,7 @@ import { MAX_DURATION_SECONDS, MIN_SEGMENT_BYTES } from '../media/media-info.ts'
 import type { StreamConfig } from '../stream/config.ts';
 import type { StreamHub } from '../stream/hub.ts';
 import { analyseSegment, createGate, type SegmentContext } from '../stream/segments.ts';
-import { runStreamSession } from '../stream/session.ts';
+import { runStreamSession, type StreamSessionOptions } from '../stream/session.ts';
 import { acceptUpgrade, isUpgrade, routeUpgrades } from '../stream/upgrade.ts';
 
 /**
@@ -68,6 +68,33 @@ export const streamRoutes: FastifyPluginAsync<StreamRouteOptions> = async (app, 
   const gate = createGate(config.maxInFlightAnalyses);
   const correlation = new WeakMap<IncomingMessage, string>();
   const releases = new WeakMap<IncomingMessage, () => void>();
+  // Shared by every session: an idle server holds thousands of them, each should cost little.
+  const sessionOptions: WsSessionOptions = {
+    docsBase,
+    clock: hub.clock,
+    idle: {
+      ms: stream.idleSeconds * 1000,
+      error: () => signals.error('ih6003', { idle_seconds: stream.idleSeconds }),
+    },
+    maxDuration: {
+      ms: stream.maxSeconds * 1000,
+      error: () => signals.error('ih6004', { max_seconds: stream.maxSeconds }),
+    },
+    tooLarge: () => signals.error('ih6002'),
+  };
+  const protocol: StreamSessionOptions = {
+    segments,
+    analyse: async (bytes, include, signal, correlationId) => {
+      const leave = await gate.enter(signal);
+      try {
+        return await analyseSegment(bytes, segments, { include, signal, correlationId });
+      } finally {
+        leave();
+      }
+    },
+    log: (error, segment, correlationId) =>
+      app.log.error({ err: error, segment, correlation_id: correlationId }, 'segment failed'),
+  };
 
   const wss = new WebSocketServer({
     noServer: true,
@@ -128,36 +155,11 @@ export const streamRoutes: FastifyPluginAsync<StreamRouteOptions> = async (app, 
       correlation.set(request.raw, correlationId);
       const socket = await acceptUpgrade(request, reply, wss);
       if (!socket) return release();
-      const session = createWsSession(socket, {
-        correlationId,
-        docsBase,
-        clock: hub.clock,
-        idle: {
-          ms: stream.idleSeconds * 1000,
-          error: () => signals.error('ih6003', { idle_seconds: stream.idleSeconds }),
-        },
-        maxDuration: {
-          ms: stream.maxSeconds * 1000,
-          error: () => signals.error('ih6004', { max_seconds: stream.maxSeconds }),
-        },
-        tooLarge: () => signals.error('ih6002'),
-      });
-      session.onClose(release);
+      const session = createWsSession(socket, correlationId, sessionOptions);
+      if (options.admitSession) session.onClose(release);
       // The drain may have started while the handshake ran.
       if (!hub.drainer.add(session)) return session.end(signals.error('ih6005'));
-      const log = request.log;
-      runStreamSession(session, {
-        segments,
-        analyse: async (bytes, include, signal) => {
-          const leave = await gate.enter(signal);
-          try {
-            return await analyseSegment(bytes, segments, { include, signal, correlationId });
-          } finally {
-            leave();
-          }
-        },
-        log: (error, segment) => log.error({ err: error, segment }, 'segment failed'),
-      });
+      runStreamSession(session, protocol);
       session.send('session.ready', readyData(stream, analyzer, request));
     },
   );

@@ -13,9 +13,23 @@ export interface StreamSessionOptions {
     bytes: Uint8Array,
     include: readonly IncludeOption[],
     signal: AbortSignal,
+    correlationId: string,
   ) => Promise<SegmentResult>;
   /** Logs what the client must not see (causes of internal errors). */
-  readonly log: (error: unknown, segment: number) => void;
+  readonly log: (error: unknown, segment: number, correlationId: string) => void;
+}
+
+/** One session's protocol state: a plain object, so an idle session costs a few fields. */
+interface State {
+  readonly session: WsSession;
+  readonly options: StreamSessionOptions;
+  include: readonly IncludeOption[];
+  received: number;
+  queued: number;
+  /** The last segment's work: the next one starts after it (arrival order). */
+  queue: Promise<void> | undefined;
+  /** Aborted when the session closes; made with the first segment. */
+  gone: AbortController | undefined;
 }
 
 /** Segments waiting in one session before we stop reading its socket (backpressure). */
@@ -34,77 +48,86 @@ const MAX_ECHO = 60;
  * @example runStreamSession(session, { segments, analyse, log });
  */
 export function runStreamSession(session: WsSession, options: StreamSessionOptions): void {
-  const { socket } = session;
-  const gone = new AbortController();
-  let include: readonly IncludeOption[] = [];
-  let received = 0;
-  let queue: Promise<void> = Promise.resolve();
-  let queued = 0;
-
-  session.onClose(() => gone.abort(new Error('session closed')));
-
-  const onText = (text: string) => {
-    let command: unknown;
-    try {
-      command = JSON.parse(text);
-    } catch {
-      return session.sendError(signals.error('ih4006'));
-    }
-    const problem = commandProblem(command);
-    if (problem) return session.sendError(signals.error('ih6001', { reason: problem }));
-    const { type } = command as { type: string; include?: unknown };
-    if (type === 'session.config') {
-      include = [...new Set((command as { include: IncludeOption[] }).include)];
-      return session.send('session.updated', { include });
-    }
-    // session.close: answer what was received, then close normally.
-    session.stopReading();
-    void session.settled().then(() => {
-      session.close(1000, 'session.close');
-    });
+  const state: State = {
+    session,
+    options,
+    include: [],
+    received: 0,
+    queued: 0,
+    queue: undefined,
+    gone: undefined,
   };
-
-  const onSegment = (bytes: Buffer) => {
-    const segment = ++received;
-    session.send('segment.processing', { segment, bytes: bytes.length });
-    queued++;
-    if (queued >= MAX_QUEUED) socket.pause();
-    const wanted = include;
-    const work = queue.then(() => runSegment(segment, bytes, wanted));
-    queue = work;
-    void session.track(work).then(() => {
-      queued--;
-      if (queued < MAX_QUEUED && session.reading && session.open) socket.resume();
-    });
-  };
-
-  const runSegment = async (segment: number, bytes: Buffer, wanted: readonly IncludeOption[]) => {
-    if (gone.signal.aborted) return;
-    try {
-      const { media, result } = await options.analyse(bytes, wanted, gone.signal);
-      for (const signal of result.signals) session.send('signal.detected', { segment, ...signal });
-      if (result.engagement_state.length > 0)
-        session.send('engagement.updated', { segment, engagement_state: result.engagement_state });
-      if (result.conversation_quality)
-        session.send('conversation_quality.updated', { segment, ...result.conversation_quality });
-      session.send('segment.completed', {
-        segment,
-        video: videoOf(media),
-        signals: result.signals.length,
-        analyzer: options.segments.analyzer.name,
-      });
-    } catch (error) {
-      if (gone.signal.aborted) return;
-      if (!isApiError(error) || error.status >= 500) options.log(error, segment);
-      session.sendError(isApiError(error) ? error : signals.error('ih1001'), { segment });
-    }
-  };
-
-  socket.on('message', (data: RawData, isBinary: boolean) => {
+  session.socket.on('message', (data: RawData, isBinary: boolean) => {
     if (!session.reading) return;
-    if (isBinary) onSegment(toBuffer(data));
-    else onText(toBuffer(data).toString('utf8'));
+    if (isBinary) onSegment(state, toBuffer(data));
+    else onText(state, toBuffer(data).toString('utf8'));
   });
+}
+
+function onText(state: State, text: string): void {
+  const { session } = state;
+  let command: unknown;
+  try {
+    command = JSON.parse(text);
+  } catch {
+    session.sendError(signals.error('ih4006'));
+    return;
+  }
+  const problem = commandProblem(command);
+  if (problem) {
+    session.sendError(signals.error('ih6001', { reason: problem }));
+    return;
+  }
+  if ((command as { type: string }).type === 'session.config') {
+    state.include = [...new Set((command as { include: IncludeOption[] }).include)];
+    session.send('session.updated', { include: state.include });
+    return;
+  }
+  // session.close: answer what was received, then close normally.
+  session.stopReading();
+  void session.settled().then(() => session.close(1000, 'session.close'));
+}
+
+function onSegment(state: State, bytes: Buffer): void {
+  const { session } = state;
+  if (!state.gone) {
+    const gone = new AbortController();
+    state.gone = gone;
+    session.onClose(() => gone.abort(new Error('session closed')));
+  }
+  const segment = ++state.received;
+  session.send('segment.processing', { segment, bytes: bytes.length });
+  if (++state.queued >= MAX_QUEUED) session.socket.pause();
+  const include = state.include;
+  const work = (state.queue ?? Promise.resolve()).then(() => runSegment(state, segment, bytes, include));
+  state.queue = work;
+  void session.track(work).then(() => {
+    if (--state.queued < MAX_QUEUED && session.reading && session.open) session.socket.resume();
+  });
+}
+
+async function runSegment(state: State, segment: number, bytes: Buffer, include: readonly IncludeOption[]) {
+  const { session, options } = state;
+  const signal = state.gone!.signal;
+  if (signal.aborted) return;
+  try {
+    const { media, result } = await options.analyse(bytes, include, signal, session.correlationId);
+    for (const found of result.signals) session.send('signal.detected', { segment, ...found });
+    if (result.engagement_state.length > 0)
+      session.send('engagement.updated', { segment, engagement_state: result.engagement_state });
+    if (result.conversation_quality)
+      session.send('conversation_quality.updated', { segment, ...result.conversation_quality });
+    session.send('segment.completed', {
+      segment,
+      video: videoOf(media),
+      signals: result.signals.length,
+      analyzer: options.segments.analyzer.name,
+    });
+  } catch (error) {
+    if (signal.aborted) return;
+    if (!isApiError(error) || error.status >= 500) options.log(error, segment, session.correlationId);
+    session.sendError(isApiError(error) ? error : signals.error('ih1001'), { segment });
+  }
 }
 
 /** What is wrong with a parsed command, in words for the client; undefined when it is fine. */

@@ -61,7 +61,7 @@ export function finalWarningLeadMs(durationMs: number): number {
  * leaves on its own.
  * @example
  * const drain = createDrain({ warning, goingAway });
- * wss.on('connection', (socket) => { const s = createWsSession(socket, opts); if (!drain.add(s)) s.end(goingAway()); });
+ * wss.on('connection', (socket) => { const s = createWsSession(socket, randomUUID(), opts); if (!drain.add(s)) s.end(goingAway()); });
  * process.once('SIGTERM', async () => { await drain.start({ durationMs: 300_000 }); process.exit(0); });
  */
 export function createDrain(options: DrainOptions): Drain {
@@ -72,6 +72,12 @@ export function createDrain(options: DrainOptions): Drain {
   let timers: unknown[] = [];
   let restart = false;
   let onEmpty: (() => void) | undefined;
+
+  // One listener for every session: an idle server holds thousands of them.
+  const remove = (session: WsSession) => {
+    sessions.delete(session);
+    if (sessions.size === 0) onEmpty?.();
+  };
 
   const warnAll = (secondsRemaining: number) => {
     const error = options.warning(secondsRemaining);
@@ -112,10 +118,7 @@ export function createDrain(options: DrainOptions): Drain {
     add(session) {
       if (started !== undefined || !session.open) return false;
       sessions.add(session);
-      session.onClose(() => {
-        sessions.delete(session);
-        if (sessions.size === 0) onEmpty?.();
-      });
+      session.onClose(remove);
       return true;
     },
     start(startOptions) {

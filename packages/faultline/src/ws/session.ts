@@ -3,21 +3,20 @@ import type { Json } from '../catalog/types.ts';
 import type { ApiError } from '../error/api-error.ts';
 import { coverageFile, recordProduced } from '../testing/coverage.ts';
 import { closeCodeOf, closeReason, errorFrame, type FrameContext, message } from './frame.ts';
-import { type Clock, createSessionTimers, systemClock } from './timers.ts';
+import { type Clock, systemClock } from './timers.ts';
 
 /** `WebSocket.OPEN`, without importing `ws` at run time: the session only needs its socket. */
 const OPEN = 1;
 
 /**
- * Options of `createWsSession`. Every error is made on demand, from your catalog.
+ * Options of `createWsSession`, the same for every session of an endpoint: make them once and
+ * share them (an idle server holds thousands of sessions). Errors are made on demand.
  * @example
- * createWsSession(socket, {
- *   correlationId, docsBase, idle: { ms: 300_000, error: () => api.error('idle') },
- *   tooLarge: () => api.error('too_large'),
- * });
+ * const options: WsSessionOptions = {
+ *   docsBase, idle: { ms: 300_000, error: () => api.error('idle') }, tooLarge: () => api.error('too_large'),
+ * };
  */
 export interface WsSessionOptions {
-  readonly correlationId: string;
   /** Base of every error `link`; a function is read at send time. */
   readonly docsBase?: string | (() => string) | undefined;
   readonly clock?: Clock | undefined;
@@ -67,143 +66,225 @@ export interface WsSession {
   stopReading(): void;
   /** Resolves when nothing is in flight. */
   settled(): Promise<void>;
-  /** Runs `listener` once when the socket closes (at once if it already has). */
-  onClose(listener: () => void): void;
+  /** Runs `listener(session)` once when the socket closes (at once if it already has). */
+  onClose(listener: (session: WsSession) => void): void;
 }
 
 /**
  * Wraps a `ws` WebSocket (from any server: Fastify, Express, plain `http`) into a session that
  * renders errors from the catalog, closes with the entry's close code and a reason naming the
- * error, and runs idle and maximum-duration timers on an injected clock. Every timer is
+ * error, and enforces idle and maximum-duration limits on an injected clock. Its one timer is
  * cleared when the socket closes, however it closes.
+ *
+ * Built for many idle sessions: methods live on a prototype, both limits share one timer
+ * (re-armed lazily: a message only records the time), and the `closed` promise is made only
+ * when asked for.
  * @example
- * wss.on('connection', (socket, request) => {
- *   const session = createWsSession(socket, { correlationId: randomUUID(), tooLarge: () => api.error('too_large') });
+ * const options = { tooLarge: () => api.error('too_large') };
+ * wss.on('connection', (socket) => {
+ *   const session = createWsSession(socket, randomUUID(), options);
  *   session.send('session.ready', {});
  * });
  */
-export function createWsSession(socket: WebSocket, options: WsSessionOptions): WsSession {
-  const context: FrameContext = {
-    correlationId: options.correlationId,
-    docsBase: options.docsBase,
-    now: () => (options.clock ?? systemClock).now(),
-  };
-  let open = socket.readyState === OPEN;
-  let reading = true;
-  let inFlight = 0;
-  let waiters: (() => void)[] = [];
-  let closeListeners: (() => void)[] = [];
-  let resolveClosed!: (value: { code: number; reason: string }) => void;
-  const closed = new Promise<{ code: number; reason: string }>((resolve) => {
-    resolveClosed = resolve;
-  });
-
-  const write = (frame: unknown) => {
-    if (socket.readyState === OPEN) socket.send(JSON.stringify(frame));
-  };
-  const coverage = coverageFile(options.coverage);
-  const writeError = (error: ApiError, extra: Readonly<Record<string, Json>> | undefined) => {
-    if (coverage !== undefined) recordProduced(error.id, coverage);
-    write(errorFrame(error, context, extra));
-  };
-
-  const end: WsSession['end'] = (error, endOptions) => {
-    if (!open) return;
-    open = false;
-    writeError(error, endOptions?.extra);
-    closeNow(endOptions?.code ?? closeCodeOf(error), closeReason(error));
-  };
-
-  const closeNow = (code: number, reason: string) => {
-    open = false;
-    // A paused socket would never read the client's answering close frame: the handshake
-    // would hang until `ws` gives up. Messages still arriving are not ours to handle any more.
-    reading = false;
-    socket.resume();
-    originalClose(code, reason);
-  };
-
-  const timers = createSessionTimers({
-    clock: options.clock,
-    idleMs: options.idle?.ms,
-    maxMs: options.maxDuration?.ms,
-    onIdle: () => options.idle && end(options.idle.error()),
-    onMax: () => options.maxDuration && end(options.maxDuration.error()),
-  });
-
-  // `ws` answers an oversized message by calling `close(1009)` itself, then emits 'error'.
-  // Intercepting that one call lets the client learn which catalog error it hit.
-  const originalClose = socket.close.bind(socket);
-  if (options.tooLarge) {
-    const tooLarge = options.tooLarge;
-    socket.close = (code?: number, reason?: string | Buffer) => {
-      if (code === 1009 && reason === undefined && open) end(tooLarge());
-      else originalClose(code, reason);
-    };
-  }
-
-  socket.on('message', timers.touch);
-  // A protocol error (oversize, bad frame) is followed by 'close'; without a listener it would throw.
-  socket.on('error', noop);
-  socket.once('close', (code: number, reason: Buffer) => {
-    open = false;
-    timers.stop();
-    socket.off('message', timers.touch);
-    resolveClosed({ code, reason: reason.toString() });
-    const listeners = closeListeners;
-    closeListeners = [];
-    for (const listener of listeners) listener();
-  });
-
-  return {
-    socket,
-    correlationId: options.correlationId,
-    get open() {
-      return open;
-    },
-    get reading() {
-      return reading;
-    },
-    get inFlight() {
-      return inFlight;
-    },
-    closed,
-    send(type, data) {
-      if (open) write(message(type, data, context));
-    },
-    sendError(error, extra) {
-      if (open) writeError(error, extra);
-    },
-    end,
-    close(code, reason) {
-      if (open) closeNow(code, reason);
-    },
-    track(work) {
-      inFlight++;
-      const release = timers.hold();
-      const done = () => {
-        release();
-        if (--inFlight === 0) {
-          const ready = waiters;
-          waiters = [];
-          for (const wake of ready) wake();
-        }
-      };
-      work.then(done, done);
-      return work;
-    },
-    stopReading() {
-      reading = false;
-      socket.pause();
-    },
-    settled() {
-      return inFlight === 0 ? Promise.resolve() : new Promise((resolve) => waiters.push(resolve));
-    },
-    onClose(listener) {
-      if (socket.readyState === 3) listener();
-      else closeListeners.push(listener);
-    },
-  };
+export function createWsSession(
+  socket: WebSocket,
+  correlationId: string,
+  options: WsSessionOptions,
+): WsSession {
+  return new Session(socket, correlationId, options);
 }
 
+const SESSION = Symbol('faultline.ws.session');
+type Tagged = WebSocket & { [SESSION]?: Session };
+type Closed = { readonly code: number; readonly reason: string };
+
+class Session implements WsSession {
+  readonly socket: WebSocket;
+  readonly correlationId: string;
+  #options: WsSessionOptions;
+  #clock: Clock;
+  #coverage: string | undefined;
+  #open: boolean;
+  #reading = true;
+  #inFlight = 0;
+  #waiters: (() => void)[] | undefined;
+  #listeners: ((session: WsSession) => void)[] | undefined;
+  #closedInfo: Closed | undefined;
+  #closed: Promise<Closed> | undefined;
+  #resolveClosed: ((value: Closed) => void) | undefined;
+  #started: number;
+  #last: number;
+  #held = 0;
+  #timer: unknown;
+  #originalClose: WebSocket['close'];
+
+  constructor(socket: WebSocket, correlationId: string, options: WsSessionOptions) {
+    this.socket = socket;
+    this.correlationId = correlationId;
+    this.#options = options;
+    this.#clock = options.clock ?? systemClock;
+    this.#coverage = coverageFile(options.coverage);
+    this.#open = socket.readyState === OPEN;
+    this.#started = this.#last = this.#clock.now();
+    this.#originalClose = socket.close;
+    (socket as Tagged)[SESSION] = this;
+    // `ws` answers an oversized message by calling `close(1009)` itself, then emits 'error'.
+    // Intercepting that one call lets the client learn which catalog error it hit.
+    if (options.tooLarge) socket.close = closeOrRefuse;
+    socket.on('message', touch);
+    // A protocol error (oversize, bad frame) is followed by 'close'; without a listener it would throw.
+    socket.on('error', noop);
+    socket.once('close', closed);
+    this.#arm();
+  }
+
+  get open(): boolean {
+    return this.#open;
+  }
+  get reading(): boolean {
+    return this.#reading;
+  }
+  get inFlight(): number {
+    return this.#inFlight;
+  }
+  get closed(): Promise<Closed> {
+    if (this.#closedInfo) return Promise.resolve(this.#closedInfo);
+    this.#closed ??= new Promise((resolve) => {
+      this.#resolveClosed = resolve;
+    });
+    return this.#closed;
+  }
+
+  send(type: string, data: Readonly<Record<string, unknown>>): void {
+    if (this.#open) this.#write(message(type, data, this.#context()));
+  }
+  sendError(error: ApiError, extra?: Readonly<Record<string, Json>>): void {
+    if (this.#open) this.#writeError(error, extra);
+  }
+  end(
+    error: ApiError,
+    options?: { readonly extra?: Readonly<Record<string, Json>>; readonly code?: number },
+  ): void {
+    if (!this.#open) return;
+    this.#open = false;
+    this.#writeError(error, options?.extra);
+    this.#closeNow(options?.code ?? closeCodeOf(error), closeReason(error));
+  }
+  close(code: number, reason: string): void {
+    if (this.#open) this.#closeNow(code, reason);
+  }
+  track<T>(work: Promise<T>): Promise<T> {
+    this.#inFlight++;
+    this.#held++;
+    const done = () => {
+      this.#held--;
+      this.#last = this.#clock.now();
+      if (this.#held === 0) this.#arm();
+      if (--this.#inFlight === 0 && this.#waiters) {
+        const ready = this.#waiters;
+        this.#waiters = undefined;
+        for (const wake of ready) wake();
+      }
+    };
+    work.then(done, done);
+    return work;
+  }
+  stopReading(): void {
+    this.#reading = false;
+    this.socket.pause();
+  }
+  settled(): Promise<void> {
+    if (this.#inFlight === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.#waiters ??= [];
+      this.#waiters.push(resolve);
+    });
+  }
+  onClose(listener: (session: WsSession) => void): void {
+    if (this.#closedInfo) {
+      listener(this);
+      return;
+    }
+    this.#listeners ??= [];
+    this.#listeners.push(listener);
+  }
+
+  #context(): FrameContext {
+    return { correlationId: this.correlationId, docsBase: this.#options.docsBase, now: this.#clock.now };
+  }
+  #write(frame: unknown): void {
+    if (this.socket.readyState === OPEN) this.socket.send(JSON.stringify(frame));
+  }
+  #writeError(error: ApiError, extra: Readonly<Record<string, Json>> | undefined): void {
+    if (this.#coverage !== undefined) recordProduced(error.id, this.#coverage);
+    this.#write(errorFrame(error, this.#context(), extra));
+  }
+  #closeNow(code: number, reason: string): void {
+    this.#open = false;
+    // A paused socket would never read the client's answering close frame: the handshake
+    // would hang until `ws` gives up. Messages still arriving are not ours to handle any more.
+    this.#reading = false;
+    this.socket.resume();
+    this.#originalClose.call(this.socket, code, reason);
+  }
+
+  /** One timer for both limits: it wakes at the nearer deadline and sleeps again if early. */
+  #arm(): void {
+    if (this.#timer !== undefined || this.#closedInfo) return;
+    const wait = this.#nextDeadline() - this.#clock.now();
+    if (Number.isFinite(wait)) this.#timer = this.#clock.setTimeout(() => this.#wake(), Math.max(0, wait));
+  }
+  #nextDeadline(): number {
+    const { idle, maxDuration } = this.#options;
+    const max = maxDuration ? this.#started + maxDuration.ms : Number.POSITIVE_INFINITY;
+    // Work in flight means the client waits for us: it is not idle.
+    const quiet = idle && this.#held === 0 ? this.#last + idle.ms : Number.POSITIVE_INFINITY;
+    return Math.min(max, quiet);
+  }
+  #wake(): void {
+    this.#timer = undefined;
+    if (!this.#open) return;
+    const now = this.#clock.now();
+    const { idle, maxDuration } = this.#options;
+    if (maxDuration && now - this.#started >= maxDuration.ms) this.end(maxDuration.error());
+    else if (idle && this.#held === 0 && now - this.#last >= idle.ms) this.end(idle.error());
+    else this.#arm();
+  }
+
+  static touch(socket: Tagged): void {
+    const session = socket[SESSION];
+    if (session) session.#last = session.#clock.now();
+  }
+  static refuse(socket: Tagged, code?: number, reason?: string | Buffer): void {
+    const session = socket[SESSION];
+    if (session && code === 1009 && reason === undefined && session.#open && session.#options.tooLarge)
+      session.end(session.#options.tooLarge());
+    else if (session) session.#originalClose.call(socket, code, reason);
+  }
+  static closed(socket: Tagged, code: number, reason: Buffer): void {
+    const session = socket[SESSION];
+    if (!session) return;
+    session.#open = false;
+    session.#reading = false;
+    if (session.#timer !== undefined) session.#clock.clearTimeout(session.#timer);
+    session.#timer = undefined;
+    socket.off('message', touch);
+    session.#closedInfo = { code, reason: reason.toString() };
+    session.#resolveClosed?.(session.#closedInfo);
+    const listeners = session.#listeners;
+    session.#listeners = undefined;
+    for (const listener of listeners ?? []) listener(session);
+  }
+}
+
+// Shared listeners (`this` is the socket): no closures per session.
+function touch(this: Tagged): void {
+  Session.touch(this);
+}
+function closeOrRefuse(this: Tagged, code?: number, reason?: string | Buffer): void {
+  Session.refuse(this, code, reason);
+}
+function closed(this: Tagged, code: number, reason: Buffer): void {
+  Session.closed(this, code, reason);
+}
 function noop(): void {}
