@@ -142,23 +142,32 @@ mkdirSync(tmp, { recursive: true });
 let bare: ServerChild | undefined;
 let service: Service | undefined;
 try {
-  bare = await startServer(join(root, 'bench/servers/ws-bare.ts'), [], SERVER_CPU, ['--expose-gc']);
-  service = await startService(tmp, SERVER_CPU, {
-    nodeArgs: ['--expose-gc', '--import', memoryPreload],
-    env: { SIGNALS_DRAIN_SECONDS: '30' },
-    countRead: false,
-  });
-  const bareUrl = `ws://127.0.0.1:${bare.port}/`;
-  const streamUrl = `${service.url.replace('http', 'ws')}/v0/stream/analyze`;
-  const token = await tokenFor(service, roomyKey(service));
-  const protocols = ['access_token', token];
-  const bareChild = bare.process as never;
-  const serviceChild = service.child as never;
+  // Fresh processes for each part: memory is measured on servers that never held a 1 MiB message.
+  const start = async () => {
+    await bare?.stop();
+    await service?.stop();
+    bare = await startServer(join(root, 'bench/servers/ws-bare.ts'), [], SERVER_CPU, ['--expose-gc']);
+    service = await startService(tmp, SERVER_CPU, {
+      nodeArgs: ['--expose-gc', '--import', memoryPreload],
+      env: { SIGNALS_DRAIN_SECONDS: '30' },
+      countRead: false,
+    });
+    const token = await tokenFor(service, roomyKey(service));
+    return {
+      bare,
+      service,
+      bareUrl: `ws://127.0.0.1:${bare.port}/`,
+      streamUrl: `${service.url.replace('http', 'ws')}/v0/stream/analyze`,
+      protocols: ['access_token', token],
+    };
+  };
+  let { bareUrl, streamUrl, protocols } = await start();
 
   // --- B. ingest of 1 MiB binary messages, rounds alternating --------------------------------
   const isAck = (text: string) => text.includes('"ack"');
-  // The service answers each message as a segment: random bytes are no video (ih4002) after
-  // being spooled to a temp file and sniffed, exactly as a real segment's first steps.
+  // The service answers each message as a segment: random bytes are no video, refused (ih4002)
+  // from their first bytes in memory — the WebSocket path and the first validation step, not
+  // ffprobe (a real segment then costs tens of milliseconds of ffprobe and analysis).
   const isSegmentAnswer = (text: string) => text.includes('"error_id"');
   await ingest(bareUrl, [], isAck); // warm-up
   await ingest(streamUrl, protocols, isSegmentAnswer);
@@ -182,6 +191,10 @@ try {
   );
 
   // --- A. idle sessions: RSS growth per session -------------------------------------------------
+  const fresh = await start();
+  ({ bareUrl, streamUrl, protocols } = fresh);
+  const bareChild = fresh.bare.process as never;
+  const serviceChild = fresh.service.child as never;
   const bareMemory = await memoryOf(bareChild);
   const bareSockets = await openMany(bareUrl, [], SESSIONS);
   const bareMemoryAfter = await memoryOf(bareChild);
@@ -227,7 +240,7 @@ try {
       });
   });
   const signalled = performance.now();
-  service.child.kill('SIGTERM');
+  fresh.service.child.kill('SIGTERM');
   const reached = (await allWarned) - signalled;
   figures.push({
     name: `drain warning reaches all ${SESSIONS} sessions`,
@@ -238,7 +251,7 @@ try {
   });
   // Second signal: close them all now (the drain itself is the tests' business).
   await new Promise((done) => setTimeout(done, 2_100));
-  service.child.kill('SIGTERM');
+  fresh.service.child.kill('SIGTERM');
   await closeAll(sessions);
   notes.push(
     `${pinnedHere ? 'client on CPU 0, servers on CPU 1' : 'not pinned'}; ulimit -n must exceed ${SESSIONS} + a few (each side holds one descriptor per session)`,

@@ -14,7 +14,7 @@ import { MAX_DURATION_SECONDS, MIN_SEGMENT_BYTES } from '../media/media-info.ts'
 import type { StreamConfig } from '../stream/config.ts';
 import type { StreamHub } from '../stream/hub.ts';
 import { analyseSegment, createGate, type SegmentContext } from '../stream/segments.ts';
-import { runStreamSession, type StreamSessionOptions } from '../stream/session.ts';
+import { onStreamMessage, runStreamSession, type StreamSessionOptions } from '../stream/session.ts';
 import { acceptUpgrade, isUpgrade, routeUpgrades } from '../stream/upgrade.ts';
 
 /**
@@ -81,6 +81,7 @@ export const streamRoutes: FastifyPluginAsync<StreamRouteOptions> = async (app, 
       error: () => signals.error('ih6004', { max_seconds: stream.maxSeconds }),
     },
     tooLarge: () => signals.error('ih6002'),
+    onMessage: onStreamMessage,
   };
   const protocol: StreamSessionOptions = {
     segments,

@@ -2,8 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AnalysisResult, Analyzer, IncludeOption } from '../analysis/types.ts';
+import { signals } from '../catalog.ts';
+import type { Container } from '../media/containers.ts';
 import { inspect } from '../media/inspect.ts';
-import type { MediaInfo } from '../media/media-info.ts';
+import { MAX_SEGMENT_BYTES, type MediaInfo, MIN_SEGMENT_BYTES } from '../media/media-info.ts';
+import { SNIFF_BYTES, sniff } from '../media/sniff.ts';
 
 /** What analysing a segment needs from the service. */
 export interface SegmentContext {
@@ -24,7 +27,10 @@ export interface SegmentResult {
  * Validates and analyses one binary frame exactly as an upload is: the bytes go to a temp
  * file, `inspect` applies the same size window, container sniffing, structure and ffprobe
  * checks (ih4002, ih4004, ih5001–ih5006), then the configured analyzer runs (ih5007, ih1001,
- * ih1002). The temp file is removed on every path: success, catalog error, abort.
+ * ih1002). The checks `inspect` starts with — size window, then the container sniffed from the
+ * first bytes — run on the message in memory first, so what is no video is refused without
+ * touching the disk (as the upload gate refuses it from its first bytes). The temp file is
+ * removed on every path: success, catalog error, abort.
  * @example const { media, result } = await analyseSegment(bytes, context, { include: [], signal });
  */
 export async function analyseSegment(
@@ -36,11 +42,22 @@ export async function analyseSegment(
     readonly correlationId: string;
   },
 ): Promise<SegmentResult> {
+  if (bytes.length > MAX_SEGMENT_BYTES)
+    throw signals.error('ih5005', undefined, { cause: `${bytes.length} bytes` });
+  if (bytes.length < MIN_SEGMENT_BYTES)
+    throw signals.error('ih5006', undefined, { cause: `${bytes.length} bytes` });
+  const container = sniff(bytes.subarray(0, SNIFF_BYTES));
+  if (!container)
+    throw signals.error('ih4002', undefined, { cause: 'content matches no supported container' });
   const file = join(context.tmpDir, `segment-${randomUUID()}`);
   const signal = AbortSignal.any([options.signal, AbortSignal.timeout(context.timeoutMs)]);
   try {
     await writeFile(file, bytes, { flag: 'wx', signal });
-    const media = await inspect(file, context.ffprobePath, { ffmpegPath: context.ffmpegPath, signal });
+    const media = await inspect(file, context.ffprobePath, {
+      container,
+      ffmpegPath: context.ffmpegPath,
+      signal,
+    });
     const result = await context.analyzer.analyze(file, media, {
       include: options.include,
       signal,
@@ -50,6 +67,23 @@ export async function analyseSegment(
   } finally {
     await rm(file, { force: true });
   }
+}
+
+/**
+ * The checks `inspect` starts with, on the bytes in memory: the size window (ih5005, ih5006),
+ * then the container sniffed from the first bytes (ih4002). Cheap and synchronous, so a session
+ * answers what is no video at once, without queueing it behind real segments.
+ * @example const container = precheck(bytes); // 'mp4', or throws the catalog error
+ */
+export function precheck(bytes: Uint8Array): Container {
+  if (bytes.length > MAX_SEGMENT_BYTES)
+    throw signals.error('ih5005', undefined, { cause: `${bytes.length} bytes` });
+  if (bytes.length < MIN_SEGMENT_BYTES)
+    throw signals.error('ih5006', undefined, { cause: `${bytes.length} bytes` });
+  const container = sniff(bytes.subarray(0, SNIFF_BYTES));
+  if (!container)
+    throw signals.error('ih4002', undefined, { cause: 'content matches no supported container' });
+  return container;
 }
 
 /**

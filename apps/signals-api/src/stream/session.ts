@@ -1,9 +1,9 @@
-import { isApiError } from 'faultline';
+import { type ApiError, isApiError } from 'faultline';
 import type { WsSession } from 'faultline/ws';
 import type { RawData } from 'ws';
 import { INCLUDE_OPTIONS, type IncludeOption, isIncludeOption } from '../analysis/types.ts';
 import { signals } from '../catalog.ts';
-import { type SegmentContext, type SegmentResult, videoOf } from './segments.ts';
+import { precheck, type SegmentContext, type SegmentResult, videoOf } from './segments.ts';
 
 /** What a stream session needs besides its socket. */
 export interface StreamSessionOptions {
@@ -21,7 +21,6 @@ export interface StreamSessionOptions {
 
 /** One session's protocol state: a plain object, so an idle session costs a few fields. */
 interface State {
-  readonly session: WsSession;
   readonly options: StreamSessionOptions;
   include: readonly IncludeOption[];
   received: number;
@@ -49,23 +48,32 @@ const MAX_ECHO = 60;
  */
 export function runStreamSession(session: WsSession, options: StreamSessionOptions): void {
   const state: State = {
-    session,
     options,
-    include: [],
+    include: NOTHING,
     received: 0,
     queued: 0,
     queue: undefined,
     gone: undefined,
   };
-  session.socket.on('message', (data: RawData, isBinary: boolean) => {
-    if (!session.reading) return;
-    if (isBinary) onSegment(state, toBuffer(data));
-    else onText(state, toBuffer(data).toString('utf8'));
-  });
+  session.data = state;
 }
 
-function onText(state: State, text: string): void {
-  const { session } = state;
+/**
+ * The sessions' `onMessage` (one function for all of them; `session.data` is the state that
+ * `runStreamSession` set).
+ * @example createWsSession(socket, id, { ...options, onMessage: onStreamMessage });
+ */
+export function onStreamMessage(session: WsSession, data: RawData, isBinary: boolean): void {
+  const state = session.data as State | undefined;
+  if (!state || !session.reading) return;
+  if (isBinary) onSegment(session, state, toBuffer(data));
+  else onText(session, state, toBuffer(data).toString('utf8'));
+}
+
+/** The initial `include`: shared, never mutated (a new array replaces it). */
+const NOTHING: readonly IncludeOption[] = Object.freeze([]);
+
+function onText(session: WsSession, state: State, text: string): void {
   let command: unknown;
   try {
     command = JSON.parse(text);
@@ -88,26 +96,40 @@ function onText(state: State, text: string): void {
   void session.settled().then(() => session.close(1000, 'session.close'));
 }
 
-function onSegment(state: State, bytes: Buffer): void {
-  const { session } = state;
+function onSegment(session: WsSession, state: State, bytes: Buffer): void {
+  const segment = ++state.received;
+  session.send('segment.processing', { segment, bytes: bytes.length });
+  try {
+    precheck(bytes);
+  } catch (error) {
+    // No video at all: answered at once, never queued behind real segments.
+    session.sendError(error as ApiError, { segment });
+    return;
+  }
   if (!state.gone) {
     const gone = new AbortController();
     state.gone = gone;
     session.onClose(() => gone.abort(new Error('session closed')));
   }
-  const segment = ++state.received;
-  session.send('segment.processing', { segment, bytes: bytes.length });
   if (++state.queued >= MAX_QUEUED) session.socket.pause();
   const include = state.include;
-  const work = (state.queue ?? Promise.resolve()).then(() => runSegment(state, segment, bytes, include));
+  const work = (state.queue ?? Promise.resolve()).then(() =>
+    runSegment(session, state, segment, bytes, include),
+  );
   state.queue = work;
   void session.track(work).then(() => {
     if (--state.queued < MAX_QUEUED && session.reading && session.open) session.socket.resume();
   });
 }
 
-async function runSegment(state: State, segment: number, bytes: Buffer, include: readonly IncludeOption[]) {
-  const { session, options } = state;
+async function runSegment(
+  session: WsSession,
+  state: State,
+  segment: number,
+  bytes: Buffer,
+  include: readonly IncludeOption[],
+) {
+  const { options } = state;
   const signal = state.gone!.signal;
   if (signal.aborted) return;
   try {

@@ -1,4 +1,4 @@
-import type { WebSocket } from 'ws';
+import type { RawData, WebSocket } from 'ws';
 import type { Json } from '../catalog/types.ts';
 import type { ApiError } from '../error/api-error.ts';
 import { coverageFile, recordProduced } from '../testing/coverage.ts';
@@ -30,6 +30,12 @@ export interface WsSessionOptions {
    * carrying its id, instead of a bare 1009.
    */
   readonly tooLarge?: (() => ApiError) | undefined;
+  /**
+   * Handles every client message (after the idle clock was reset). One function for all
+   * sessions: per-session state goes in `session.data`. Saves a listener and a closure per
+   * session compared with `session.socket.on('message', …)`, which works too.
+   */
+  readonly onMessage?: ((session: WsSession, data: RawData, isBinary: boolean) => void) | undefined;
   /** File that collects produced error ids; defaults to `FAULTLINE_COVERAGE`; `false` turns it off. */
   readonly coverage?: string | false | undefined;
 }
@@ -41,6 +47,8 @@ export interface WsSessionOptions {
 export interface WsSession {
   readonly socket: WebSocket;
   readonly correlationId: string;
+  /** A slot for the application's own per-session state. */
+  data: unknown;
   /** True until the session starts closing. */
   readonly open: boolean;
   /** False once `stopReading` ran: messages that still arrive should be ignored. */
@@ -97,10 +105,12 @@ export function createWsSession(
 const SESSION = Symbol('faultline.ws.session');
 type Tagged = WebSocket & { [SESSION]?: Session };
 type Closed = { readonly code: number; readonly reason: string };
+type CloseListener = (session: WsSession) => void;
 
 class Session implements WsSession {
   readonly socket: WebSocket;
   readonly correlationId: string;
+  data: unknown;
   #options: WsSessionOptions;
   #clock: Clock;
   #coverage: string | undefined;
@@ -108,7 +118,8 @@ class Session implements WsSession {
   #reading = true;
   #inFlight = 0;
   #waiters: (() => void)[] | undefined;
-  #listeners: ((session: WsSession) => void)[] | undefined;
+  // One listener needs no array (the usual case: the drain's); more are kept in one.
+  #listeners: CloseListener | CloseListener[] | undefined;
   #closedInfo: Closed | undefined;
   #closed: Promise<Closed> | undefined;
   #resolveClosed: ((value: Closed) => void) | undefined;
@@ -134,7 +145,7 @@ class Session implements WsSession {
     socket.on('message', touch);
     // A protocol error (oversize, bad frame) is followed by 'close'; without a listener it would throw.
     socket.on('error', noop);
-    socket.once('close', closed);
+    socket.on('close', closed);
     this.#arm();
   }
 
@@ -205,8 +216,10 @@ class Session implements WsSession {
       listener(this);
       return;
     }
-    this.#listeners ??= [];
-    this.#listeners.push(listener);
+    const listeners = this.#listeners;
+    if (listeners === undefined) this.#listeners = listener;
+    else if (Array.isArray(listeners)) listeners.push(listener);
+    else this.#listeners = [listeners, listener];
   }
 
   #context(): FrameContext {
@@ -251,9 +264,11 @@ class Session implements WsSession {
     else this.#arm();
   }
 
-  static touch(socket: Tagged): void {
+  static touch(socket: Tagged, data: RawData, isBinary: boolean): void {
     const session = socket[SESSION];
-    if (session) session.#last = session.#clock.now();
+    if (!session) return;
+    session.#last = session.#clock.now();
+    session.#options.onMessage?.(session, data, isBinary);
   }
   static refuse(socket: Tagged, code?: number, reason?: string | Buffer): void {
     const session = socket[SESSION];
@@ -269,17 +284,19 @@ class Session implements WsSession {
     if (session.#timer !== undefined) session.#clock.clearTimeout(session.#timer);
     session.#timer = undefined;
     socket.off('message', touch);
+    socket.off('close', closed);
     session.#closedInfo = { code, reason: reason.toString() };
     session.#resolveClosed?.(session.#closedInfo);
     const listeners = session.#listeners;
     session.#listeners = undefined;
-    for (const listener of listeners ?? []) listener(session);
+    if (typeof listeners === 'function') listeners(session);
+    else for (const listener of listeners ?? []) listener(session);
   }
 }
 
 // Shared listeners (`this` is the socket): no closures per session.
-function touch(this: Tagged): void {
-  Session.touch(this);
+function touch(this: Tagged, data: RawData, isBinary: boolean): void {
+  Session.touch(this, data, isBinary);
 }
 function closeOrRefuse(this: Tagged, code?: number, reason?: string | Buffer): void {
   Session.refuse(this, code, reason);
