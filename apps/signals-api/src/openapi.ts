@@ -4,6 +4,7 @@ import { INCLUDE_OPTIONS } from './analysis/types.ts';
 import { ALL_SCOPES, SCOPES } from './auth/scopes.ts';
 import { TOKEN_TTL_SECONDS } from './auth/tokens.ts';
 import { documented } from './documented.ts';
+import { streamPathItem } from './stream/openapi.ts';
 
 /** What the document depends on: the error format, where the docs live, and the clock. */
 export interface ServiceOpenApiOptions {
@@ -48,7 +49,7 @@ export function serviceOpenApi(options: ServiceOpenApiOptions): Json {
       version: '0.1.0',
       description: `Video-signals API. Every error is one of the catalog entries documented at ${options.docsBase}.`,
     },
-    paths: PATHS,
+    paths: { ...PATHS, '/v0/stream/analyze': streamPathItem(options.docsBase) },
     components: {
       ...base.components,
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
@@ -154,17 +155,7 @@ const PATHS: Json = {
       },
     },
   },
-  '/v0/stream/analyze': {
-    get: {
-      summary: 'Analyse a live stream over WebSocket',
-      description: `Scope ${SCOPES.stream}. Token as Authorization: Bearer, or as the subprotocol pair ["access_token", <token>]. Session errors (ih6001–ih6006) arrive as error frames and close codes.`,
-      security: [{ bearer: [SCOPES.stream] }],
-      responses: {
-        '101': { description: 'Switching to the WebSocket protocol.' },
-        ...errors(401, 402, 403, 429, 503),
-      },
-    },
-  },
+  '/v0/stream/analyze': {}, // streamPathItem() fills it in: its place in the list stays here.
   '/healthz': {
     get: {
       summary: 'Liveness and database reachability',
