@@ -84,9 +84,9 @@ export interface WsSession {
  * error, and enforces idle and maximum-duration limits on an injected clock. Its one timer is
  * cleared when the socket closes, however it closes.
  *
- * Built for many idle sessions: methods live on a prototype, both limits share one timer
- * (re-armed lazily: a message only records the time), and the `closed` promise is made only
- * when asked for.
+ * Built for many idle sessions: methods live on a prototype, listeners are shared, the limits
+ * of all sessions sharing one options object are checked by one timer (a message only records
+ * the time), and the `closed` promise is made only when asked for. Share the options object.
  * @example
  * const options = { tooLarge: () => api.error('too_large') };
  * wss.on('connection', (socket) => {
@@ -126,7 +126,7 @@ class Session implements WsSession {
   #started: number;
   #last: number;
   #held = 0;
-  #timer: unknown;
+  #ticker: Ticker | undefined;
   #originalClose: WebSocket['close'];
 
   constructor(socket: WebSocket, correlationId: string, options: WsSessionOptions) {
@@ -146,7 +146,8 @@ class Session implements WsSession {
     // A protocol error (oversize, bad frame) is followed by 'close'; without a listener it would throw.
     socket.on('error', noop);
     socket.on('close', closed);
-    this.#arm();
+    this.#ticker = tickerFor(options);
+    this.#ticker?.add(this);
   }
 
   get open(): boolean {
@@ -190,7 +191,6 @@ class Session implements WsSession {
     const done = () => {
       this.#held--;
       this.#last = this.#clock.now();
-      if (this.#held === 0) this.#arm();
       if (--this.#inFlight === 0 && this.#waiters) {
         const ready = this.#waiters;
         this.#waiters = undefined;
@@ -234,6 +234,7 @@ class Session implements WsSession {
   }
   #closeNow(code: number, reason: string): void {
     this.#open = false;
+    this.#ticker?.delete(this);
     // A paused socket would never read the client's answering close frame: the handshake
     // would hang until `ws` gives up. Messages still arriving are not ours to handle any more.
     this.#reading = false;
@@ -241,27 +242,13 @@ class Session implements WsSession {
     this.#originalClose.call(this.socket, code, reason);
   }
 
-  /** One timer for both limits: it wakes at the nearer deadline and sleeps again if early. */
-  #arm(): void {
-    if (this.#timer !== undefined || this.#closedInfo) return;
-    const wait = this.#nextDeadline() - this.#clock.now();
-    if (Number.isFinite(wait)) this.#timer = this.#clock.setTimeout(() => this.#wake(), Math.max(0, wait));
-  }
-  #nextDeadline(): number {
-    const { idle, maxDuration } = this.#options;
-    const max = maxDuration ? this.#started + maxDuration.ms : Number.POSITIVE_INFINITY;
-    // Work in flight means the client waits for us: it is not idle.
-    const quiet = idle && this.#held === 0 ? this.#last + idle.ms : Number.POSITIVE_INFINITY;
-    return Math.min(max, quiet);
-  }
-  #wake(): void {
-    this.#timer = undefined;
+  /** The ticker's visit: ends the session when a limit has passed. */
+  check(now: number): void {
     if (!this.#open) return;
-    const now = this.#clock.now();
     const { idle, maxDuration } = this.#options;
     if (maxDuration && now - this.#started >= maxDuration.ms) this.end(maxDuration.error());
+    // Work in flight means the client waits for us: it is not idle.
     else if (idle && this.#held === 0 && now - this.#last >= idle.ms) this.end(idle.error());
-    else this.#arm();
   }
 
   static touch(socket: Tagged, data: RawData, isBinary: boolean): void {
@@ -281,8 +268,7 @@ class Session implements WsSession {
     if (!session) return;
     session.#open = false;
     session.#reading = false;
-    if (session.#timer !== undefined) session.#clock.clearTimeout(session.#timer);
-    session.#timer = undefined;
+    session.#ticker?.delete(session);
     socket.off('message', touch);
     socket.off('close', closed);
     session.#closedInfo = { code, reason: reason.toString() };
@@ -292,6 +278,57 @@ class Session implements WsSession {
     if (typeof listeners === 'function') listeners(session);
     else for (const listener of listeners ?? []) listener(session);
   }
+}
+
+/**
+ * One timer for all the sessions of one options object (an endpoint): it visits them every
+ * tenth of the shorter limit (10 ms to 1 s), so a limit is enforced within that much of its
+ * deadline, and an idle session holds no timer of its own. It stops when no session is left.
+ */
+class Ticker {
+  readonly #sessions = new Set<Session>();
+  readonly #clock: Clock;
+  readonly #everyMs: number;
+  #timer: unknown;
+
+  constructor(clock: Clock, everyMs: number) {
+    this.#clock = clock;
+    this.#everyMs = everyMs;
+  }
+  add(session: Session): void {
+    this.#sessions.add(session);
+    if (this.#timer === undefined) this.#timer = this.#clock.setTimeout(this.#tick, this.#everyMs);
+  }
+  delete(session: Session): void {
+    this.#sessions.delete(session);
+    if (this.#sessions.size === 0 && this.#timer !== undefined) {
+      this.#clock.clearTimeout(this.#timer);
+      this.#timer = undefined;
+    }
+  }
+  readonly #tick = (): void => {
+    this.#timer = undefined;
+    const now = this.#clock.now();
+    for (const session of this.#sessions) session.check(now);
+    if (this.#sessions.size > 0 && this.#timer === undefined)
+      this.#timer = this.#clock.setTimeout(this.#tick, this.#everyMs);
+  };
+}
+
+const tickers = new WeakMap<WsSessionOptions, Ticker>();
+
+function tickerFor(options: WsSessionOptions): Ticker | undefined {
+  const shortest = Math.min(
+    options.idle?.ms ?? Number.POSITIVE_INFINITY,
+    options.maxDuration?.ms ?? Number.POSITIVE_INFINITY,
+  );
+  if (!Number.isFinite(shortest)) return undefined;
+  let ticker = tickers.get(options);
+  if (!ticker) {
+    ticker = new Ticker(options.clock ?? systemClock, Math.min(1000, Math.max(10, shortest / 10)));
+    tickers.set(options, ticker);
+  }
+  return ticker;
 }
 
 // Shared listeners (`this` is the socket): no closures per session.
