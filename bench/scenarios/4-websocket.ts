@@ -31,6 +31,7 @@ const pinnedHere = twoCores && pinSelf(0);
 interface Memory {
   readonly rss: number;
   readonly heapUsed: number;
+  readonly heapTotal: number;
   readonly external: number;
 }
 
@@ -209,7 +210,7 @@ try {
   const perSession = (after: Memory, before: Memory, key: keyof Memory) =>
     ((after[key] - before[key]) / SESSIONS / 1024).toFixed(1);
   notes.push(
-    `JS heap / external per session: bare ${perSession(bareMemoryAfter, bareMemory, 'heapUsed')} / ${perSession(bareMemoryAfter, bareMemory, 'external')} KiB, service ${perSession(serviceMemoryAfter, serviceMemory, 'heapUsed')} / ${perSession(serviceMemoryAfter, serviceMemory, 'external')} KiB`,
+    `per session, live JS heap / JS heap capacity / external: bare ${perSession(bareMemoryAfter, bareMemory, 'heapUsed')} / ${perSession(bareMemoryAfter, bareMemory, 'heapTotal')} / ${perSession(bareMemoryAfter, bareMemory, 'external')} KiB, service ${perSession(serviceMemoryAfter, serviceMemory, 'heapUsed')} / ${perSession(serviceMemoryAfter, serviceMemory, 'heapTotal')} / ${perSession(serviceMemoryAfter, serviceMemory, 'external')} KiB`,
   );
   const bareGrowth = {
     name: `bare ws, ${SESSIONS} idle connections`,
