@@ -20,9 +20,13 @@ import { coverageFile, recordProduced } from '../testing/coverage.ts';
 export function rejectUpgrade(
   socket: Duplex,
   error: ApiError,
-  context: EncodeContext & { readonly format: WireFormat },
+  context: EncodeContext & {
+    readonly format: WireFormat;
+    /** File that collects produced error ids; defaults to `FAULTLINE_COVERAGE`; `false` turns it off. */
+    readonly coverage?: string | false | undefined;
+  },
 ): void {
-  const coverage = coverageFile(undefined);
+  const coverage = coverageFile(context.coverage);
   if (coverage !== undefined) recordProduced(error.id, coverage);
   const encoded = context.format.encode(error, context);
   const body = JSON.stringify(encoded.body);
