@@ -282,6 +282,7 @@ describe('sessions and drains over real sockets', () => {
         format: structured,
         correlationId: 'corr-9',
         docsBase: 'https://x.test/e',
+        coverage: false,
       }),
     );
     await new Promise<void>((done) => server!.listen(0, '127.0.0.1', done));
