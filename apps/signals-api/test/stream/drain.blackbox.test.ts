@@ -83,7 +83,9 @@ describe('SIGTERM drains the sessions and loses nothing', () => {
     // The final warning comes min(30 s, drain/10) = 0.4 s before the end; only then does the
     // model answer, so every segment finishes after the drain's deadline.
     await Promise.all(sessions.map((s) => s.next(() => warnings(s).length === 2, 'the final warning')));
-    for (const session of sessions) expect(warnings(session)[1]!.data['seconds_remaining']).toBe(1);
+    // 0.4 s left, rounded up (0 only if the timer ran more than 0.4 s late on a loaded machine).
+    for (const session of sessions)
+      expect(warnings(session)[1]!.data['seconds_remaining']).toBeLessThanOrEqual(1);
     model.release();
 
     const closes = await Promise.all(sessions.map((s) => s.closed));
