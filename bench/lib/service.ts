@@ -14,6 +14,10 @@ export interface Service {
   readonly key: { readonly key_id: string; readonly key_secret: string };
   /** `{socketRead, remotePort}` records from bench/servers/count-read.ts. */
   readonly messages: unknown[];
+  /** The process, for signals and IPC. */
+  readonly child: ChildProcess;
+  /** Its scratch directory (database, temp files). */
+  readonly dir: string;
   /** A bearer token for `scopes`, from the real POST /v0/auth. */
   token(scopes: readonly string[]): Promise<string>;
   stop(): Promise<void>;
@@ -24,7 +28,16 @@ export interface Service {
  * scratch directory under `parent`, pinned to `cpu`; resolves once it printed its URL and key.
  * @example const service = await startService('bench/.tmp', 1);
  */
-export function startService(parent: string, cpu?: number): Promise<Service> {
+export function startService(
+  parent: string,
+  cpu?: number,
+  extra: {
+    readonly env?: Readonly<Record<string, string>>;
+    readonly nodeArgs?: readonly string[];
+    /** Load the byte-counting preload (default true); it keeps a listener per connection. */
+    readonly countRead?: boolean;
+  } = {},
+): Promise<Service> {
   const dir = mkdtempSync(join(parent, 'service-'));
   const env = {
     PATH: process.env['PATH'] ?? '',
@@ -36,11 +49,13 @@ export function startService(parent: string, cpu?: number): Promise<Service> {
     SIGNALS_TMP_DIR: join(dir, 'tmp'),
     SIGNALS_DATA_DIR: join(dir, 'data'),
     LOG_LEVEL: 'warn',
+    ...extra.env,
   };
   const preload = join(root, 'bench/servers/count-read.ts');
   const bin = join(root, 'apps/signals-api/src/cli/bin.ts');
   const [command, args] = pinned(cpu, process.execPath, [
     '--conditions=development',
+    ...(extra.nodeArgs ?? []),
     '--import',
     preload,
     bin,
@@ -76,6 +91,8 @@ export function startService(parent: string, cpu?: number): Promise<Service> {
         port: Number(url[2]),
         key,
         messages,
+        child,
+        dir,
         async token(scopes) {
           const response = await fetch(`${url[1]}/v0/auth`, {
             method: 'POST',

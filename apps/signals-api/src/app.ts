@@ -20,7 +20,17 @@ import { createProberCheck } from './media/prober.ts';
 import { authRoutes } from './routes/auth.ts';
 import { docsRoutes } from './routes/docs.ts';
 import { healthRoutes } from './routes/health.ts';
+import { streamRoutes } from './routes/stream.ts';
 import { DRAIN_LIMIT_BYTES, uploadRoutes } from './routes/upload.ts';
+import { DEFAULT_STREAM_CONFIG, type StreamConfig } from './stream/config.ts';
+import { createStreamHub, type StreamHub } from './stream/hub.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Live WebSocket sessions: `drain()` on the first SIGTERM, `abort()` on the second. */
+    streams: StreamHub;
+  }
+}
 
 /**
  * What `buildApp` needs; everything with a side effect is passed in.
@@ -33,6 +43,8 @@ export interface BuildAppOptions {
   readonly now?: () => number;
   /** Replaces the analyzer `config.analyzer` selects (tests, embedding). */
   readonly analyzer?: Analyzer;
+  /** Session timers and drain (`loadStreamConfig(env)`); the seed's defaults when absent. */
+  readonly stream?: StreamConfig;
   /** Fastify's logger option (pino); off by default so tests stay quiet. */
   readonly logger?: FastifyServerOptions['logger'];
 }
@@ -126,6 +138,20 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     limits,
     prober,
     ...(options.analyzer === undefined ? {} : { analyzer: options.analyzer }),
+  });
+  const stream = options.stream ?? DEFAULT_STREAM_CONFIG;
+  const hub = createStreamHub(stream);
+  app.decorate('streams', hub);
+  await app.register(streamRoutes, {
+    config,
+    stream,
+    hub,
+    authenticate,
+    docsBase,
+    ...(options.analyzer === undefined ? {} : { analyzer: options.analyzer }),
+    // A session counts toward the key's plan like an upload: subscription (ih3005), rate
+    // (ih3001) and a concurrency slot (ih3002) held for the session's life.
+    admitSession: async (principal) => (await limits.admit(principal.keyId)).release,
   });
   return app;
 }

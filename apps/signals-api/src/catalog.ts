@@ -335,7 +335,8 @@ export const signals = defineCatalog({
     ih6003: {
       title: 'Session Idle Timeout',
       category: 'Realtime and session issues',
-      message: 'No data arrived for 5 minutes; the session is closed.',
+      message:
+        'No data arrived for {idle_seconds} seconds (5 minutes unless configured); the session is closed.',
       fix: [
         'Keep sending video while the session is open, or open a new session when you are ready to resume.',
       ],
@@ -344,7 +345,8 @@ export const signals = defineCatalog({
     ih6004: {
       title: 'Session Duration Exceeded',
       category: 'Realtime and session issues',
-      message: 'The session reached its 60-minute limit and is closed.',
+      message:
+        'The session reached its limit of {max_seconds} seconds (60 minutes unless configured) and is closed.',
       fix: ['Open a new session to continue; contact support if your use case needs longer sessions.'],
       closeCode: 4004,
     },
@@ -365,6 +367,8 @@ export const signals = defineCatalog({
         'Sent 5 minutes and again 30 seconds before the session is closed with ih6005. The session keeps working until then.',
       fix: ['Finish or checkpoint your work and be ready to reconnect when the session closes.'],
       fields: ['seconds_remaining'],
+      // Not an error frame: the session goes on, so it travels as its own message type.
+      wsType: 'shutdown.warning',
     },
   },
 });

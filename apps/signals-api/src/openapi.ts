@@ -14,6 +14,8 @@ import {
   success,
 } from './openapi-parts.ts';
 
+import { streamPathItem } from './stream/openapi.ts';
+
 export type { PathGroup } from './openapi-parts.ts';
 
 /** What the document depends on: the error format, where the docs live, and the clock. */
@@ -151,22 +153,24 @@ function uploadGroup(): PathGroup {
   };
 }
 
-/** The WebSocket route as far as HTTP sees it: the upgrade and the refusals before it. */
-function streamGroup(): PathGroup {
+/**
+ * The WebSocket route as far as HTTP sees it: the upgrade, its 101 answer, the refusals before
+ * it, and the message protocol in the description (`stream/openapi.ts`).
+ */
+function streamGroup(options: ServiceOpenApiOptions): PathGroup {
+  const item = streamPathItem(options.docsBase);
+  const get = item['get'] as Json;
+  const responses = get['responses'] as Json;
   return {
     tags: [{ name: 'stream', description: 'Analyse a live stream over WebSocket.' }],
     paths: {
       '/v0/stream/analyze': {
         get: {
+          ...get,
           operationId: 'analyzeStream',
           tags: ['stream'],
-          summary: 'Analyse a live stream over WebSocket',
-          description: `Scope ${SCOPES.stream}. Token as Authorization: Bearer, or as the subprotocol pair ["access_token", <token>]. Session errors (ih6001–ih6006) arrive as error frames and close codes.`,
           security: bearer(SCOPES.stream),
-          responses: {
-            '101': { description: 'Switching to the WebSocket protocol.', headers: CORRELATION },
-            ...errorResponses(401, 402, 403, 429, 503),
-          },
+          responses: { '101': responses['101'], ...errorResponses(400, 401, 402, 403, 429, 503) },
         },
       },
     },
@@ -227,7 +231,12 @@ function serviceGroup(): PathGroup {
 }
 
 /** Every part of the service the document describes; add a group to document more. */
-const PATH_GROUPS: readonly (() => PathGroup)[] = [authGroup, uploadGroup, streamGroup, serviceGroup];
+const PATH_GROUPS: readonly ((options: ServiceOpenApiOptions) => PathGroup)[] = [
+  authGroup,
+  uploadGroup,
+  streamGroup,
+  serviceGroup,
+];
 
 /**
  * The whole service as OpenAPI 3.1, as it answers at the time of the call: faultline's error
@@ -238,7 +247,7 @@ const PATH_GROUPS: readonly (() => PathGroup)[] = [authGroup, uploadGroup, strea
  */
 export function serviceOpenApi(options: ServiceOpenApiOptions, groups = PATH_GROUPS): Json {
   const base = openapi(documented, { format: options.format, docsBase: options.docsBase, now: options.now });
-  const parts = groups.map((group) => group());
+  const parts = groups.map((group) => group(options));
   return {
     openapi: base.openapi,
     info: {

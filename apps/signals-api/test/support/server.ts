@@ -85,6 +85,10 @@ export interface TestServer {
    * contract.ts): every black-box suite checks the contract this way.
    */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
+  /** Sends `signal` and returns at once (drain tests watch what follows). */
+  kill(signal: NodeJS.Signals): void;
+  /** Resolves with the exit code once the process has exited. */
+  readonly exited: Promise<number | null>;
   /** Runs the real `keys create` CLI against the server's database. */
   createKey(scopes: readonly string[], plan?: string): Promise<CreatedKey>;
   /** Runs any CLI command with the server's environment. */
@@ -146,6 +150,10 @@ export async function startServer(env: Readonly<Record<string, string>> = {}): P
     databaseUrl: fullEnv['DATABASE_URL']!,
     env: fullEnv,
     stdout: () => out,
+    kill(signal) {
+      child.kill(signal);
+    },
+    exited,
     async stop(signal = 'SIGTERM') {
       const problems = await checkContract(url, await contract);
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);

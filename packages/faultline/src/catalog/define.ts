@@ -89,6 +89,7 @@ export function normaliseEntry(id: string, def: EntryDef): Entry {
     retryable: def.retryable ?? false,
     retryAfterSeconds: def.retryAfterSeconds,
     closeCode: def.closeCode,
+    wsType: def.wsType,
     fields: def.fields ?? [],
     params: templateParams(def.message ?? ''),
     deprecated: def.deprecated,

@@ -27,6 +27,8 @@ export interface EntryDef {
   readonly retryAfterSeconds?: number;
   /** WebSocket close code when this error ends a session (e.g. 1009, 1001). */
   readonly closeCode?: number;
+  /** WebSocket message `type` this entry is sent as (default `error`), e.g. `shutdown.warning`. */
+  readonly wsType?: string;
   /** Extra body fields the error carries beside the standard ones (e.g. `reset_time`). */
   readonly fields?: readonly string[];
   /** Marks an entry being phased out, optionally naming its successor. */
@@ -78,6 +80,8 @@ export interface Entry {
   readonly retryable: boolean;
   readonly retryAfterSeconds: number | undefined;
   readonly closeCode: number | undefined;
+  /** WebSocket message `type` (undefined: `error`). */
+  readonly wsType?: string | undefined;
   readonly fields: readonly string[];
   readonly params: readonly string[];
   readonly deprecated: { readonly replacedBy?: string; readonly reason?: string } | undefined;

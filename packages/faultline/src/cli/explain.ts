@@ -50,7 +50,8 @@ export const explainCommand: Command = {
     lines.push('', 'How to fix:', ...entry.fix.map((step, i) => `  ${i + 1}. ${step}`));
     lines.push(
       '',
-      `${view.example.label} (${format.name}):`,
+      // A WebSocket message does not depend on the HTTP wire format: no format name beside it.
+      entry.status === undefined ? `${view.example.label}:` : `${view.example.label} (${format.name}):`,
       ...view.example.text.split('\n').map((l) => `  ${l}`.trimEnd()),
     );
     const where = docsBase

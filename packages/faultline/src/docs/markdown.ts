@@ -44,7 +44,7 @@ function renderEntry(view: EntryView): string[] {
     lines.push(`${index + 1}. ${inlineMarkdown(step)}`);
   });
   lines.push('', `**${inlineMarkdown(view.example.label)}**`, '');
-  lines.push(fencedBlock(view.example.text, view.entry.status === undefined ? 'json' : 'http'));
+  lines.push(fencedBlock(view.example.text, view.example.language ?? 'http'));
   return lines;
 }
 

@@ -5,6 +5,7 @@ import type { WireFormat } from '../formats/types.ts';
 import { closeCodeLine } from './close-codes.ts';
 import { currentShape } from './format-schemas.ts';
 import { sampleEncoded } from './sample.ts';
+import { wsExample } from './ws-example.ts';
 
 /**
  * What `renderHtml` and `renderMarkdown` accept: a `Catalog`, or anything with entries.
@@ -67,7 +68,7 @@ export interface EntryView {
     | { readonly replacedBy?: { readonly id: string; readonly slug?: string }; readonly reason?: string }
     | undefined;
   readonly paragraphs: readonly string[];
-  readonly example: { readonly label: string; readonly text: string };
+  readonly example: { readonly label: string; readonly text: string; readonly language?: string };
 }
 
 /**
@@ -231,10 +232,11 @@ function exampleOf(
   entry: Entry,
   format: WireFormat,
   context: { docsBase: string | undefined; now: (() => number) | undefined },
-): { label: string; text: string } {
+): { label: string; text: string; language?: string } {
+  // A WebSocket-only entry is a message and a close frame, not an HTTP body.
+  if (entry.status === undefined) return wsExample(entry, context);
   const encoded = sampleEncoded(entry, format, context);
   const json = JSON.stringify(encoded.body, null, 2);
-  if (entry.status === undefined) return { label: 'Example error body', text: json };
   const headers = { 'content-type': format.contentType, ...encoded.headers };
   const lines = [
     `HTTP/1.1 ${statusLine(encoded.status)}`,

@@ -64,7 +64,12 @@ describe('renderHtml', () => {
     expect(large).toContain('WebSocket close code');
     expect(large).toContain('1009 (Message Too Big): the session ends');
     expect(large).not.toContain('HTTP/1.1');
-    expect(large).toContain('Example error body');
+    // A WebSocket entry's example is the message and the close frame that follows it.
+    expect(large).toContain('Example WebSocket message');
+    expect(large).toContain('&quot;type&quot;: &quot;error&quot;');
+    expect(large).toContain(
+      'closes the session: 1009 (Message Too Big), reason &quot;dm6002 Message Too Large&quot;',
+    );
     expect(sectionOf(html, 'dm6001-invalid-message-format')).toContain('no HTTP status');
   });
 
@@ -141,7 +146,8 @@ describe('renderMarkdown', () => {
     expect(old).toContain('**Deprecated.** Use [dm2006](#dm2006-invalid-credentials) instead.');
     const large = markdownOf(markdown, 'dm6002-message-too-large');
     expect(large).toContain('1009 (Message Too Big): the session ends');
-    expect(large).toContain('```json\n{');
+    expect(large).toContain('```text\n{\n  "type": "error",');
+    expect(large).toContain('reason "dm6002 Message Too Large".');
     expect(markdown).toContain('- [Authentication](#category-authentication)');
     expect(markdown).toContain('  - [dm2005 — Missing Key Secret](#dm2005-missing-key-secret)');
   });
