@@ -49,15 +49,16 @@ export const SHED_RETRY_AFTER_SECONDS = 5;
  * `POST /v0/upload/analyze` (scope `interhumanai.upload`), in phases, each with its own budget:
  *
  * 1. **admit** (`onRequest`, no body read): token (ih2008–ih2011), declared size (ih4003),
- *    query (ih4005), maintenance and the reception limit (ih1002 past
- *    `maxReceivingUploads`). *[Plan limits — subscription, rate, concurrency, quota
- *    pre-check — go here, after auth.]*
+ *    query (ih4005), maintenance, the plan limits (subscription ih3005, rate ih3001,
+ *    concurrency ih3002 held until the answer, quota pre-check ih3003/ih3004) and the
+ *    reception limit (ih1002 past `maxReceivingUploads`).
  * 2. **receive**: the multipart body streamed to a temp file (`receiveUpload`), bounded by
  *    the idle and whole-request timeouts (ih4001 when the body stalls) and the size limits.
  *    Cheap I/O: it never holds an analysis slot, so stalled clients block no one.
  * 3. **inspect**: `inspect` (ih5001–ih5007, ih4004); a failing ffprobe is checked against a
- *    known-good file (ih1001 when the tool is broken). *[Quota reservation goes here.]*
- * 4. **analysis slot**: taken only now, with a complete, validated file; ih1002 with
+ *    known-good file (ih1001 when the tool is broken).
+ * 4. **reservation** of the video's minutes (ih3003/ih3004), committed only on success; then
+ *    the **analysis slot**, taken only now, with a complete, validated file; ih1002 with
  *    Retry-After when `maxInFlightAnalyses` are running.
  * 5. **analyse** within the CPU budget of the video's duration, then **respond**.
  *
@@ -157,21 +158,21 @@ export const uploadRoutes: FastifyPluginAsync<UploadRouteOptions> = async (app, 
           ...(options.prober ? { prober: options.prober } : {}),
         });
 
-        // Phase 4: the analysis slot, for a complete, validated file only.
-        if (!analysing.take(reply))
-          throw signals.error('ih1002', undefined, {
-            cause: `load shedding: ${analysing.held()} analyses in flight`,
-            retryAfterSeconds: SHED_RETRY_AFTER_SECONDS,
-          });
-
-        // Phase 5: analyse and respond. The video's minutes are reserved before the analysis
-        // and billed only if it succeeds.
-        const analyse = () =>
-          analyzer.analyze(file, media, {
+        // Phase 4: the video's minutes are reserved (ih3003/ih3004) and billed only if the
+        // analysis succeeds; then the analysis slot, for a complete, validated file only.
+        // Phase 5: analyse and respond.
+        const analyse = () => {
+          if (!analysing.take(reply))
+            throw signals.error('ih1002', undefined, {
+              cause: `load shedding: ${analysing.held()} analyses in flight`,
+              retryAfterSeconds: SHED_RETRY_AFTER_SECONDS,
+            });
+          return analyzer.analyze(file, media, {
             include: upload.include,
             signal,
             correlationId: request.correlationId,
           });
+        };
         const result = limits
           ? await limits.billed(request, media.durationSeconds, analyse)
           : await analyse();

@@ -10,8 +10,8 @@ export const UPLOAD_PATH = '/v0/upload/analyze';
  * A bearer token for the upload scope from a real key (CLI) and a real POST /v0/auth.
  * @example const token = await uploadToken(server);
  */
-export async function uploadToken(server: TestServer): Promise<string> {
-  const key = await server.createKey([UPLOAD_SCOPE]);
+export async function uploadToken(server: TestServer, plan?: string): Promise<string> {
+  const key = await server.createKey([UPLOAD_SCOPE], plan);
   const res = await fetch(`${server.url}/v0/auth`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -19,6 +19,21 @@ export async function uploadToken(server: TestServer): Promise<string> {
   });
   if (res.status !== 200) throw new Error(`auth failed: ${res.status} ${await res.text()}`);
   return ((await res.json()) as { access_token: string }).access_token;
+}
+
+/**
+ * An upload token on a plan no test reaches (made with the real `plans set`), for tests about
+ * slots, timeouts and refusals that must not meet the plan limits of the default `dev` plan.
+ * @example const token = await unlimitedUploadToken(server);
+ */
+export async function unlimitedUploadToken(server: TestServer): Promise<string> {
+  const big = '1000000';
+  const result = await server.cli([
+    ...['plans', 'set', 'unlimited', '--rpm', big, '--concurrency', big],
+    ...['--period-minutes', big, '--daily-minutes', big],
+  ]);
+  if (result.code !== 0) throw new Error(`plans set failed: ${result.stderr}`);
+  return uploadToken(server, 'unlimited');
 }
 
 /** One multipart part: a file (bytes + name) or a text field. */

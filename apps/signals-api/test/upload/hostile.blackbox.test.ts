@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import { fixturePath } from '../fixtures/index.ts';
 import { expectCatalogError, LEGACY_UNTIL, startServer, type TestServer } from '../support/server.ts';
-import { spooled, UPLOAD_PATH, upload, uploadFixture, uploadToken } from './client.ts';
+import { spooled, UPLOAD_PATH, unlimitedUploadToken, upload, uploadFixture } from './client.ts';
 
 // signals-api against hostile and unlucky clients, each server started as a user starts it.
 const run = promisify(execFile);
@@ -70,7 +70,7 @@ describe('slots, budgets and early answers', () => {
       SIGNALS_HEADERS_TIMEOUT_MS: '1500',
       SIGNALS_LINGER_MS: '500',
     });
-    token = await uploadToken(server);
+    token = await unlimitedUploadToken(server);
   }, 30_000);
   afterAll(() => server?.stop());
 
@@ -192,7 +192,7 @@ describe('analysis cost is bounded by the video’s duration', () => {
   it('a 4K 30-minute video is analysed from keyframes within the default budget, and leaves no temp file', async () => {
     const server = await startServer(STRUCTURED);
     try {
-      const res = await upload(server, await uploadToken(server), [['file', video, 'gray.mp4']]);
+      const res = await upload(server, await unlimitedUploadToken(server), [['file', video, 'gray.mp4']]);
       expect(res.status).toBe(200);
       const body = (await res.json()) as { video: Record<string, unknown> };
       expect(body.video).toMatchObject({ width: 3840, height: 2160, fps: 30, duration_seconds: 1790 });
@@ -206,7 +206,7 @@ describe('analysis cost is bounded by the video’s duration', () => {
     // 5 ms of CPU per video-minute: 150 ms for this file, far below what even keyframes need.
     const server = await startServer({ ...STRUCTURED, SIGNALS_ANALYSIS_CPU_MS_PER_MINUTE: '5' });
     try {
-      const res = await upload(server, await uploadToken(server), [['file', video, 'gray.mp4']]);
+      const res = await upload(server, await unlimitedUploadToken(server), [['file', video, 'gray.mp4']]);
       const body = await expectError(res, 'ih5007');
       expect(String(body['message'])).toContain('CPU-seconds per minute of video');
       expect(res.headers.get('retry-after')).toBeNull();
@@ -224,7 +224,10 @@ describe('fault attribution: a crashing prober is our fault', () => {
     chmodSync(crasher, 0o755);
     const server = await startServer({ ...STRUCTURED, FFPROBE_PATH: crasher });
     try {
-      await expectError(await uploadFixture(server, await uploadToken(server), 'good.mp4'), 'ih1001');
+      await expectError(
+        await uploadFixture(server, await unlimitedUploadToken(server), 'good.mp4'),
+        'ih1001',
+      );
       const health = await fetch(`${server.url}/healthz`);
       await expectError(health, 'ih1002');
       expect(health.headers.get('x-health-failing')).toBe('prober');

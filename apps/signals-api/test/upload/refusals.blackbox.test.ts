@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixturePath } from '../fixtures/index.ts';
 import { startServer, type TestServer } from '../support/server.ts';
-import { UPLOAD_PATH, uploadToken } from './client.ts';
+import { UPLOAD_PATH, unlimitedUploadToken } from './client.ts';
 
 // Every refusal sent before the body was read must reach the client as an answer, never as
 // a reset (EPIPE/ECONNRESET): 100 of each kind, with undici's fetch and with curl, with and
@@ -36,7 +36,7 @@ beforeAll(async () => {
     SIGNALS_LINGER_MS: '2000',
     SIGNALS_AUTH_RPM_PER_IP: '100000',
   });
-  token = await uploadToken(server);
+  token = await unlimitedUploadToken(server);
   dir = mkdtempSync(join(tmpdir(), 'signals-refusals-'));
   files.upload = join(dir, 'big.mp4');
   files.auth = join(dir, 'auth.json');
@@ -159,7 +159,9 @@ describe('early refusals reach the client (lingering close, Expect: 100-continue
       for (let i = 0; i < COUNT; i += 10) out.push(...(await Promise.all(Array.from({ length: 10 }, send))));
       return out;
     };
-    expect(summarise(await run(() => viaFetch('/v0/auth', auth, authBody)))).toEqual({ '413 ih4003': COUNT });
+    expect(summarise(await run(() => viaFetch('/v0/auth', auth, authBody)))).toEqual({
+      '413 payload_too_large': COUNT,
+    });
     expect(summarise(await run(() => viaFetch(UPLOAD_PATH, upload(), big)))).toEqual({ '413 ih4003': COUNT });
     expect(summarise(await run(() => viaFetch(UPLOAD_PATH, upload(), shedBody)))).toEqual({
       '503 ih1002': COUNT,
