@@ -160,7 +160,8 @@ function uploadGroup(): PathGroup {
 function streamGroup(options: ServiceOpenApiOptions): PathGroup {
   const item = streamPathItem(options.docsBase);
   const get = item['get'] as Json;
-  const responses = get['responses'] as Json;
+  const switching = (get['responses'] as Json)['101'] as Json;
+  const headers = { ...(switching['headers'] as Json), ...CORRELATION };
   return {
     tags: [{ name: 'stream', description: 'Analyse a live stream over WebSocket.' }],
     paths: {
@@ -170,7 +171,10 @@ function streamGroup(options: ServiceOpenApiOptions): PathGroup {
           operationId: 'analyzeStream',
           tags: ['stream'],
           security: bearer(SCOPES.stream),
-          responses: { '101': responses['101'], ...errorResponses(400, 401, 402, 403, 429, 503) },
+          responses: {
+            '101': { ...switching, headers },
+            ...errorResponses(400, 401, 402, 403, 429, 503),
+          },
         },
       },
     },
