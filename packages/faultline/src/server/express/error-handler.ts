@@ -31,10 +31,11 @@ export function errorHandler(options: FaultlineExpressOptions): ErrorRequestHand
       typeof client === 'string'
         ? { correlation_id: id, client_request_id: client.slice(0, 128) }
         : { correlation_id: id };
-    const out = engine.render(engine.resolve(error, req, logger, logFields), id, req.path);
-    res.status(out.status);
+    const out = engine.render(engine.resolve(error, req, logger, logFields), id, () => req.path);
+    // Straight to Node's response: res.send would also hash the body for an ETag, which an error
+    // answer never uses. end() with the whole body lets Node set Content-Length itself.
+    res.statusCode = out.status;
     for (const name in out.headers) res.setHeader(name, out.headers[name]!);
-    res.setHeader('content-type', out.contentType);
     res.end(out.body);
   };
 }

@@ -85,10 +85,7 @@ const plugin: FastifyPluginCallback<FaultlineFastifyOptions> = (fastify, options
     // An onRequest hook that ran before ours may have failed: correlate now, late but never absent.
     const id = request.correlationId || correlate(request, reply);
     const out = engine.render(error, id, pathOf(request.url));
-    reply.code(out.status);
-    for (const name in out.headers) reply.header(name, out.headers[name]);
-    reply.header('content-type', out.contentType);
-    reply.send(out.body);
+    reply.code(out.status).headers(out.headers).send(out.body);
   }
 
   fastify.decorate('faultline', {
