@@ -1,5 +1,5 @@
-import { renderTemplate } from '../catalog/slug.ts';
 import type { Entry, ErrorOptions, Json } from '../catalog/types.ts';
+import { fillTemplate } from './template.ts';
 
 /** Brand shared by every copy of the package, so `isApiError` works across duplicates (as undici does). */
 export const API_ERROR_BRAND: unique symbol = Symbol.for('faultline.ApiError') as never;
@@ -24,7 +24,7 @@ export class ApiError<Id extends string = string> extends Error {
 
   constructor(entry: Entry, params?: Readonly<Record<string, unknown>>, options?: ErrorOptions) {
     const status = entry.status ?? 500;
-    const message = options?.message ?? renderTemplate(entry.message, params);
+    const message = options?.message ?? fillTemplate(entry.message, params);
     if (status < 500) {
       const limit = Error.stackTraceLimit;
       Error.stackTraceLimit = 0;
