@@ -26,11 +26,13 @@ export function errorHandler(options: FaultlineExpressOptions): ErrorRequestHand
       req.correlationId = id;
       res.setHeader(CORRELATION_HEADER, id);
     }
-    const client = req.headers[CLIENT_REQUEST_HEADER];
-    const logFields =
-      typeof client === 'string'
+    // Built only when a line is logged: an expected 4xx pays nothing for it.
+    const logFields = () => {
+      const client = req.headers[CLIENT_REQUEST_HEADER];
+      return typeof client === 'string'
         ? { correlation_id: id, client_request_id: client.slice(0, 128) }
         : { correlation_id: id };
+    };
     const out = engine.render(engine.resolve(error, req, logger, logFields), id, () => req.path);
     // Straight to Node's response: res.send would also hash the body for an ETag, which an error
     // answer never uses. end() with the whole body lets Node set Content-Length itself.

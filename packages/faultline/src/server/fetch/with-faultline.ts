@@ -1,5 +1,5 @@
 import { CORRELATION_HEADER } from '../../http/correlation.ts';
-import { correlationIdOf } from './correlation.ts';
+import { answeredWith, correlationIdOf } from './correlation.ts';
 import { createErrorResponder, type ErrorResponder, type FaultlineFetchOptions } from './responder.ts';
 
 /**
@@ -25,7 +25,8 @@ export function withFaultline<Args extends unknown[]>(
     } catch (error) {
       response = respond(error, request);
     }
-    return withHeader(response, id);
+    // The responder's answers carry the header already.
+    return answeredWith(response) === id ? response : withHeader(response, id);
   };
 }
 

@@ -21,6 +21,9 @@ export interface Rendered {
   readonly body: string;
 }
 
+/** Fields every log line of a request carries, or a function that builds them when a line is written. */
+export type LogFields = Record<string, unknown> | (() => Record<string, unknown>);
+
 /** A request path, or a function that computes it only when a format asks (building a URL costs). */
 export type PathSource = string | undefined | (() => string | undefined);
 
@@ -36,7 +39,7 @@ export interface Engine<Req> {
    * The ApiError to answer with for anything thrown. Logs what the operator must see: 5xx and
    * unknown errors at error level with their cause, framework faults at debug.
    */
-  resolve(error: unknown, request: Req, log: FaultlineLogger, logFields?: Record<string, unknown>): ApiError;
+  resolve(error: unknown, request: Req, log: FaultlineLogger, logFields?: LogFields): ApiError;
   /** Looks a fault up in the table; a factory that throws or returns garbage yields the internal entry. */
   fault(kind: FaultKind, fault: Fault<Req>, log: FaultlineLogger): ApiError;
   /** Encodes in the configured format and records coverage. Never throws. */
@@ -71,18 +74,15 @@ export function createEngine<Req>(
     }
   }
 
-  function resolve(
-    error: unknown,
-    request: Req,
-    log: FaultlineLogger,
-    logFields?: Record<string, unknown>,
-  ): ApiError {
+  function resolve(error: unknown, request: Req, log: FaultlineLogger, lazyFields?: LogFields): ApiError {
+    // Read only when a line is written: an expected 4xx logs nothing and pays nothing.
+    const logFields = () => (typeof lazyFields === 'function' ? lazyFields() : lazyFields);
     if (isApiError(error)) {
       if (error.status >= 500)
         logSafely(
           log,
           'error',
-          { ...logFields, error_id: error.id, err: error.cause ?? error },
+          { ...logFields(), error_id: error.id, err: error.cause ?? error },
           error.message,
         );
       return error;
@@ -102,14 +102,14 @@ export function createEngine<Req>(
       logSafely(
         log,
         'debug',
-        { ...logFields, error_id: answer.id, err: error },
+        { ...logFields(), error_id: answer.id, err: error },
         'request rejected by the framework',
       );
       return answer;
     }
     const answer = fault('internal', { request, error }, log);
     // The cause goes to the log under the request's correlation id; the body never sees it.
-    logSafely(log, 'error', { ...logFields, error_id: answer.id, err: error }, 'unhandled error');
+    logSafely(log, 'error', { ...logFields(), error_id: answer.id, err: error }, 'unhandled error');
     return answer;
   }
 
