@@ -58,7 +58,7 @@ export class ApiError<Id extends string = string> extends Error {
 
   /** Extra headers to set on the response. */
   get headers(): Readonly<Record<string, string>> {
-    return this.#headers ?? EMPTY_HEADERS;
+    return this.#headers ?? NO_HEADERS;
   }
 
   override get name(): string {
@@ -91,7 +91,11 @@ export class ApiError<Id extends string = string> extends Error {
 Object.defineProperty(ApiError.prototype, API_ERROR_BRAND, { value: true });
 
 const EMPTY: Readonly<Record<string, unknown>> = Object.freeze({});
-const EMPTY_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
+/**
+ * What `headers` returns for an error created without headers; formats compare against it to
+ * reuse a header set precomputed for the entry. Internal: not re-exported by the package.
+ */
+export const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
 
 /**
  * True for an ApiError from any copy of faultline.

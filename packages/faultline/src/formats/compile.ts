@@ -1,5 +1,5 @@
 import type { Entry } from '../catalog/types.ts';
-import type { ApiError } from '../error/api-error.ts';
+import { type ApiError, NO_HEADERS } from '../error/api-error.ts';
 import { errorHeaders } from './common.ts';
 
 /**
@@ -9,7 +9,9 @@ import { errorHeaders } from './common.ts';
  */
 export function entryDefaults(error: ApiError, entry: Entry): boolean {
   if (error.retryAfterSeconds !== defaultRetry(entry)) return false;
-  for (const _ in error.headers) return false;
+  const headers = error.headers;
+  if (headers === NO_HEADERS) return true;
+  for (const _ in headers) return false;
   return true;
 }
 

@@ -1,5 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import type { ErrorRequestHandler, Request } from 'express';
-import { CLIENT_REQUEST_HEADER, CORRELATION_HEADER, newCorrelationId } from '../../http/correlation.ts';
+import { CLIENT_REQUEST_HEADER, CORRELATION_HEADER } from '../../http/correlation.ts';
 import { createEngine } from '../shared/engine.ts';
 import { jsonLineLogger } from '../shared/log.ts';
 import type { FaultlineExpressOptions } from './types.ts';
@@ -22,7 +23,7 @@ export function errorHandler(options: FaultlineExpressOptions): ErrorRequestHand
     if (res.headersSent) return next(error);
     let id = req.correlationId;
     if (!id) {
-      id = newCorrelationId();
+      id = randomUUID();
       req.correlationId = id;
       res.setHeader(CORRELATION_HEADER, id);
     }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type {
   FastifyBaseLogger,
   FastifyError,
@@ -8,7 +9,7 @@ import type {
 } from 'fastify';
 import fp from 'fastify-plugin';
 import type { ApiError } from '../../error/api-error.ts';
-import { CLIENT_REQUEST_HEADER, CORRELATION_HEADER, newCorrelationId } from '../../http/correlation.ts';
+import { CLIENT_REQUEST_HEADER, CORRELATION_HEADER } from '../../http/correlation.ts';
 import { createEngine, pathOf } from '../shared/engine.ts';
 import { allowedMethods } from './allowed-methods.ts';
 import type { FaultlineDecoration, FaultlineFastifyOptions } from './types.ts';
@@ -48,6 +49,12 @@ function bindInFactory(fastify: FastifyInstance): void {
     return child;
   });
 }
+
+/**
+ * A correlation id, as `newCorrelationId` makes one; node:crypto's directly, since the web
+ * `crypto` global is a getter Node resolves on every access (this adapter only runs on Node).
+ */
+const newCorrelationId = (): string => randomUUID();
 
 const plugin: FastifyPluginCallback<FaultlineFastifyOptions> = (fastify, options, done) => {
   const engine = createEngine<FastifyRequest>(options);
