@@ -26,6 +26,8 @@ export interface Pair {
   readonly status: number;
   readonly bare: Target;
   readonly faultline: Target;
+  /** Rounds for this pair when fewer than the run's (secondary pairs keep the run short). */
+  readonly rounds?: number;
   /** Targets for req/s and CPU per request; absent: reported without a target. */
   readonly target?: { readonly rate: number; readonly cpu: number };
 }
@@ -122,6 +124,7 @@ export async function runPairs(
   const loads = [loadavg()[0]!];
   for (let round = 0; round < o.rounds; round++) {
     for (const pair of pairs) {
+      if (round >= Math.min(pair.rounds ?? o.rounds, o.rounds)) continue;
       const order = round % 2 === 0 ? (['bare', 'faultline'] as const) : (['faultline', 'bare'] as const);
       for (const side of order)
         samples.get(pair)![side].push(await measure(pair[side], pair.status, o, answers));
