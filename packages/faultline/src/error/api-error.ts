@@ -94,6 +94,7 @@ const EMPTY: Readonly<Record<string, unknown>> = Object.freeze({});
 /**
  * What `headers` returns for an error created without headers; formats compare against it to
  * reuse a header set precomputed for the entry. Internal: not re-exported by the package.
+ * @example if (error.headers === NO_HEADERS) return precomputed;
  */
 export const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
 

@@ -64,7 +64,10 @@ export interface Decoder {
   decode(input: DecodeInput): DecodedError | undefined;
 }
 
-/** What is fixed for the life of a server: everything of an `EncodeContext` but the request's own parts. */
+/**
+ * What is fixed for the life of a server: everything of an `EncodeContext` but the request's own parts.
+ * @example structured.compile?.(entry, { docsBase: 'https://api.example/errors', now: Date.now })
+ */
 export interface CompileContext {
   readonly docsBase?: string | undefined;
   readonly now?: (() => number) | undefined;
@@ -73,6 +76,7 @@ export interface CompileContext {
 /**
  * A format's answer for one request on the fast path: `headers` is shared between requests
  * (never mutate it) and holds every header of the format, `content-type` included.
+ * @example const { status, headers, body }: FastEncoded = encoder(error, correlationId)!;
  */
 export interface FastEncoded {
   readonly status: number;
@@ -84,6 +88,7 @@ export interface FastEncoded {
  * One entry's encoder, built once: the constant parts of the body and the header set are
  * precomputed, so a request writes only its correlation id and the error's own values.
  * Returns undefined for an error it cannot serve exactly (the generic `encode` then answers).
+ * @example const encoder: EntryEncoder | undefined = structured.compile?.(entry, { docsBase });
  */
 export type EntryEncoder = (error: ApiError, correlationId: string) => FastEncoded | undefined;
 

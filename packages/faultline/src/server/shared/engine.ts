@@ -21,10 +21,16 @@ export interface Rendered {
   readonly body: string;
 }
 
-/** Fields every log line of a request carries, or a function that builds them when a line is written. */
+/**
+ * Fields every log line of a request carries, or a function that builds them when a line is written.
+ * @example const fields: LogFields = () => ({ correlation_id: id });
+ */
 export type LogFields = Record<string, unknown> | (() => Record<string, unknown>);
 
-/** A request path, or a function that computes it only when a format asks (building a URL costs). */
+/**
+ * A request path, or a function that computes it only when a format asks (building a URL costs).
+ * @example engine.render(error, id, () => new URL(request.url).pathname)
+ */
 export type PathSource = string | undefined | (() => string | undefined);
 
 /** Most distinct entries whose compiled encoders are kept (catalogs are finite; a leak is not). */
