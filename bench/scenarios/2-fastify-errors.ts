@@ -27,6 +27,7 @@ const pairs: Pair[] = [
       'bare reply.code(400).send(obj)',
       'faultline: throw catalog 400 + faultlineFastify',
     ),
+    rounds: Number.POSITIVE_INFINITY,
     target: { rate: 1.0, cpu: 1.0 },
   },
   pair(

@@ -35,16 +35,16 @@ function bindings(id: string, client: string | string[] | undefined): Record<str
  */
 function bindInFactory(fastify: FastifyInstance): void {
   const previous = fastify.childLoggerFactory;
+  // Fastify puts the request id in the bindings under this label; it is our correlation id.
+  const label = fastify.initialConfig.requestIdLogLabel ?? 'reqId';
   fastify.setChildLoggerFactory(function (this: FastifyInstance, logger, base, opts, raw) {
-    let id = '';
-    for (const key in base) id = String(base[key]);
-    const child = previous.call(
-      this,
-      logger,
-      Object.assign(base, bindings(id, raw.headers[CLIENT_REQUEST_HEADER])),
-      opts,
-      raw,
-    );
+    // Written into Fastify's own bindings object (made per request): no second object to merge.
+    const bound = base as Record<string, unknown>;
+    const id = bound[label];
+    bound['correlation_id'] = id === undefined ? '' : String(id);
+    const client = raw.headers[CLIENT_REQUEST_HEADER];
+    if (typeof client === 'string') bound['client_request_id'] = client.slice(0, MAX_CLIENT_ID);
+    const child = previous.call(this, logger, base, opts, raw);
     (child as Bound)[BOUND] = true;
     return child;
   });
