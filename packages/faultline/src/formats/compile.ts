@@ -49,3 +49,14 @@ export function members(object: Record<string, unknown>): string {
   const json = JSON.stringify(object);
   return json.length === 2 ? '' : `,${json.slice(1, -1)}`;
 }
+
+/**
+ * The message as a JSON string, reusing the one serialised at set-up when the error's message is
+ * the entry's own (a template without parameters, the common case): identical strings, so
+ * identical JSON.
+ * @example const json = messageJson(error, entry, constant);
+ */
+export function messageJson(error: ApiError, entry: Entry, constant: string): string {
+  const message = error.message;
+  return message === entry.message ? constant : JSON.stringify(message);
+}

@@ -11,7 +11,7 @@ import {
   str,
   without,
 } from './common.ts';
-import { compilable, entryDefaults, entryHeaders, members } from './compile.ts';
+import { compilable, entryDefaults, entryHeaders, members, messageJson } from './compile.ts';
 import type { EncodeContext, Encoded, WireFormat } from './types.ts';
 
 const KEYS = ['error_id', 'correlation_id', 'link', 'message'] as const;
@@ -50,8 +50,9 @@ export const structured: WireFormat = {
     const link = `,"link":${JSON.stringify(`${context.docsBase ?? ''}#${entry.slug}`)},"message":`;
     const headers = Object.freeze({ ...entryHeaders(entry), ...FIXED_HEADERS });
     const hasFields = entry.fields.length > 0;
+    const message = JSON.stringify(entry.message);
     return (error, correlationId) => {
-      let body = head + JSON.stringify(correlationId) + link + JSON.stringify(error.message);
+      let body = head + JSON.stringify(correlationId) + link + messageJson(error, entry, message);
       if (hasFields) body += members(extras(error, RESERVED));
       return {
         status: error.status,

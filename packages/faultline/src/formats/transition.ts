@@ -1,3 +1,4 @@
+import { messageJson } from './compile.ts';
 import { legacy } from './legacy.ts';
 import { structured } from './structured.ts';
 import type { WireFormat } from './types.ts';
@@ -49,6 +50,9 @@ export function transition(options: TransitionOptions): WireFormat {
       const current = structured.compile?.(entry, context);
       if (current === undefined) return undefined;
       const clock = options.now ?? context.now ?? Date.now;
+      const message = JSON.stringify(entry.message);
+      // Without declared fields, `extra` is always the empty object.
+      const hasFields = entry.fields.length > 0;
       const extra: Record<string, string> = { deprecation, sunset };
       if (options.migrationGuide) extra['link'] = `<${options.migrationGuide}>; rel="deprecation"`;
       let shared: { readonly base: object; readonly headers: Readonly<Record<string, string>> } | undefined;
@@ -59,7 +63,8 @@ export function transition(options: TransitionOptions): WireFormat {
         // Structured hands back one shared header set per entry; ours is derived from it once.
         if (shared?.base !== answer.headers)
           shared = { base: answer.headers, headers: Object.freeze({ ...answer.headers, ...extra }) };
-        const old = `{"detail":${JSON.stringify(error.message)},"status_code":${JSON.stringify(error.status)},"extra":${JSON.stringify(error.fields)},`;
+        const fields = hasFields ? JSON.stringify(error.fields) : '{}';
+        const old = `{"detail":${messageJson(error, entry, message)},"status_code":${JSON.stringify(error.status)},"extra":${fields},`;
         return { status: answer.status, headers: shared.headers, body: old + answer.body.slice(1) };
       };
     },
