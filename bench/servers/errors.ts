@@ -1,77 +1,115 @@
 /**
- * One server of scenario 2, chosen by argv[2]. Each answers GET /err with a 400 whose body says
- * that the query parameter `include[]` is invalid — the same error, produced the way each
- * library would. Listens on 127.0.0.1 only; the port goes to the parent over IPC.
+ * Fastify servers of the error-path scenario, one per process, chosen by argv[2]. Each answers
+ * GET /err with an error: `bare*` hand-written (`reply.code(…).header(…).send(obj)`), `faultline*`
+ * thrown from the catalog through faultlineFastify, the peers as their libraries do it. A variant
+ * imports only what it uses, as a service would. Logging: a real pino logger writing to
+ * /dev/null at BENCH_LOG_LEVEL (default `warn`: error lines written, access lines filtered;
+ * `off` = no logger). 127.0.0.1 only; the port goes to the parent over IPC.
  */
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import sensible from '@fastify/sensible';
-import Boom from '@hapi/boom';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { signals } from '../../apps/signals-api/src/catalog.ts';
 import { announce } from '../lib/child.ts';
+import { DEPRECATION, FAILED, INVALID, PARAM, SUNSET, structuredBody, transitionBody } from './bodies.ts';
 
-const params = { name: 'include[]', reason: 'unknown value "mood"' };
-const message = `The parameter "${params.name}" is not valid: ${params.reason}.`;
-const docsBase = 'https://api.example.test/docs/errors';
-const link = `${docsBase}#${signals.get('ih4005')!.slug}`;
+const CAUSE = 'connection reset by upstream';
 
-/** The variants; `faultline` needs faultline/fastify, loaded on demand (it is the only one that imports it). */
-const VARIANTS = [
-  'bare',
-  'faultline',
-  'fastify-default',
-  'sensible-reply',
-  'sensible-throw',
-  'boom',
-] as const;
-type Variant = (typeof VARIANTS)[number];
-
-const setups: Record<Variant, (app: FastifyInstance) => Promise<void>> = {
-  // The hand-written baseline: the same structured body, built inline.
-  async bare(app) {
-    app.get('/err', (_request, reply) =>
-      reply.code(400).send({ error_id: 'ih4005', correlation_id: randomUUID(), link, message }),
+const bare: Record<string, (app: FastifyInstance) => void> = {
+  bare(app) {
+    app.get('/err', (request, reply) =>
+      reply.code(400).header('x-correlation-id', request.id).send(structuredBody(INVALID, request.id)),
     );
   },
-  async faultline(app) {
-    const { setupFaultline } = await import('./errors-faultline.ts');
-    await setupFaultline(app, docsBase);
-    app.get('/err', () => {
-      throw signals.error('ih4005', params);
+  'bare-param'(app) {
+    app.get('/err', (request, reply) => {
+      // The message is built per request, as the template is filled per error.
+      const message = `The parameter "${PARAM.params.name}" is not valid: ${PARAM.params.reason}.`;
+      const body = { error_id: PARAM.id, correlation_id: request.id, link: PARAM.link, message };
+      return reply.code(400).header('x-correlation-id', request.id).send(body);
     });
   },
-  // Fastify's default error handler on a thrown Error carrying statusCode.
-  async 'fastify-default'(app) {
-    app.get('/err', () => {
-      throw Object.assign(new Error(message), { statusCode: 400 });
+  'bare-5xx'(app) {
+    app.get('/err', (request, reply) => {
+      const cause = new Error(CAUSE);
+      request.log.error({ error_id: FAILED.id, err: cause }, FAILED.message);
+      return reply
+        .code(500)
+        .header('x-correlation-id', request.id)
+        .header('retry-after', FAILED.retryAfter)
+        .send(structuredBody(FAILED, request.id));
     });
   },
-  async 'sensible-reply'(app) {
-    await app.register(sensible);
-    app.get('/err', (_request, reply) => reply.badRequest(message));
+  'bare-transition'(app) {
+    app.get('/err', (request, reply) =>
+      reply
+        .code(400)
+        .header('x-correlation-id', request.id)
+        .header('deprecation', DEPRECATION)
+        .header('sunset', SUNSET)
+        .send(transitionBody(INVALID, 400, request.id)),
+    );
   },
-  async 'sensible-throw'(app) {
-    await app.register(sensible);
+};
+
+async function faultline(app: FastifyInstance, variant: string): Promise<void> {
+  const { faultlineFastify } = await import('faultline/fastify');
+  const { bench, formats } = await import('./bench-catalog.ts');
+  const format = variant === 'faultline-transition' ? formats.transition : formats.structured;
+  await app.register(faultlineFastify, { catalog: bench, format });
+  if (variant === 'faultline-registered') {
+    // For the profiler: the plugin's per-request work (hook, log binding) under a hand-written reply.
+    app.get('/err', (request, reply) => reply.code(400).send(structuredBody(INVALID, request.id)));
+    return;
+  }
+  const raise: Record<string, () => never> = {
+    faultline: () => {
+      throw bench.error('e4001');
+    },
+    'faultline-param': () => {
+      throw bench.error('e4005', PARAM.params);
+    },
+    'faultline-5xx': () => {
+      throw bench.error('e5001', {}, { cause: new Error(CAUSE) });
+    },
+  };
+  app.get('/err', raise[variant] ?? raise['faultline']!);
+}
+
+/** Other libraries' error paths, for context (BENCH_PEERS=1); their bodies differ from ours. */
+async function peer(app: FastifyInstance, variant: string): Promise<void> {
+  if (variant === 'fastify-default') {
     app.get('/err', () => {
-      throw app.httpErrors.badRequest(message);
+      throw Object.assign(new Error(INVALID.message), { statusCode: 400 });
     });
-  },
-  async boom(app) {
+  } else if (variant === 'sensible-reply' || variant === 'sensible-throw') {
+    await app.register((await import('@fastify/sensible')).default);
+    app.get('/err', (_request, reply) => {
+      if (variant === 'sensible-reply') return reply.badRequest(INVALID.message);
+      throw app.httpErrors.badRequest(INVALID.message);
+    });
+  } else if (variant === 'boom') {
+    const Boom = (await import('@hapi/boom')).default;
     app.setErrorHandler((error, _request, reply) => {
       if (!Boom.isBoom(error)) return reply.code(500).send({ message: 'internal' });
       return reply.code(error.output.statusCode).headers(error.output.headers).send(error.output.payload);
     });
     app.get('/err', () => {
-      throw Boom.badRequest(message);
+      throw Boom.badRequest(INVALID.message);
     });
-  },
-};
+  } else {
+    throw new Error(`unknown variant "${variant}"`);
+  }
+}
 
-const variant = process.argv[2] as Variant;
-if (!VARIANTS.includes(variant))
-  throw new Error(`unknown variant "${variant}"; one of ${VARIANTS.join(', ')}`);
-const app = Fastify({ logger: false });
-await setups[variant](app);
+const variant = process.argv[2] ?? '';
+const level = process.env['BENCH_LOG_LEVEL'] ?? 'warn';
+// The id every log line and the answer carry: a random UUID per request, on both sides.
+const app = Fastify({
+  logger: level === 'off' ? false : { level, file: '/dev/null' },
+  genReqId: () => randomUUID(),
+});
+if (variant in bare) bare[variant]!(app);
+else if (variant.startsWith('faultline')) await faultline(app, variant);
+else await peer(app, variant);
 await app.listen({ host: '127.0.0.1', port: 0 });
 announce((app.server.address() as AddressInfo).port);

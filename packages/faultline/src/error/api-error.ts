@@ -1,5 +1,5 @@
-import { renderTemplate } from '../catalog/slug.ts';
 import type { Entry, ErrorOptions, Json } from '../catalog/types.ts';
+import { fillTemplate } from './template.ts';
 
 /** Brand shared by every copy of the package, so `isApiError` works across duplicates (as undici does). */
 export const API_ERROR_BRAND: unique symbol = Symbol.for('faultline.ApiError') as never;
@@ -24,7 +24,7 @@ export class ApiError<Id extends string = string> extends Error {
 
   constructor(entry: Entry, params?: Readonly<Record<string, unknown>>, options?: ErrorOptions) {
     const status = entry.status ?? 500;
-    const message = options?.message ?? renderTemplate(entry.message, params);
+    const message = options?.message ?? fillTemplate(entry.message, params);
     if (status < 500) {
       const limit = Error.stackTraceLimit;
       Error.stackTraceLimit = 0;
@@ -58,7 +58,7 @@ export class ApiError<Id extends string = string> extends Error {
 
   /** Extra headers to set on the response. */
   get headers(): Readonly<Record<string, string>> {
-    return this.#headers ?? EMPTY_HEADERS;
+    return this.#headers ?? NO_HEADERS;
   }
 
   override get name(): string {
@@ -91,7 +91,12 @@ export class ApiError<Id extends string = string> extends Error {
 Object.defineProperty(ApiError.prototype, API_ERROR_BRAND, { value: true });
 
 const EMPTY: Readonly<Record<string, unknown>> = Object.freeze({});
-const EMPTY_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
+/**
+ * What `headers` returns for an error created without headers; formats compare against it to
+ * reuse a header set precomputed for the entry. Internal: not re-exported by the package.
+ * @example if (error.headers === NO_HEADERS) return precomputed;
+ */
+export const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
 
 /**
  * True for an ApiError from any copy of faultline.

@@ -31,11 +31,14 @@ export { plainText } from './text.ts';
 export { trace } from './trace.ts';
 export { type TransitionOptions, transition } from './transition.ts';
 export type {
+  CompileContext,
   DecodedError,
   DecodeInput,
   Decoder,
   EncodeContext,
   Encoded,
+  EntryEncoder,
+  FastEncoded,
   HeaderSource,
   WireFormat,
 } from './types.ts';

@@ -1,3 +1,4 @@
+import type { ApiError } from '../error/api-error.ts';
 import {
   asObject,
   errorHeaders,
@@ -10,9 +11,27 @@ import {
   str,
   without,
 } from './common.ts';
-import type { WireFormat } from './types.ts';
+import { compilable, entryDefaults, entryHeaders, members, messageJson } from './compile.ts';
+import type { EncodeContext, Encoded, WireFormat } from './types.ts';
 
 const KEYS = ['error_id', 'correlation_id', 'link', 'message'] as const;
+// The legacy keys are reserved too: during the transition both shapes share one body.
+const RESERVED = [...KEYS, 'detail', 'status_code', 'extra'];
+const FIXED_HEADERS = { 'content-type': JSON_TYPE } as const;
+
+function encodeStructured(error: ApiError, context: EncodeContext): Encoded {
+  return {
+    status: error.status,
+    headers: errorHeaders(error),
+    body: {
+      error_id: error.id,
+      correlation_id: context.correlationId,
+      link: linkFor(error, context),
+      message: error.message,
+      ...extras(error, RESERVED),
+    },
+  };
+}
 
 /**
  * Seed 000's canonical shape: `{error_id, correlation_id, link, message}`, then the entry's
@@ -22,18 +41,24 @@ const KEYS = ['error_id', 'correlation_id', 'link', 'message'] as const;
 export const structured: WireFormat = {
   name: 'structured',
   contentType: JSON_TYPE,
-  encode(error, context) {
-    return {
-      status: error.status,
-      headers: errorHeaders(error),
-      body: {
-        error_id: error.id,
-        correlation_id: context.correlationId,
-        link: linkFor(error, context),
-        message: error.message,
-        // The legacy keys are reserved too: during the transition both shapes share one body.
-        ...extras(error, [...KEYS, 'detail', 'status_code', 'extra']),
-      },
+  encode: encodeStructured,
+  compile(entry, context) {
+    // A format spread from this one with an `encode` of its own must be served by that encode.
+    if (this.encode !== encodeStructured || !compilable(entry)) return undefined;
+    // Everything but the correlation id, the message and the extra fields is known now.
+    const head = `{"error_id":${JSON.stringify(entry.id)},"correlation_id":`;
+    const link = `,"link":${JSON.stringify(`${context.docsBase ?? ''}#${entry.slug}`)},"message":`;
+    const headers = Object.freeze({ ...entryHeaders(entry), ...FIXED_HEADERS });
+    const hasFields = entry.fields.length > 0;
+    const message = JSON.stringify(entry.message);
+    return (error, correlationId) => {
+      let body = head + JSON.stringify(correlationId) + link + messageJson(error, entry, message);
+      if (hasFields) body += members(extras(error, RESERVED));
+      return {
+        status: error.status,
+        headers: entryDefaults(error, entry) ? headers : { ...errorHeaders(error), ...FIXED_HEADERS },
+        body: `${body}}`,
+      };
     };
   },
   decode: guard((input) => {
@@ -49,7 +74,7 @@ export const structured: WireFormat = {
       requestId: str(body['correlation_id']),
       link: str(body['link']),
       retryAfterMs: retryAfterOf(input),
-      fields: without(body, [...KEYS, 'detail', 'status_code', 'extra']),
+      fields: without(body, RESERVED),
     };
   }),
 };

@@ -1,3 +1,4 @@
+import type { Entry } from '../catalog/types.ts';
 import type { ApiError } from '../error/api-error.ts';
 
 /** What a format needs besides the error to render it. */
@@ -68,9 +69,43 @@ export interface Decoder {
   decode(input: DecodeInput): DecodedError | undefined;
 }
 
+/**
+ * What is fixed for the life of a server: everything of an `EncodeContext` but the request's own parts.
+ * @example structured.compile?.(entry, { docsBase: 'https://api.example/errors', now: Date.now })
+ */
+export interface CompileContext {
+  readonly docsBase?: string | undefined;
+  readonly now?: (() => number) | undefined;
+}
+
+/**
+ * A format's answer for one request on the fast path: `headers` is shared between requests
+ * (never mutate it) and holds every header of the format, `content-type` included.
+ * @example const { status, headers, body }: FastEncoded = encoder(error, correlationId)!;
+ */
+export interface FastEncoded {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+}
+
+/**
+ * One entry's encoder, built once: the constant parts of the body and the header set are
+ * precomputed, so a request writes only its correlation id and the error's own values.
+ * Returns undefined for an error it cannot serve exactly (the generic `encode` then answers).
+ * @example const encoder: EntryEncoder | undefined = structured.compile?.(entry, { docsBase });
+ */
+export type EntryEncoder = (error: ApiError, correlationId: string) => FastEncoded | undefined;
+
 /** One wire format: encode an ApiError, decode a response of this shape (or return undefined). */
 export interface WireFormat extends Decoder {
   /** Content type of bodies in this format. */
   readonly contentType: string;
   encode(error: ApiError, context: EncodeContext): Encoded;
+  /**
+   * Optional fast path: an encoder for one entry whose output is byte for byte
+   * `JSON.stringify(encode(error, context).body)` with the same status and headers. Formats
+   * without it (custom ones) are served by `encode`. Undefined when the entry cannot be compiled.
+   */
+  compile?(entry: Entry, context: CompileContext): EntryEncoder | undefined;
 }

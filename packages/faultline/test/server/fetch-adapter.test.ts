@@ -102,6 +102,19 @@ describe('createErrorResponder', () => {
 });
 
 describe('withFaultline', () => {
+  it('stays synchronous for a synchronous handler, answering and throwing alike', () => {
+    const ok = withFaultline(() => new Response('fine'), respond)(new Request('http://x.test/'));
+    expect(ok).toBeInstanceOf(Response);
+    expect((ok as Response).headers.get('x-correlation-id')).toMatch(/^[0-9a-f-]{36}$/);
+    const request = new Request('http://x.test/');
+    const failed = withFaultline(() => {
+      throw testCatalog.error('widget_missing', { id: 's' });
+    }, respond)(request);
+    expect(failed).toBeInstanceOf(Response);
+    expect((failed as Response).status).toBe(404);
+    expect((failed as Response).headers.get('x-correlation-id')).toBe(correlationIdOf(request));
+  });
+
   it('sets the header on responses whose headers are immutable', async () => {
     const handler = withFaultline(async () => Response.redirect('http://x.test/elsewhere', 302), respond);
     const response = await handler(new Request('http://x.test/'));

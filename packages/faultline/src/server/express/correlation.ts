@@ -1,5 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import type { RequestHandler } from 'express';
-import { CORRELATION_HEADER, newCorrelationId } from '../../http/correlation.ts';
+import { CORRELATION_HEADER } from '../../http/correlation.ts';
 
 /**
  * First middleware of the app: gives the request a server-generated id, readable as
@@ -9,7 +10,7 @@ import { CORRELATION_HEADER, newCorrelationId } from '../../http/correlation.ts'
  */
 export function correlation(): RequestHandler {
   return (req, res, next) => {
-    const id = newCorrelationId();
+    const id = randomUUID();
     req.correlationId = id;
     res.locals['correlationId'] = id;
     res.setHeader(CORRELATION_HEADER, id);

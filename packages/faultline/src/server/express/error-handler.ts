@@ -1,5 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import type { ErrorRequestHandler, Request } from 'express';
-import { CLIENT_REQUEST_HEADER, CORRELATION_HEADER, newCorrelationId } from '../../http/correlation.ts';
+import { CLIENT_REQUEST_HEADER, CORRELATION_HEADER } from '../../http/correlation.ts';
 import { createEngine } from '../shared/engine.ts';
 import { jsonLineLogger } from '../shared/log.ts';
 import type { FaultlineExpressOptions } from './types.ts';
@@ -22,19 +23,22 @@ export function errorHandler(options: FaultlineExpressOptions): ErrorRequestHand
     if (res.headersSent) return next(error);
     let id = req.correlationId;
     if (!id) {
-      id = newCorrelationId();
+      id = randomUUID();
       req.correlationId = id;
       res.setHeader(CORRELATION_HEADER, id);
     }
-    const client = req.headers[CLIENT_REQUEST_HEADER];
-    const logFields =
-      typeof client === 'string'
+    // Built only when a line is logged: an expected 4xx pays nothing for it.
+    const logFields = () => {
+      const client = req.headers[CLIENT_REQUEST_HEADER];
+      return typeof client === 'string'
         ? { correlation_id: id, client_request_id: client.slice(0, 128) }
         : { correlation_id: id };
-    const out = engine.render(engine.resolve(error, req, logger, logFields), id, req.path);
-    res.status(out.status);
+    };
+    const out = engine.render(engine.resolve(error, req, logger, logFields), id, () => req.path);
+    // Straight to Node's response: res.send would also hash the body for an ETag, which an error
+    // answer never uses. end() with the whole body lets Node set Content-Length itself.
+    res.statusCode = out.status;
     for (const name in out.headers) res.setHeader(name, out.headers[name]!);
-    res.setHeader('content-type', out.contentType);
     res.end(out.body);
   };
 }

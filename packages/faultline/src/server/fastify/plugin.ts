@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type {
   FastifyBaseLogger,
   FastifyError,
@@ -8,7 +9,7 @@ import type {
 } from 'fastify';
 import fp from 'fastify-plugin';
 import type { ApiError } from '../../error/api-error.ts';
-import { CLIENT_REQUEST_HEADER, CORRELATION_HEADER, newCorrelationId } from '../../http/correlation.ts';
+import { CLIENT_REQUEST_HEADER, CORRELATION_HEADER } from '../../http/correlation.ts';
 import { createEngine, pathOf } from '../shared/engine.ts';
 import { allowedMethods } from './allowed-methods.ts';
 import { answerExpectation } from './connection.ts';
@@ -35,20 +36,26 @@ function bindings(id: string, client: string | string[] | undefined): Record<str
  */
 function bindInFactory(fastify: FastifyInstance): void {
   const previous = fastify.childLoggerFactory;
+  // Fastify puts the request id in the bindings under this label; it is our correlation id.
+  const label = fastify.initialConfig.requestIdLogLabel ?? 'reqId';
   fastify.setChildLoggerFactory(function (this: FastifyInstance, logger, base, opts, raw) {
-    let id = '';
-    for (const key in base) id = String(base[key]);
-    const child = previous.call(
-      this,
-      logger,
-      Object.assign(base, bindings(id, raw.headers[CLIENT_REQUEST_HEADER])),
-      opts,
-      raw,
-    );
+    // Written into Fastify's own bindings object (made per request): no second object to merge.
+    const bound = base as Record<string, unknown>;
+    const id = bound[label];
+    bound['correlation_id'] = id === undefined ? '' : String(id);
+    const client = raw.headers[CLIENT_REQUEST_HEADER];
+    if (typeof client === 'string') bound['client_request_id'] = client.slice(0, MAX_CLIENT_ID);
+    const child = previous.call(this, logger, base, opts, raw);
     (child as Bound)[BOUND] = true;
     return child;
   });
 }
+
+/**
+ * A correlation id, as `newCorrelationId` makes one; node:crypto's directly, since the web
+ * `crypto` global is a getter Node resolves on every access (this adapter only runs on Node).
+ */
+const newCorrelationId = (): string => randomUUID();
 
 const plugin: FastifyPluginCallback<FaultlineFastifyOptions> = (fastify, options, done) => {
   const engine = createEngine<FastifyRequest>(options);
@@ -86,12 +93,9 @@ const plugin: FastifyPluginCallback<FaultlineFastifyOptions> = (fastify, options
     // An onRequest hook that ran before ours may have failed: correlate now, late but never absent.
     const id = request.correlationId || correlate(request, reply);
     const out = engine.render(error, id, pathOf(request.url));
-    reply.code(out.status);
-    for (const name in out.headers) reply.header(name, out.headers[name]);
-    reply.header('content-type', out.contentType);
     // A Buffer, not a string: Fastify appends `; charset=utf-8` to any JSON-like type it is
     // given a string for, and registered JSON media types (problem+json included) take none.
-    reply.send(Buffer.from(out.body));
+    reply.code(out.status).headers(out.headers).send(Buffer.from(out.body));
   }
 
   const decoration: FaultlineDecoration = {

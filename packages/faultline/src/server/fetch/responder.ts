@@ -3,7 +3,7 @@ import { createEngine } from '../shared/engine.ts';
 import type { FaultMap as SharedFaultMap } from '../shared/faults.ts';
 import { type FaultlineLogger, jsonLineLogger } from '../shared/log.ts';
 import type { FaultlineOptions } from '../shared/options.ts';
-import { correlationIdOf } from './correlation.ts';
+import { correlationIdOf, markAnswered } from './correlation.ts';
 
 /**
  * The fault table of the fetch adapter: factories receive the web `Request`.
@@ -44,16 +44,21 @@ export function createErrorResponder(options: FaultlineFetchOptions): ErrorRespo
   const logger = options.logger ?? jsonLineLogger;
   return (error, request) => {
     const id = correlationIdOf(request);
-    const client = request.headers.get(CLIENT_REQUEST_HEADER);
-    const logFields =
-      client === null
+    // Headers and URL of a request are costly to build in some servers (@hono/node-server builds
+    // them on first access): read only when a log line or a format needs them.
+    const logFields = () => {
+      const client = request.headers.get(CLIENT_REQUEST_HEADER);
+      return client === null
         ? { correlation_id: id }
         : { correlation_id: id, client_request_id: client.slice(0, 128) };
-    const out = engine.render(engine.resolve(error, request, logger, logFields), id, pathname(request.url));
-    const headers = new Headers(out.headers);
-    headers.set('content-type', out.contentType);
-    headers.set(CORRELATION_HEADER, id);
-    return new Response(out.body, { status: out.status, headers });
+    };
+    const out = engine.render(engine.resolve(error, request, logger, logFields), id, () =>
+      pathname(request.url),
+    );
+    // A plain header record, not a Headers object: servers such as @hono/node-server write a
+    // Response built from a string and a record without materialising it.
+    const headers = { ...out.headers, [CORRELATION_HEADER]: id };
+    return markAnswered(new Response(out.body, { status: out.status, headers }), id);
   };
 }
 

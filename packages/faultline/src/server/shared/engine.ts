@@ -1,6 +1,7 @@
+import type { Entry } from '../../catalog/types.ts';
 import { ApiError, isApiError } from '../../error/api-error.ts';
 import { structured } from '../../formats/structured.ts';
-import type { EncodeContext } from '../../formats/types.ts';
+import type { EncodeContext, EntryEncoder } from '../../formats/types.ts';
 import { reportProduced } from '../../testing/hook.ts';
 import { frameworkCatalog } from '../builtin.ts';
 import { type ClassifyOptions, classify } from './classify.ts';
@@ -9,7 +10,8 @@ import { type FaultlineLogger, logSafely } from './log.ts';
 import type { FaultlineOptions } from './options.ts';
 
 /**
- * An error ready for the wire: status, headers (lower-case names) and the serialised body.
+ * An error ready for the wire: status, headers (lower-case names, `content-type` included, so an
+ * adapter sets them in one call; possibly shared between requests, never mutate them) and the body.
  * @example const { status, headers, contentType, body }: Rendered = engine.render(err, id, '/x');
  */
 export interface Rendered {
@@ -20,6 +22,21 @@ export interface Rendered {
 }
 
 /**
+ * Fields every log line of a request carries, or a function that builds them when a line is written.
+ * @example const fields: LogFields = () => ({ correlation_id: id });
+ */
+export type LogFields = Record<string, unknown> | (() => Record<string, unknown>);
+
+/**
+ * A request path, or a function that computes it only when a format asks (building a URL costs).
+ * @example engine.render(error, id, () => new URL(request.url).pathname)
+ */
+export type PathSource = string | undefined | (() => string | undefined);
+
+/** Most distinct entries whose compiled encoders are kept (catalogs are finite; a leak is not). */
+const MAX_ENCODERS = 10_000;
+
+/**
  * What every adapter shares: thrown value → ApiError (with logging), ApiError → bytes.
  * @example const engine: Engine<Request> = createEngine(options);
  */
@@ -28,11 +45,11 @@ export interface Engine<Req> {
    * The ApiError to answer with for anything thrown. Logs what the operator must see: 5xx and
    * unknown errors at error level with their cause, framework faults at debug.
    */
-  resolve(error: unknown, request: Req, log: FaultlineLogger, logFields?: Record<string, unknown>): ApiError;
+  resolve(error: unknown, request: Req, log: FaultlineLogger, logFields?: LogFields): ApiError;
   /** Looks a fault up in the table; a factory that throws or returns garbage yields the internal entry. */
   fault(kind: FaultKind, fault: Fault<Req>, log: FaultlineLogger): ApiError;
   /** Encodes in the configured format and records coverage. Never throws. */
-  render(error: ApiError, correlationId: string, path: string | undefined): Rendered;
+  render(error: ApiError, correlationId: string, path: PathSource): Rendered;
 }
 
 const FALLBACK_INTERNAL = frameworkCatalog.get('internal_error')!;
@@ -50,6 +67,7 @@ export function createEngine<Req>(
   const docsBase = options.docsBase ?? options.catalog.docsBase;
   const table: FaultMap<Req> = { ...defaultFaults(options.catalog), ...options.faults };
   const coverage = options.coverage;
+  const encoders = compileEncoders(options, docsBase);
 
   function fault(kind: FaultKind, details: Fault<Req>, log: FaultlineLogger): ApiError {
     try {
@@ -62,18 +80,15 @@ export function createEngine<Req>(
     }
   }
 
-  function resolve(
-    error: unknown,
-    request: Req,
-    log: FaultlineLogger,
-    logFields?: Record<string, unknown>,
-  ): ApiError {
+  function resolve(error: unknown, request: Req, log: FaultlineLogger, lazyFields?: LogFields): ApiError {
+    // Read only when a line is written: an expected 4xx logs nothing and pays nothing.
+    const logFields = () => (typeof lazyFields === 'function' ? lazyFields() : lazyFields);
     if (isApiError(error)) {
       if (error.status >= 500)
         logSafely(
           log,
           'error',
-          { ...logFields, error_id: error.id, err: error.cause ?? error },
+          { ...logFields(), error_id: error.id, err: error.cause ?? error },
           error.message,
         );
       return error;
@@ -93,46 +108,83 @@ export function createEngine<Req>(
       logSafely(
         log,
         'debug',
-        { ...logFields, error_id: answer.id, err: error },
+        { ...logFields(), error_id: answer.id, err: error },
         'request rejected by the framework',
       );
       return answer;
     }
     const answer = fault('internal', { request, error }, log);
     // The cause goes to the log under the request's correlation id; the body never sees it.
-    logSafely(log, 'error', { ...logFields, error_id: answer.id, err: error }, 'unhandled error');
+    logSafely(log, 'error', { ...logFields(), error_id: answer.id, err: error }, 'unhandled error');
     return answer;
   }
 
-  function render(error: ApiError, correlationId: string, path: string | undefined): Rendered {
-    const context: EncodeContext = { correlationId, docsBase, path, now };
-    let status: number;
-    let headers: Readonly<Record<string, string>>;
-    let body: string;
-    let contentType = format.contentType;
+  function render(error: ApiError, correlationId: string, path: PathSource): Rendered {
+    let out: Rendered;
     try {
-      const encoded = format.encode(error, context);
-      body = JSON.stringify(encoded.body);
-      status = encoded.status;
-      headers = encoded.headers;
-      // A composite format (byStatus) states its per-response content type as a header.
-      const stated = headers['content-type'];
-      if (stated !== undefined) contentType = stated;
+      out = encoders(error, correlationId) ?? encode(error, correlationId, path);
     } catch {
-      // A broken custom format or an unserialisable field must not turn into Fastify's own
+      // A broken custom format or an unserialisable field must not turn into the framework's own
       // 500 page; answer with the built-in internal entry in the canonical shape instead.
-      const fallback = structured.encode(new ApiError(FALLBACK_INTERNAL), context);
       error = new ApiError(FALLBACK_INTERNAL);
-      status = fallback.status;
-      headers = fallback.headers;
-      body = JSON.stringify(fallback.body);
-      contentType = structured.contentType;
+      const fallback = structured.encode(error, { correlationId, docsBase, now });
+      const headers = { ...fallback.headers, 'content-type': structured.contentType };
+      out = {
+        status: fallback.status,
+        headers,
+        contentType: structured.contentType,
+        body: JSON.stringify(fallback.body),
+      };
     }
     if (coverage !== false) reportProduced(error, coverage);
-    return { status, headers, contentType, body };
+    return out;
+  }
+
+  /** The generic path: any format's `encode`, then JSON.stringify of the body it built. */
+  function encode(error: ApiError, correlationId: string, path: PathSource): Rendered {
+    const context: EncodeContext = {
+      correlationId,
+      docsBase,
+      path: typeof path === 'function' ? path() : path,
+      now,
+    };
+    const encoded = format.encode(error, context);
+    const body = JSON.stringify(encoded.body);
+    // A composite format (byStatus) states its per-response content type as a header.
+    const contentType = encoded.headers['content-type'] ?? format.contentType;
+    const headers = { ...encoded.headers, 'content-type': contentType };
+    return { status: encoded.status, headers, contentType, body };
   }
 
   return { resolve, fault, render };
+}
+
+/**
+ * The fast path: one compiled encoder per entry, built at set-up for the app's catalog and the
+ * built-in entries, lazily for any other catalog. Answers undefined where the format has no
+ * compiled form (custom formats) or the error needs the generic path.
+ */
+function compileEncoders(
+  { format, catalog, now }: Pick<FaultlineOptions, 'format' | 'catalog' | 'now'>,
+  docsBase: string | undefined,
+): (error: ApiError, correlationId: string) => Rendered | undefined {
+  if (format.compile === undefined) return () => undefined;
+  const context = { docsBase, now };
+  const { contentType } = format;
+  const byEntry = new Map<Entry, EntryEncoder | null>();
+  const build = (entry: Entry) => {
+    const encoder = format.compile?.(entry, context) ?? null;
+    if (byEntry.size < MAX_ENCODERS) byEntry.set(entry, encoder);
+    return encoder;
+  };
+  for (const entry of catalog.entries) build(entry);
+  for (const entry of frameworkCatalog.entries) build(entry);
+  return (error, correlationId) => {
+    const entry = error.entry;
+    const encoder = byEntry.get(entry) ?? (byEntry.has(entry) ? null : build(entry));
+    const fast = encoder?.(error, correlationId);
+    return fast && { status: fast.status, headers: fast.headers, contentType, body: fast.body };
+  };
 }
 
 function allowOf(allow: readonly string[] | undefined): { allow?: readonly string[] } {
