@@ -144,7 +144,9 @@ export const streamRoutes: FastifyPluginAsync<StreamRouteOptions> = async (app, 
     '/v0/stream/analyze',
     {
       onRequest: [
-        options.authenticate('interhumanai.stream') as unknown as onRequestAsyncHookHandler,
+        options.authenticate('interhumanai.stream', {
+          upgrade: true,
+        }) as unknown as onRequestAsyncHookHandler,
         upgradeRequired,
         refuseWhileDraining,
         admit,
