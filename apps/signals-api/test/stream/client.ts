@@ -13,11 +13,16 @@ export function fixture(name: string): Buffer {
 }
 
 /**
- * An access token for a fresh key with `scopes`, through the real CLI and `POST /v0/auth`.
+ * An access token for a fresh key with `scopes` (on `plan`, default `dev`), through the real CLI
+ * and `POST /v0/auth`.
  * @example const token = await tokenFor(server, ['interhumanai.stream']);
  */
-export async function tokenFor(server: TestServer, scopes: readonly string[]): Promise<string> {
-  const key = await server.createKey(scopes);
+export async function tokenFor(
+  server: TestServer,
+  scopes: readonly string[],
+  plan?: string,
+): Promise<string> {
+  const key = await server.createKey(scopes, plan);
   const response = await fetch(`${server.url}/v0/auth`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { signals } from '../../src/catalog.ts';
+import { unlimitedPlan } from '../support/plans.ts';
 import {
   expectCatalogError,
   LEGACY_UNTIL,
@@ -56,7 +57,7 @@ describe('SIGTERM drains the sessions and loses nothing', () => {
       SIGNALS_DRAIN_SECONDS: '4',
     });
     cleanup.push(() => server.stop());
-    const token = await tokenFor(server, [STREAM]);
+    const token = await tokenFor(server, [STREAM], await unlimitedPlan(server));
     const sessions = await openMany(server, token, SESSIONS);
     const segment = fixture('good.mp4');
     for (const session of sessions) session.ws.send(segment);
@@ -108,7 +109,7 @@ describe('SIGTERM drains the sessions and loses nothing', () => {
     cleanup.push(() => model.close());
     const server = await startServer({ SIGNALS_ANALYZER: 'http', SIGNALS_ANALYZER_URL: model.url });
     cleanup.push(() => server.stop());
-    const token = await tokenFor(server, [STREAM]);
+    const token = await tokenFor(server, [STREAM], await unlimitedPlan(server));
     const session = await openSession(server, token);
     session.ws.send(fixture('good.mp4'));
     await model.waitFor(1);

@@ -1,6 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { unlimitedPlan } from '../support/plans.ts';
 import { startServer, type TestServer } from '../support/server.ts';
 import { type ClientSession, fixture, openSession, tokenFor } from './client.ts';
 import { startModel, type TestModel } from './model.ts';
@@ -129,7 +130,7 @@ describe('sessions leave nothing behind', () => {
       // ±12 % between identical runs while heap, handles and descriptors stayed flat.
       GLIBC_TUNABLES: 'glibc.malloc.arena_max=1',
     });
-    token = await tokenFor(server, [STREAM]);
+    token = await tokenFor(server, [STREAM], await unlimitedPlan(server));
   });
   afterAll(async () => {
     await server?.stop();

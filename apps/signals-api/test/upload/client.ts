@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { fixturePath } from '../fixtures/index.ts';
+import { unlimitedPlan } from '../support/plans.ts';
 import { recordResponse, type TestServer } from '../support/server.ts';
 
 export const UPLOAD_SCOPE = 'interhumanai.upload';
@@ -22,18 +23,11 @@ export async function uploadToken(server: TestServer, plan?: string): Promise<st
 }
 
 /**
- * An upload token on a plan no test reaches (made with the real `plans set`), for tests about
- * slots, timeouts and refusals that must not meet the plan limits of the default `dev` plan.
+ * An upload token on a plan no test reaches (see `unlimitedPlan`).
  * @example const token = await unlimitedUploadToken(server);
  */
 export async function unlimitedUploadToken(server: TestServer): Promise<string> {
-  const big = '1000000';
-  const result = await server.cli([
-    ...['plans', 'set', 'unlimited', '--rpm', big, '--concurrency', big],
-    ...['--period-minutes', big, '--daily-minutes', big],
-  ]);
-  if (result.code !== 0) throw new Error(`plans set failed: ${result.stderr}`);
-  return uploadToken(server, 'unlimited');
+  return uploadToken(server, await unlimitedPlan(server));
 }
 
 /** One multipart part: a file (bytes + name) or a text field. */
