@@ -98,7 +98,8 @@ export function flatFormat(options: FlatOptions = {}): WireFormat {
  * Seed 003's bodies with `defaultFlatShape`.
  * @example flat.encode(api.error('missing_url'), { correlationId }).body // { message: '…' }
  */
-export const flat: WireFormat = flatFormat();
+// Pure: a bundle that only decodes (faultline/client) drops it, and the encoder with it.
+export const flat: WireFormat = /* @__PURE__ */ flatFormat();
 
 /**
  * Decode-only `flat`: what `decodeError` tries, without the encoder, so a client bundle

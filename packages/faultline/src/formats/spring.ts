@@ -85,7 +85,8 @@ export function springFormat(options: SpringOptions = {}): WireFormat {
  * Seed 002's 403/429 shape exactly: `{timestamp, status, error, path}`.
  * @example spring.encode(err, { correlationId, path: '/api/v2/clips', now: () => Date.now() })
  */
-export const spring: WireFormat = springFormat();
+// Pure: a bundle that only decodes (faultline/client) drops it, and the encoder with it.
+export const spring: WireFormat = /* @__PURE__ */ springFormat();
 
 /** `2026-03-13T07:58:46.156+00:00`: milliseconds, and `+00:00` instead of `Z` like Jackson. */
 function timestampOf(context: EncodeContext): string {

@@ -267,6 +267,8 @@ describe('faultline/client in a browser', () => {
         'node_modules/faultline/dist/formats/text.js',
       ]),
     );
+    // Nor a wire format object (only they have `contentType`): `flat`/`spring` are made by factories.
+    expect(whole.code).not.toContain('contentType');
     expect(whole.code).not.toMatch(/["']node:/);
   });
 
