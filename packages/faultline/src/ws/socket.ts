@@ -5,7 +5,10 @@
  * checks it against the installed `ws`). faultline/ws never imports `ws` at run time either.
  */
 
-/** A message as `ws` delivers it: a Buffer, an ArrayBuffer or fragments (its `RawData`). */
+/**
+ * A message as `ws` delivers it: a Buffer, an ArrayBuffer or fragments (its `RawData`).
+ * @example const onMessage = (session: WsSession, data: WsData) => JSON.parse(String(data));
+ */
 export type WsData = Buffer | ArrayBuffer | Buffer[];
 
 /**
