@@ -11,11 +11,33 @@ import {
   str,
   without,
 } from './common.ts';
-import type { WireFormat } from './types.ts';
+import type { Decoder, WireFormat } from './types.ts';
 
 /** Seed 001 sends the request id as a header; the body has no room for it. */
 const REQUEST_ID_HEADER = 'x-request-id';
 const INNER = ['code', 'message', 'httpStatus'] as const;
+
+/** The decoding half of `envelope`, shared with `envelopeDecoder` (no encoder: what the client bundles). */
+const decodeEnvelope = guard((input) => {
+  const body = asObject(input.body);
+  const inner = asObject(body?.['error']);
+  const code = str(inner?.['code']);
+  const message = str(inner?.['message']);
+  if (!body || !inner || code === undefined || message === undefined) return undefined;
+  // What sets it apart from `nested` and Stripe: a status number inside or beside `error`.
+  const stated = statusValue(inner['httpStatus']) ?? statusValue(body['status_code']);
+  if (stated === undefined) return undefined;
+  return {
+    format: 'envelope',
+    status: statusOf(input, stated),
+    code,
+    message,
+    requestId: readHeader(input.headers, REQUEST_ID_HEADER)?.trim() || undefined,
+    link: undefined,
+    retryAfterMs: retryAfterOf(input),
+    fields: { ...without(inner, INNER), ...without(body, ['error', 'status', 'status_code']) },
+  };
+});
 
 /**
  * Seed 001's envelope: `{error:{code, message, httpStatus}, status:"error", status_code}`.
@@ -40,24 +62,12 @@ export const envelope: WireFormat = {
       },
     };
   },
-  decode: guard((input) => {
-    const body = asObject(input.body);
-    const inner = asObject(body?.['error']);
-    const code = str(inner?.['code']);
-    const message = str(inner?.['message']);
-    if (!body || !inner || code === undefined || message === undefined) return undefined;
-    // What sets it apart from `nested` and Stripe: a status number inside or beside `error`.
-    const stated = statusValue(inner['httpStatus']) ?? statusValue(body['status_code']);
-    if (stated === undefined) return undefined;
-    return {
-      format: 'envelope',
-      status: statusOf(input, stated),
-      code,
-      message,
-      requestId: readHeader(input.headers, REQUEST_ID_HEADER)?.trim() || undefined,
-      link: undefined,
-      retryAfterMs: retryAfterOf(input),
-      fields: { ...without(inner, INNER), ...without(body, ['error', 'status', 'status_code']) },
-    };
-  }),
+  decode: decodeEnvelope,
 };
+
+/**
+ * Decode-only `envelope`: what `decodeError` tries, without the encoder, so a client bundle
+ * that decodes never carries the code that builds responses.
+ * @example envelopeDecoder.decode({ status: 400, body })?.format // 'envelope'
+ */
+export const envelopeDecoder: Decoder = { name: 'envelope', decode: decodeEnvelope };

@@ -11,7 +11,7 @@ import {
   str,
   without,
 } from './common.ts';
-import type { WireFormat } from './types.ts';
+import type { Decoder, WireFormat } from './types.ts';
 
 /**
  * The three bodies of seed 003: `{error}`, `{message}` and `{message, status: "error"}`.
@@ -41,6 +41,31 @@ export function defaultFlatShape(error: ApiError): FlatShape {
   return 'message-status';
 }
 
+/** The decoding half of `flat`, shared with `flatDecoder` (no encoder: what the client bundles). */
+const decodeFlat = guard((input) => {
+  const body = asObject(input.body);
+  if (!body) return undefined;
+  const message = str(body['message']) ?? str(body['error']);
+  if (message === undefined) return undefined;
+  const code = str(body['code']);
+  const used = ['message', 'statusCode'];
+  if (code !== undefined) used.push('code');
+  // `error` is the message only when there is no `message`; beside one it is a reason phrase.
+  if (str(body['message']) === undefined) used.push('error');
+  // `status: "error"` is a marker, not data; a numeric status is a status.
+  if (body['status'] === 'error' || typeof body['status'] === 'number') used.push('status');
+  return {
+    format: 'flat',
+    status: statusOf(input, body['statusCode'] ?? body['status']),
+    code,
+    message,
+    requestId: requestIdFromHeaders(input.headers),
+    link: undefined,
+    retryAfterMs: retryAfterOf(input),
+    fields: without(body, used),
+  };
+});
+
 /**
  * A flat body: the message in a top-level `error` or `message`. It has no code and no id,
  * so the correlation id is sent as `X-Correlation-ID`.
@@ -65,29 +90,7 @@ export function flatFormat(options: FlatOptions = {}): WireFormat {
             : { message: error.message, status: 'error', ...rest };
       return { status: error.status, headers: headersWithCorrelation(error, context), body };
     },
-    decode: guard((input) => {
-      const body = asObject(input.body);
-      if (!body) return undefined;
-      const message = str(body['message']) ?? str(body['error']);
-      if (message === undefined) return undefined;
-      const code = str(body['code']);
-      const used = ['message', 'statusCode'];
-      if (code !== undefined) used.push('code');
-      // `error` is the message only when there is no `message`; beside one it is a reason phrase.
-      if (str(body['message']) === undefined) used.push('error');
-      // `status: "error"` is a marker, not data; a numeric status is a status.
-      if (body['status'] === 'error' || typeof body['status'] === 'number') used.push('status');
-      return {
-        format: 'flat',
-        status: statusOf(input, body['statusCode'] ?? body['status']),
-        code,
-        message,
-        requestId: requestIdFromHeaders(input.headers),
-        link: undefined,
-        retryAfterMs: retryAfterOf(input),
-        fields: without(body, used),
-      };
-    }),
+    decode: decodeFlat,
   };
 }
 
@@ -95,4 +98,12 @@ export function flatFormat(options: FlatOptions = {}): WireFormat {
  * Seed 003's bodies with `defaultFlatShape`.
  * @example flat.encode(api.error('missing_url'), { correlationId }).body // { message: '…' }
  */
-export const flat: WireFormat = flatFormat();
+// Pure: a bundle that only decodes (faultline/client) drops it, and the encoder with it.
+export const flat: WireFormat = /* @__PURE__ */ flatFormat();
+
+/**
+ * Decode-only `flat`: what `decodeError` tries, without the encoder, so a client bundle
+ * that decodes never carries the code that builds responses.
+ * @example flatDecoder.decode({ status: 400, body })?.format // 'flat'
+ */
+export const flatDecoder: Decoder = { name: 'flat', decode: decodeFlat };

@@ -10,7 +10,31 @@ import {
   str,
   without,
 } from './common.ts';
-import type { WireFormat } from './types.ts';
+import type { Decoder, WireFormat } from './types.ts';
+
+/** The decoding half of `legacy`, shared with `legacyDecoder` (no encoder: what the client bundles). */
+const decodeLegacy = guard((input) => {
+  const body = asObject(input.body);
+  const detail = body?.['detail'];
+  if (!body || !('status_code' in body)) return undefined;
+  const stated = statusValue(body['status_code']);
+  // FastAPI-style validation errors put a list in `detail`; keep its first message readable.
+  const message = str(detail) ?? (Array.isArray(detail) ? str(asObject(detail[0])?.['msg']) : undefined);
+  if (stated === undefined || message === undefined) return undefined;
+  return {
+    format: 'legacy',
+    status: statusOf(input, stated),
+    code: undefined,
+    message,
+    requestId: requestIdFromHeaders(input.headers),
+    link: undefined,
+    retryAfterMs: retryAfterOf(input),
+    fields: {
+      ...without(asObject(body['extra']) ?? {}, []),
+      ...without(body, ['detail', 'status_code', 'extra']),
+    },
+  };
+});
 
 /**
  * Seed 000's old shape: `{detail, status_code, extra}`. Kept for clients that have not
@@ -28,26 +52,12 @@ export const legacy: WireFormat = {
       body: { detail: error.message, status_code: error.status, extra: error.fields },
     };
   },
-  decode: guard((input) => {
-    const body = asObject(input.body);
-    const detail = body?.['detail'];
-    if (!body || !('status_code' in body)) return undefined;
-    const stated = statusValue(body['status_code']);
-    // FastAPI-style validation errors put a list in `detail`; keep its first message readable.
-    const message = str(detail) ?? (Array.isArray(detail) ? str(asObject(detail[0])?.['msg']) : undefined);
-    if (stated === undefined || message === undefined) return undefined;
-    return {
-      format: 'legacy',
-      status: statusOf(input, stated),
-      code: undefined,
-      message,
-      requestId: requestIdFromHeaders(input.headers),
-      link: undefined,
-      retryAfterMs: retryAfterOf(input),
-      fields: {
-        ...without(asObject(body['extra']) ?? {}, []),
-        ...without(body, ['detail', 'status_code', 'extra']),
-      },
-    };
-  }),
+  decode: decodeLegacy,
 };
+
+/**
+ * Decode-only `legacy`: what `decodeError` tries, without the encoder, so a client bundle
+ * that decodes never carries the code that builds responses.
+ * @example legacyDecoder.decode({ status: 400, body })?.format // 'legacy'
+ */
+export const legacyDecoder: Decoder = { name: 'legacy', decode: decodeLegacy };

@@ -10,7 +10,7 @@ import {
   str,
   without,
 } from './common.ts';
-import type { WireFormat } from './types.ts';
+import type { Decoder, WireFormat } from './types.ts';
 
 const KEYS = ['code', 'message', 'request_id'] as const;
 const UUID_HEX = /^req_([0-9a-f]{8})([0-9a-f]{4})([0-9a-f]{4})([0-9a-f]{4})([0-9a-f]{12})$/i;
@@ -35,6 +35,26 @@ export function fromRequestId(requestId: string): string | undefined {
   return parts ? parts.slice(1).join('-').toLowerCase() : undefined;
 }
 
+/** The decoding half of `nested`, shared with `nestedDecoder` (no encoder: what the client bundles). */
+const decodeNested = guard((input) => {
+  const body = asObject(input.body);
+  const inner = asObject(body?.['error']);
+  const code = str(inner?.['code']);
+  const message = str(inner?.['message']);
+  if (!body || !inner || code === undefined || message === undefined) return undefined;
+  return {
+    format: 'nested',
+    status: statusOf(input),
+    code,
+    message,
+    requestId: str(inner['request_id']) || requestIdFromHeaders(input.headers),
+    link: undefined,
+    // Seed 004 repeats the delay as `retry_after` (seconds); the header wins when both are there.
+    retryAfterMs: retryAfterOf(input, inner['retry_after']),
+    fields: { ...without(inner, KEYS), ...without(body, ['error']) },
+  };
+});
+
 /**
  * Seed 004's shape: `{error: {code, message, request_id, ...extras}}`, the extras being the
  * error's fields (`details`, `minutes_remaining`, `retry_after`…). A decoded `requestId` is
@@ -58,22 +78,12 @@ export const nested: WireFormat = {
       },
     };
   },
-  decode: guard((input) => {
-    const body = asObject(input.body);
-    const inner = asObject(body?.['error']);
-    const code = str(inner?.['code']);
-    const message = str(inner?.['message']);
-    if (!body || !inner || code === undefined || message === undefined) return undefined;
-    return {
-      format: 'nested',
-      status: statusOf(input),
-      code,
-      message,
-      requestId: str(inner['request_id']) || requestIdFromHeaders(input.headers),
-      link: undefined,
-      // Seed 004 repeats the delay as `retry_after` (seconds); the header wins when both are there.
-      retryAfterMs: retryAfterOf(input, inner['retry_after']),
-      fields: { ...without(inner, KEYS), ...without(body, ['error']) },
-    };
-  }),
+  decode: decodeNested,
 };
+
+/**
+ * Decode-only `nested`: what `decodeError` tries, without the encoder, so a client bundle
+ * that decodes never carries the code that builds responses.
+ * @example nestedDecoder.decode({ status: 400, body })?.format // 'nested'
+ */
+export const nestedDecoder: Decoder = { name: 'nested', decode: decodeNested };

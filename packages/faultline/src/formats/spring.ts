@@ -12,7 +12,7 @@ import {
   without,
 } from './common.ts';
 import { reasonPhrase } from './reason.ts';
-import type { EncodeContext, WireFormat } from './types.ts';
+import type { Decoder, EncodeContext, WireFormat } from './types.ts';
 
 const KEYS = ['timestamp', 'status', 'error', 'message', 'path', 'requestId'] as const;
 
@@ -28,6 +28,27 @@ export interface SpringOptions {
    */
   readonly includeMessage?: boolean;
 }
+
+/** The decoding half of `spring`, shared with `springDecoder` (no encoder: what the client bundles). */
+const decodeSpring = guard((input) => {
+  const body = asObject(input.body);
+  const stated = statusValue(body?.['status']);
+  const reason = str(body?.['error']);
+  const timestamp = body?.['timestamp'];
+  // Spring Boot 1 wrote epoch milliseconds; later versions an ISO string.
+  if (!body || stated === undefined || reason === undefined) return undefined;
+  if (typeof timestamp !== 'string' && typeof timestamp !== 'number') return undefined;
+  return {
+    format: 'spring',
+    status: statusOf(input, stated),
+    code: undefined,
+    message: str(body['message']) || reason,
+    requestId: str(body['requestId']) || requestIdFromHeaders(input.headers),
+    link: undefined,
+    retryAfterMs: retryAfterOf(input),
+    fields: without(body, ['status', 'error', 'message', 'requestId']),
+  };
+});
 
 /**
  * Spring Boot's default error body, seed 002's 403/429 shape:
@@ -56,25 +77,7 @@ export function springFormat(options: SpringOptions = {}): WireFormat {
         body: { ...body, ...extras(error, KEYS) },
       };
     },
-    decode: guard((input) => {
-      const body = asObject(input.body);
-      const stated = statusValue(body?.['status']);
-      const reason = str(body?.['error']);
-      const timestamp = body?.['timestamp'];
-      // Spring Boot 1 wrote epoch milliseconds; later versions an ISO string.
-      if (!body || stated === undefined || reason === undefined) return undefined;
-      if (typeof timestamp !== 'string' && typeof timestamp !== 'number') return undefined;
-      return {
-        format: 'spring',
-        status: statusOf(input, stated),
-        code: undefined,
-        message: str(body['message']) || reason,
-        requestId: str(body['requestId']) || requestIdFromHeaders(input.headers),
-        link: undefined,
-        retryAfterMs: retryAfterOf(input),
-        fields: without(body, ['status', 'error', 'message', 'requestId']),
-      };
-    }),
+    decode: decodeSpring,
   };
 }
 
@@ -82,7 +85,8 @@ export function springFormat(options: SpringOptions = {}): WireFormat {
  * Seed 002's 403/429 shape exactly: `{timestamp, status, error, path}`.
  * @example spring.encode(err, { correlationId, path: '/api/v2/clips', now: () => Date.now() })
  */
-export const spring: WireFormat = springFormat();
+// Pure: a bundle that only decodes (faultline/client) drops it, and the encoder with it.
+export const spring: WireFormat = /* @__PURE__ */ springFormat();
 
 /** `2026-03-13T07:58:46.156+00:00`: milliseconds, and `+00:00` instead of `Z` like Jackson. */
 function timestampOf(context: EncodeContext): string {
@@ -98,3 +102,10 @@ function pathOf(context: EncodeContext): string {
   const cut = path.search(/[?#]/);
   return cut === -1 ? path : path.slice(0, cut);
 }
+
+/**
+ * Decode-only `spring`: what `decodeError` tries, without the encoder, so a client bundle
+ * that decodes never carries the code that builds responses.
+ * @example springDecoder.decode({ status: 400, body })?.format // 'spring'
+ */
+export const springDecoder: Decoder = { name: 'spring', decode: decodeSpring };

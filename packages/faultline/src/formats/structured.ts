@@ -12,7 +12,7 @@ import {
   without,
 } from './common.ts';
 import { compilable, entryDefaults, entryHeaders, members, messageJson } from './compile.ts';
-import type { EncodeContext, Encoded, WireFormat } from './types.ts';
+import type { Decoder, EncodeContext, Encoded, WireFormat } from './types.ts';
 
 const KEYS = ['error_id', 'correlation_id', 'link', 'message'] as const;
 // The legacy keys are reserved too: during the transition both shapes share one body.
@@ -32,6 +32,24 @@ function encodeStructured(error: ApiError, context: EncodeContext): Encoded {
     },
   };
 }
+
+/** The decoding half of `structured`, shared with `structuredDecoder` (no encoder: what the client bundles). */
+const decodeStructured = guard((input) => {
+  const body = asObject(input.body);
+  const code = str(body?.['error_id']);
+  const message = str(body?.['message']);
+  if (!body || code === undefined || message === undefined) return undefined;
+  return {
+    format: 'structured',
+    status: statusOf(input, body['status_code']),
+    code,
+    message,
+    requestId: str(body['correlation_id']),
+    link: str(body['link']),
+    retryAfterMs: retryAfterOf(input),
+    fields: without(body, RESERVED),
+  };
+});
 
 /**
  * Seed 000's canonical shape: `{error_id, correlation_id, link, message}`, then the entry's
@@ -61,20 +79,12 @@ export const structured: WireFormat = {
       };
     };
   },
-  decode: guard((input) => {
-    const body = asObject(input.body);
-    const code = str(body?.['error_id']);
-    const message = str(body?.['message']);
-    if (!body || code === undefined || message === undefined) return undefined;
-    return {
-      format: 'structured',
-      status: statusOf(input, body['status_code']),
-      code,
-      message,
-      requestId: str(body['correlation_id']),
-      link: str(body['link']),
-      retryAfterMs: retryAfterOf(input),
-      fields: without(body, RESERVED),
-    };
-  }),
+  decode: decodeStructured,
 };
+
+/**
+ * Decode-only `structured`: what `decodeError` tries, without the encoder, so a client bundle
+ * that decodes never carries the code that builds responses.
+ * @example structuredDecoder.decode({ status: 400, body })?.format // 'structured'
+ */
+export const structuredDecoder: Decoder = { name: 'structured', decode: decodeStructured };

@@ -1,5 +1,6 @@
 /**
- * faultline/ws: catalog errors on WebSocket sessions, for any Node server that uses `ws`.
+ * faultline/ws: catalog errors on WebSocket sessions, for any Node server that uses `ws`
+ * (typed structurally: neither `ws` nor `@types/ws` is needed to compile against it).
  * Error messages and close codes/reasons from the catalog, idle and maximum-duration timers on
  * an injected clock, a drain controller for shutdowns, and HTTP refusals before an upgrade.
  */
@@ -22,6 +23,7 @@ export {
 } from './frame.ts';
 export { rejectUpgrade } from './reject.ts';
 export { createWsSession, type WsSession, type WsSessionOptions } from './session.ts';
+export type { WebSocketLike, WsData } from './socket.ts';
 export {
   type Clock,
   createSessionTimers,

@@ -1,8 +1,8 @@
-import type { RawData, WebSocket } from 'ws';
 import type { Json } from '../catalog/types.ts';
 import type { ApiError } from '../error/api-error.ts';
 import { type ProducedHook, reportProduced } from '../testing/hook.ts';
 import { closeCodeOf, closeReason, errorFrame, type FrameContext, message } from './frame.ts';
+import type { WebSocketLike, WsData } from './socket.ts';
 import { type Clock, systemClock } from './timers.ts';
 
 /** `WebSocket.OPEN`, without importing `ws` at run time: the session only needs its socket. */
@@ -35,7 +35,7 @@ export interface WsSessionOptions {
    * sessions: per-session state goes in `session.data`. Saves a listener and a closure per
    * session compared with `session.socket.on('message', …)`, which works too.
    */
-  readonly onMessage?: ((session: WsSession, data: RawData, isBinary: boolean) => void) | undefined;
+  readonly onMessage?: ((session: WsSession, data: WsData, isBinary: boolean) => void) | undefined;
   /** Receives produced error ids (coverage); defaults to the process-wide hook `faultline/testing` installs; `false` turns it off. */
   readonly coverage?: ProducedHook | false | undefined;
 }
@@ -45,7 +45,7 @@ export interface WsSessionOptions {
  * @example session.send('session.ready', { limits }); session.end(api.error('idle'));
  */
 export interface WsSession {
-  readonly socket: WebSocket;
+  readonly socket: WebSocketLike;
   readonly correlationId: string;
   /** A slot for the application's own per-session state. */
   data: unknown;
@@ -95,7 +95,7 @@ export interface WsSession {
  * });
  */
 export function createWsSession(
-  socket: WebSocket,
+  socket: WebSocketLike,
   correlationId: string,
   options: WsSessionOptions,
 ): WsSession {
@@ -103,12 +103,12 @@ export function createWsSession(
 }
 
 const SESSION = Symbol('faultline.ws.session');
-type Tagged = WebSocket & { [SESSION]?: Session };
+type Tagged = WebSocketLike & { [SESSION]?: Session };
 type Closed = { readonly code: number; readonly reason: string };
 type CloseListener = (session: WsSession) => void;
 
 class Session implements WsSession {
-  readonly socket: WebSocket;
+  readonly socket: WebSocketLike;
   readonly correlationId: string;
   data: unknown;
   #options: WsSessionOptions;
@@ -127,9 +127,9 @@ class Session implements WsSession {
   #last: number;
   #held = 0;
   #ticker: Ticker | undefined;
-  #originalClose: WebSocket['close'];
+  #originalClose: WebSocketLike['close'];
 
-  constructor(socket: WebSocket, correlationId: string, options: WsSessionOptions) {
+  constructor(socket: WebSocketLike, correlationId: string, options: WsSessionOptions) {
     this.socket = socket;
     this.correlationId = correlationId;
     this.#options = options;
@@ -251,7 +251,7 @@ class Session implements WsSession {
     else if (idle && this.#held === 0 && now - this.#last >= idle.ms) this.end(idle.error());
   }
 
-  static touch(socket: Tagged, data: RawData, isBinary: boolean): void {
+  static touch(socket: Tagged, data: WsData, isBinary: boolean): void {
     const session = socket[SESSION];
     if (!session) return;
     session.#last = session.#clock.now();
@@ -332,7 +332,7 @@ function tickerFor(options: WsSessionOptions): Ticker | undefined {
 }
 
 // Shared listeners (`this` is the socket): no closures per session.
-function touch(this: Tagged, data: RawData, isBinary: boolean): void {
+function touch(this: Tagged, data: WsData, isBinary: boolean): void {
   Session.touch(this, data, isBinary);
 }
 function closeOrRefuse(this: Tagged, code?: number, reason?: string | Buffer): void {

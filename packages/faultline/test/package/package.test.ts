@@ -11,7 +11,7 @@ import { publint } from 'publint';
 import { formatMessage } from 'publint/utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/chromium.ts';
-import { bundleIn, inputsOf } from './support/bundle.ts';
+import { bundleIn, inputsOf, shippedOf } from './support/bundle.ts';
 import { expectCatalogAnswers } from './support/expect-error.ts';
 import {
   BIN_DIR,
@@ -248,13 +248,27 @@ describe('faultline/fetch answers a catalog error the same way on every runtime'
 });
 
 describe('faultline/client in a browser', () => {
-  it('bundles for the browser without Node built-ins or server code (its size: bench 4-bundle-size)', async () => {
+  it('bundles for the browser without Node built-ins or server code (its size: bench 9-bundle-size)', async () => {
     const whole = await bundleIn(scratch.dir, "export * from 'faultline/client';", 'browser', {
       minify: true,
     });
     const inputs = inputsOf(whole);
     expect(inputs.filter((path) => !path.startsWith('node_modules/faultline/dist/'))).toEqual([]);
     expect(inputs.filter((path) => /\/dist\/(server|docs|cli|testing)\//.test(path))).toEqual([]);
+    // Decode-only: no code of the formats' encoders, ApiError or the compiled-encoder helpers is
+    // shipped (they may be read, then shaken out), while every decoder is.
+    const shipped = shippedOf(whole);
+    expect(
+      shipped.filter((path) => /\/dist\/(error\/|formats\/(compile|by-status|transition)\.js)/.test(path)),
+    ).toEqual([]);
+    expect(shipped).toEqual(
+      expect.arrayContaining([
+        'node_modules/faultline/dist/formats/aws.js',
+        'node_modules/faultline/dist/formats/text.js',
+      ]),
+    );
+    // Nor a wire format object (only they have `contentType`): `flat`/`spring` are made by factories.
+    expect(whole.code).not.toContain('contentType');
     expect(whole.code).not.toMatch(/["']node:/);
   });
 

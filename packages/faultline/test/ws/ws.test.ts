@@ -1,6 +1,6 @@
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, expectTypeOf, it } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
 import { defineCatalog, structured } from '../../src/index.ts';
 import {
@@ -14,6 +14,8 @@ import {
   fitReason,
   MAX_CLOSE_REASON_BYTES,
   rejectUpgrade,
+  type WebSocketLike,
+  type WsData,
   type WsSession,
   type WsSessionOptions,
 } from '../../src/ws/index.ts';
@@ -126,6 +128,20 @@ describe('frames and close reasons', () => {
     const long = fitReason(`x ${'é'.repeat(100)}`);
     expect(new TextEncoder().encode(long).length).toBeLessThanOrEqual(MAX_CLOSE_REASON_BYTES);
     expect(long.endsWith('é')).toBe(true);
+  });
+});
+
+describe('structural socket type', () => {
+  it('accepts a real ws WebSocket, and WsData is ws RawData', () => {
+    // The published types name no `ws` type (users who skip faultline/ws need no @types/ws);
+    // `npx tsc` fails here if `ws` ever stops satisfying them.
+    expectTypeOf<WebSocket>().toExtend<WebSocketLike>();
+    expectTypeOf<import('ws').RawData>().toEqualTypeOf<WsData>();
+    const socket = new WebSocket('ws://127.0.0.1:1', { autoPong: false });
+    socket.on('error', () => {});
+    const session = createWsSession(socket, 'c1', {});
+    expect(session.socket).toBe(socket);
+    socket.terminate();
   });
 });
 

@@ -52,3 +52,15 @@ export function inputsOf(bundle: Bundle): string[] {
     .filter((path) => path !== 'entry.js')
     .sort();
 }
+
+/**
+ * The modules whose code is in the output (a module can be read and still shaken out entirely):
+ * what a bundle really carries.
+ */
+export function shippedOf(bundle: Bundle): string[] {
+  const output = Object.values(bundle.metafile.outputs)[0];
+  return Object.entries(output?.inputs ?? {})
+    .filter(([path, { bytesInOutput }]) => path !== 'entry.js' && bytesInOutput > 0)
+    .map(([path]) => path)
+    .sort();
+}
