@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
-import { createServer, type Server, type Socket, connect as tcpConnect } from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { createServer, type Server, type Socket, connect as tcpConnect } from 'node:net';
 import { ResponseError } from 'faultline/client';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,6 +8,7 @@ import WebSocket from 'ws';
 import { TOKEN_AUDIENCE, TOKEN_ISSUER } from '../../src/auth/tokens.ts';
 import { createSignalsClient, type StreamEvent, streamSegments } from '../../src/client/index.ts';
 import { fixturePath } from '../fixtures/index.ts';
+import { startModel } from '../stream/model.ts';
 import { unlimitedPlan } from '../support/plans.ts';
 import {
   type CreatedKey,
@@ -16,7 +17,6 @@ import {
   TEST_JWT_SECRET,
   type TestServer,
 } from '../support/server.ts';
-import { startModel } from '../stream/model.ts';
 
 /**
  * The typed client's `stream` against the real `/v0/stream/analyze`, over real sockets, on
@@ -239,7 +239,9 @@ describe('a drain, seen by the client', () => {
       expect(summary.sessions).toHaveLength(2);
       const [first, second] = summary.sessions;
       const of = (session: string | undefined) =>
-        events.filter((e) => e.correlation_id === session).map((e) => `${e.type}:${e.data?.['segment'] ?? ''}`);
+        events
+          .filter((e) => e.correlation_id === session)
+          .map((e) => `${e.type}:${e.data?.['segment'] ?? ''}`);
       // Session 1 (draining server): warned while segment 1 was in flight, answered, gone away.
       expect(of(first)).toEqual([
         'session.ready:',
@@ -253,13 +255,19 @@ describe('a drain, seen by the client', () => {
       expect(events.find((e) => e.type === 'shutdown.warning')!.data).toMatchObject({ error_id: 'ih6006' });
       expect(events.find((e) => e.type === 'error')!.data).toMatchObject({ error_id: 'ih6005' });
       expect(reconnects).toEqual([
-        { attempt: 1, delayMs: 250, error: expect.objectContaining({ code: 'ih6005', fields: { closeCode: 1001 } }) },
+        {
+          attempt: 1,
+          delayMs: 250,
+          error: expect.objectContaining({ code: 'ih6005', fields: { closeCode: 1001 } }),
+        },
       ]);
       // Full jitter: 0.5 of the 500 ms base, through the injected sleep.
       expect(sleeps).toEqual([250]);
       // Session 2 (the other server) got only segment 2: segment 1 was answered, never resent.
       const processing = events.filter((e) => e.correlation_id === second && e.type === 'segment.processing');
-      expect(processing.map((e) => e.data)).toEqual([{ segment: 1, bytes: statSync(fixturePath('good.webm')).size }]);
+      expect(processing.map((e) => e.data)).toEqual([
+        { segment: 1, bytes: statSync(fixturePath('good.webm')).size },
+      ]);
       expect(of(second).at(-1)).toBe('segment.completed:1');
       expect(model.received()).toBe(1);
       expect(await draining.exited).toBe(0);
