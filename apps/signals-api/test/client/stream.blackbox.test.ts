@@ -125,6 +125,19 @@ describe('stream against the real route', () => {
     expect(sleeps).toEqual([]);
   });
 
+  it('a WebSocket that hides the refused answer (the global one, as in browsers): one HTTP probe decodes it', async () => {
+    const error = await streamSegments(fixturePath('good.mp4'), {
+      url: wsUrl(server.url),
+      token: async () => 'not.a.token',
+      WebSocket: globalThis.WebSocket,
+      sleep: async () => {
+        throw new Error('no wait expected');
+      },
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ResponseError);
+    expect((error as ResponseError).error).toMatchObject({ status: 401, code: 'ih2010' });
+  });
+
   it('a 401 with a renewable token: one fresh token, then the stream runs', async () => {
     const expired = await expiredToken(key.key_id);
     const grant = await fetch(`${server.url}/v0/auth`, {
