@@ -59,8 +59,7 @@ export function captureRefusal(ws: WebSocket): Promise<DecodedError> | undefined
         const headers = new Headers();
         for (const [name, value] of Object.entries(response.headers))
           if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
-        const body = new Blob(chunks as BlobPart[]);
-        decodeResponse(new Response(body, { status: response.statusCode ?? 500, headers })).then((error) => {
+        decodeResponse(asResponse(response.statusCode, headers, chunks)).then((error) => {
           resolve(error);
           node.terminate!();
         });
@@ -73,6 +72,16 @@ export function captureRefusal(ws: WebSocket): Promise<DecodedError> | undefined
       response.on('error', done);
     });
   });
+}
+
+/** A fetch `Response` of a handshake answer, whatever its status (1xx/204/304 cannot carry a body). */
+function asResponse(status: number | undefined, headers: Headers, chunks: Uint8Array[]): Response {
+  const code = status !== undefined && status >= 200 && status <= 599 ? status : 502;
+  try {
+    return new Response(new Blob(chunks as BlobPart[]), { status: code, headers });
+  } catch {
+    return new Response(null, { status: code, headers });
+  }
 }
 
 /**
