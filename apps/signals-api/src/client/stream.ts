@@ -236,7 +236,8 @@ export async function streamSegments(source: StreamSource, options: StreamOption
           return void settled.then((error) => resolve({ kind: 'refused', error }), reject);
         }
         const id = /ih\d{4}/.exec(close.reason)?.[0] ?? lastError?.code;
-        if (closing && !draining && state.exhausted && !inFlight) return resolve({ kind: 'finished' });
+        if (closing && state.exhausted && !inFlight && state.pending === undefined)
+          return resolve({ kind: 'finished' });
         const ended = endError(id, close, lastError);
         if (draining || GOING_AWAY.has(close.code) || (id !== undefined && SESSION_LIMITS.has(id)))
           return resolve({ kind: 'reconnect', error: ended });
