@@ -13,7 +13,12 @@ export {
   type SignalsClientOptions,
   type UploadOptions,
 } from './signals-client.ts';
-export { type StreamOptions, type StreamSummary, streamSegments } from './stream.ts';
+export {
+  type StreamOptions,
+  type StreamSummary,
+  streamSegments,
+  type WebSocketConstructor,
+} from './stream.ts';
 export { TokenCache, type TokenCacheOptions, type TokenGrant } from './tokens.ts';
 export {
   type Analysis,

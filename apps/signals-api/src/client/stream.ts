@@ -1,13 +1,24 @@
-import { abortableSleep, type DecodedError, decodeResponse, ResponseError } from 'faultline/client';
+import { abortableSleep, type DecodedError, ResponseError } from 'faultline/client';
+import {
+  captureRefusal,
+  defaultWebSocket,
+  probeRefusal,
+  refusalAction,
+  type WebSocketConstructor,
+} from './handshake.ts';
 import { type StreamSource, segmentsOf } from './segments.ts';
 import type { IncludeOption, StreamEvent } from './types.ts';
 
+export type { WebSocketConstructor } from './handshake.ts';
 export type { StreamSource } from './segments.ts';
 
-/** Close reasons and error ids that end the stream for good: the credentials are the problem. */
-const AUTH_ERRORS = /^ih20(0[89]|1[01])$/;
-/** Close codes of a server going away or restarting: come back (to another instance). */
-const GOING_AWAY = new Set([1001, 1012]);
+/**
+ * Close codes and reasons after which a new session picks up where this one stopped: the server
+ * going away or restarting (1001/1012, ih6005), a dropped connection (1006), a session that hit
+ * its idle or age limit (ih6003/ih6004: limits of one session, not of the stream).
+ */
+const GOING_AWAY = new Set([1001, 1006, 1012]);
+const SESSION_LIMITS = new Set(['ih6003', 'ih6004', 'ih6005']);
 
 /**
  * Options of `streamSegments`.
@@ -16,17 +27,26 @@ const GOING_AWAY = new Set([1001, 1012]);
 export interface StreamOptions {
   /** `ws(s)://…/v0/stream/analyze`. */
   readonly url: string;
-  /** A bearer token (`fresh`: the last one was refused, get a new one). */
+  /** A bearer token (`fresh`: the last one was refused with a 401, get a new one). */
   readonly token: (fresh: boolean) => Promise<string>;
   readonly include?: readonly IncludeOption[];
   /** Every server message, in order (signals, progress, warnings, errors). */
   readonly onEvent?: (event: StreamEvent) => void;
+  /** Called before each reconnection, with the wait and why (the CLI shows it). */
+  readonly onReconnect?: (info: {
+    attempt: number;
+    delayMs: number;
+    error: DecodedError | undefined;
+  }) => void;
   readonly signal?: AbortSignal;
-  readonly WebSocket?: new (url: string, protocols?: string | string[]) => WebSocket;
+  /** Default: the `ws` package in Node (it sees a refused upgrade's answer), else the global one. */
+  readonly WebSocket?: WebSocketConstructor;
   /** Reconnections in a row without progress before giving up (default 5). */
   readonly maxReconnects?: number;
   /** Base of the reconnect backoff, full jitter (default 500 ms). */
   readonly reconnectBaseMs?: number;
+  /** Longest server-given wait (Retry-After of a refused upgrade) we accept (default 60 s). */
+  readonly maxServerDelayMs?: number;
   readonly random?: () => number;
   readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
@@ -45,27 +65,37 @@ export interface StreamSummary {
   readonly sessions: readonly string[];
 }
 
-type SessionEnd = { readonly kind: 'finished' } | { readonly kind: 'reconnect' };
+type SessionEnd =
+  | { readonly kind: 'finished' }
+  | { readonly kind: 'reconnect'; readonly error?: DecodedError }
+  | { readonly kind: 'refused'; readonly error: DecodedError | undefined };
 
 /**
  * Streams segments one at a time (the next leaves when the server completes the previous).
- * Reconnects with jittered backoff when the server goes away (ih6005, close 1001/1012) or
- * the connection drops, resending only the segment in flight; on a shutdown warning (ih6006)
- * it lets the segment in flight finish, then moves to a new session; it stops on an
- * authentication close or any other session-ending error, throwing the decoded error.
+ * A refused upgrade is decoded from its HTTP answer: a 401 gets one fresh token, 429/503/5xx
+ * are tried again after the server's Retry-After (or a jittered backoff), any other refusal
+ * (a bad token, an inactive subscription) stops at once with that error. Once open, a session
+ * that ends because the server goes away (ih6005, close 1001/1012) or the connection drops is
+ * followed by a new one after a jittered wait, resending only the segment in flight; on a
+ * shutdown warning (ih6006) the segment in flight finishes, then the stream moves to a new
+ * session. Any other session-ending error throws the decoded error.
  * @example const summary = await streamSegments(['a.mp4', 'b.mp4'], { url, token, onEvent: console.log });
  */
 export async function streamSegments(source: StreamSource, options: StreamOptions): Promise<StreamSummary> {
-  const Socket = options.WebSocket ?? globalThis.WebSocket;
+  const Socket = options.WebSocket ?? (await defaultWebSocket());
   const random = options.random ?? Math.random;
   const sleep = options.sleep ?? abortableSleep;
+  const maxServerDelayMs = options.maxServerDelayMs ?? 60_000;
   const segments = segmentsOf(source);
   const state = { index: -1, pending: undefined as Uint8Array | undefined, exhausted: false, completed: 0 };
   const failed: Array<{ index: number; error: DecodedError }> = [];
   const sessions: string[] = [];
   let reconnects = 0;
+  let attempts = 0;
   let inARow = 0;
-  let fresh = false;
+  /** A token renewed after a 401, for the next attempt; `renewed`: one renewal until a session opens. */
+  let renewedToken: string | undefined;
+  let renewed = false;
 
   const next = async (): Promise<Uint8Array | undefined> => {
     if (state.pending) return state.pending;
@@ -82,24 +112,46 @@ export async function streamSegments(source: StreamSource, options: StreamOption
 
   for (;;) {
     options.signal?.throwIfAborted();
-    const token = await options.token(fresh);
+    const token = renewedToken ?? (await options.token(false));
+    renewedToken = undefined;
+    attempts++;
     const before = state.completed;
     const end = await runSession(new Socket(options.url, ['access_token', token]), token);
     if (end.kind === 'finished') return { segments: state.completed, failed, reconnects, sessions };
+    let delayMs: number | undefined;
+    if (end.kind === 'refused' && end.error) {
+      const action = refusalAction(end.error);
+      if (action.kind === 'stop') throw new ResponseError(end.error, attempts, 'not-retryable');
+      if (action.kind === 'renew') {
+        // One fresh token, tried at once; the same token again means renewing cannot help.
+        const renewal = renewed ? token : await options.token(true);
+        if (renewal === token) throw new ResponseError(end.error, attempts, 'not-retryable');
+        renewed = true;
+        renewedToken = renewal;
+        continue;
+      }
+      if (action.delayMs !== undefined) {
+        if (action.delayMs > maxServerDelayMs) throw new ResponseError(end.error, attempts, 'delay-too-long');
+        delayMs = action.delayMs;
+      }
+    }
     inARow = state.completed > before ? 1 : inARow + 1;
     if (inARow > (options.maxReconnects ?? 5))
       throw new ResponseError(
-        wsError('reconnect_failed', 'the stream could not be resumed', undefined),
-        inARow,
+        end.error ?? wsError('reconnect_failed', 'the stream could not be resumed', undefined),
+        attempts,
         'attempts-exhausted',
       );
     reconnects++;
-    const cap = (options.reconnectBaseMs ?? 500) * 2 ** Math.min(inARow - 1, 6);
-    await sleep(Math.floor(random() * cap), options.signal);
+    // Full jitter over a doubling cap: a fleet of clients thrown off one server spreads out.
+    delayMs ??= Math.floor(random() * (options.reconnectBaseMs ?? 500) * 2 ** Math.min(inARow - 1, 6));
+    options.onReconnect?.({ attempt: reconnects, delayMs, error: end.error });
+    if (delayMs > 0) await sleep(delayMs, options.signal);
   }
 
   function runSession(ws: WebSocket, bearer: string): Promise<SessionEnd> {
     ws.binaryType = 'arraybuffer';
+    const refusal = captureRefusal(ws);
     return new Promise<SessionEnd>((resolve, reject) => {
       let opened = false;
       let inFlight = false;
@@ -126,8 +178,11 @@ export async function streamSegments(source: StreamSource, options: StreamOption
         ws.send(segment as Uint8Array<ArrayBuffer>);
       };
 
+      // A `ws` socket emits 'error' when a refused handshake is ended; the close follows.
+      ws.addEventListener('error', () => {});
       ws.addEventListener('open', () => {
         opened = true;
+        renewed = false;
       });
       ws.addEventListener('message', (message) => {
         if (typeof message.data !== 'string') return;
@@ -150,7 +205,8 @@ export async function streamSegments(source: StreamSource, options: StreamOption
           state.completed++;
           sendNext().catch(fail);
         } else if (event.type === 'shutdown.warning') {
-          // Finish the segment in flight here, then continue on a new session.
+          // Finish the segment in flight here, then continue on a new session (elsewhere,
+          // behind a load balancer) instead of waiting out the drain.
           draining = true;
           if (!inFlight) sendNext().catch(fail);
         } else if (event.type === 'error') {
@@ -173,49 +229,34 @@ export async function streamSegments(source: StreamSource, options: StreamOption
       ws.addEventListener('close', (close) => {
         options.signal?.removeEventListener('abort', onAbort);
         if (options.signal?.aborted) return reject(options.signal.reason);
+        if (!opened) {
+          // The upgrade was refused (an HTTP answer) or the server was unreachable.
+          const answer = refusal ?? probeRefusal(options.url, bearer);
+          const settled = refusal ? Promise.race([refusal, Promise.resolve(undefined)]) : answer;
+          return void settled.then((error) => resolve({ kind: 'refused', error }), reject);
+        }
         const id = /ih\d{4}/.exec(close.reason)?.[0] ?? lastError?.code;
-        if (!opened) return handshakeFailed(bearer).then(resolve, reject);
-        if (closing && !draining && state.exhausted && !inFlight) return resolve({ kind: 'finished' });
-        if (id !== undefined && AUTH_ERRORS.test(id)) return reject(endError(id, close, lastError));
-        if (draining || GOING_AWAY.has(close.code) || id === 'ih6005' || close.code === 1006)
-          return resolve({ kind: 'reconnect' });
-        reject(endError(id ?? `close_${close.code}`, close, lastError));
+        if (closing && state.exhausted && !inFlight && state.pending === undefined)
+          return resolve({ kind: 'finished' });
+        const ended = endError(id, close, lastError);
+        if (draining || GOING_AWAY.has(close.code) || (id !== undefined && SESSION_LIMITS.has(id)))
+          return resolve({ kind: 'reconnect', error: ended });
+        reject(new ResponseError(ended, attempts, 'not-retryable'));
       });
     });
   }
-
-  /** The handshake was refused: ask the same URL over plain HTTP what the problem is. */
-  async function handshakeFailed(bearer: string): Promise<SessionEnd> {
-    const httpUrl = options.url.replace(/^ws/, 'http');
-    const response = await fetch(httpUrl, { headers: { authorization: `Bearer ${bearer}` } }).catch(
-      () => undefined,
-    );
-    if (response && !response.ok && response.status !== 426 && response.status !== 404) {
-      const error = await decodeResponse(response);
-      if (response.status === 401) {
-        // An expired token gets one renewal; then the answer stands.
-        if (!fresh) {
-          fresh = true;
-          return { kind: 'reconnect' };
-        }
-      }
-      if (response.status < 500 && response.status !== 429)
-        throw new ResponseError(error, 1, 'not-retryable');
-    }
-    return { kind: 'reconnect' };
-  }
 }
 
-function endError(id: string, close: CloseEvent, last: DecodedError | undefined): ResponseError {
+function endError(id: string | undefined, close: CloseEvent, last: DecodedError | undefined): DecodedError {
   const error =
-    last?.code === id
+    last !== undefined && last.code === id
       ? last
-      : wsError(id, close.reason || `the server closed the session (${close.code})`, undefined);
-  return new ResponseError(
-    { ...error, fields: { ...error.fields, closeCode: close.code } },
-    1,
-    'not-retryable',
-  );
+      : wsError(
+          id ?? `close_${close.code}`,
+          close.reason || `the server closed the session (${close.code})`,
+          undefined,
+        );
+  return { ...error, fields: { ...error.fields, closeCode: close.code } };
 }
 
 function wsError(

@@ -1,20 +1,25 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
 
 /**
- * A small server faithful to the streaming protocol of shared/signals-api.md ("WebSocket
- * protocol"): token as the `["access_token", token]` subprotocol pair, `session.ready` first,
- * one `segment.processing` / `signal.detected` / `segment.completed` round per binary segment,
- * `session.close` answered with close 1000, `error` frames followed by a close whose reason is
- * the error id. Tests steer it per connection with `plan`.
+ * A small server speaking the session part of the streaming protocol of shared/signals-api.md
+ * ("WebSocket protocol"): `session.ready` first, one `segment.processing` / `signal.detected` /
+ * `segment.completed` round per binary segment, `session.close` answered with close 1000,
+ * `error` frames followed by a close whose reason is the error id. Tests steer it per
+ * connection with `plan`, for what the real route cannot be made to do on cue (dropping a
+ * session mid-segment, closing with 1012). Authentication (refused upgrades) is tested against
+ * the real route only (stream.blackbox.test.ts): this server accepts any token.
  */
 export interface Plan {
   /** Close 1001 `ih6005` (or `code`) when this segment (1-based, per connection) arrives, without completing it. */
   goAwayOnSegment?: { segment: number; code?: number };
   /** Send `shutdown.warning` when this segment arrives, then complete it. */
   warnOnSegment?: number;
+  /** Refuse the upgrade with this HTTP answer (a catalog-style JSON body), as the real route does. */
+  refuse?: { status: number; id: string; retryAfterSeconds?: number };
 }
 
 export interface Session {
@@ -29,42 +34,32 @@ export interface FakeStreamServer {
   readonly sessions: Session[];
   /** Plans of the next connections, in order (a connection without one is a plain session). */
   readonly plans: Plan[];
-  /** Tokens the server accepts. */
-  readonly tokens: Set<string>;
   close(): Promise<void>;
 }
 
 export async function fakeStreamServer(): Promise<FakeStreamServer> {
   const sessions: Session[] = [];
   const plans: Plan[] = [];
-  const tokens = new Set<string>();
-  const http: Server = createServer((req, res) => {
-    if (req.method === 'POST' && req.url === '/v0/auth') {
-      // Enough of POST /v0/auth for a client to get a stream token.
-      tokens.add('issued');
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(
-        JSON.stringify({
-          access_token: 'issued',
-          token_type: 'Bearer',
-          expires_in: 900,
-          scope: 'interhumanai.stream',
-        }),
-      );
-      return;
-    }
+  const http: Server = createServer((_req, res) => {
     res.writeHead(426, { 'content-type': 'application/json' }).end('{"message":"upgrade required"}');
   });
   const wss = new WebSocketServer({
-    server: http,
-    path: '/v0/stream/analyze',
+    noServer: true,
     handleProtocols: (protocols) => (protocols.has('access_token') ? 'access_token' : false),
   });
-  wss.on('connection', (ws: WebSocket, req) => {
-    const offered = String(req.headers['sec-websocket-protocol'] ?? '')
-      .split(',')
-      .map((p) => p.trim());
-    const token = offered[0] === 'access_token' ? offered[1] : undefined;
+  http.on('upgrade', (req, socket: Duplex, head) => {
+    const refuse = plans[0]?.refuse;
+    if (!refuse) return wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+    plans.shift();
+    const body = JSON.stringify({ error_id: refuse.id, message: `refused (${refuse.id})` });
+    const retry =
+      refuse.retryAfterSeconds === undefined ? '' : `retry-after: ${refuse.retryAfterSeconds}\r\n`;
+    socket.end(
+      `HTTP/1.1 ${refuse.status} Refused\r\ncontent-type: application/json\r\n${retry}` +
+        `connection: close\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    );
+  });
+  wss.on('connection', (ws: WebSocket) => {
     const session: Session = { id: randomUUID(), segments: [], texts: [] };
     sessions.push(session);
     ws.on('close', (code) => {
@@ -74,12 +69,6 @@ export async function fakeStreamServer(): Promise<FakeStreamServer> {
       ws.send(
         JSON.stringify({ type, timestamp: new Date().toISOString(), correlation_id: session.id, data }),
       );
-    if (!token || !tokens.has(token)) {
-      const id = token ? 'ih2009' : 'ih2008';
-      send('error', { error_id: id, message: 'token refused', link: `#${id}` });
-      ws.close(1008, id);
-      return;
-    }
     const plan = plans.shift() ?? {};
     send('session.ready', { max_segment_bytes: 20 * 1024 * 1024, idle_seconds: 300 });
     ws.on('message', (data, isBinary) => {
@@ -110,7 +99,6 @@ export async function fakeStreamServer(): Promise<FakeStreamServer> {
     url: `http://127.0.0.1:${(http.address() as AddressInfo).port}`,
     sessions,
     plans,
-    tokens,
     close: () =>
       new Promise<void>((resolve) => {
         for (const client of wss.clients) client.terminate();

@@ -5,7 +5,6 @@ import { type FakeStreamServer, fakeStreamServer } from './fake-stream-server.ts
 let srv: FakeStreamServer;
 beforeAll(async () => {
   srv = await fakeStreamServer();
-  srv.tokens.add('good');
 });
 afterAll(() => srv.close());
 beforeEach(() => {
@@ -30,7 +29,7 @@ function options(extra: Partial<Parameters<typeof streamSegments>[1]> = {}) {
   };
 }
 
-describe('streamSegments against a protocol-faithful server', () => {
+describe('streamSegments against a scripted session server', () => {
   it('sends the config, then one segment per completion, and closes the session when done', async () => {
     const events: string[] = [];
     const { options: o } = options({
@@ -80,12 +79,25 @@ describe('streamSegments against a protocol-faithful server', () => {
     expect(srv.sessions[0]!.texts).toEqual([{ type: 'session.close' }]);
   });
 
-  it('stops on an authentication close and throws the decoded error, without reconnecting', async () => {
-    const { options: o, sleeps } = options({ token: async () => 'expired' });
-    const error = await streamSegments(parts, o).catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: 'ih2009', name: 'ResponseError' });
+  it('a refused upgrade with Retry-After (503): waits the server delay, unjittered, then streams', async () => {
+    srv.plans.push({ refuse: { status: 503, id: 'ih1002', retryAfterSeconds: 2 } });
+    const { options: o, sleeps } = options();
+    const summary = await streamSegments(parts, o);
+    expect(summary).toMatchObject({ segments: 3, reconnects: 1 });
+    expect(sleeps).toEqual([2000]);
     expect(srv.sessions).toHaveLength(1);
+  });
+
+  it('a refused upgrade whose Retry-After is beyond maxServerDelayMs fails fast with the decoded error', async () => {
+    srv.plans.push({ refuse: { status: 429, id: 'ih3001', retryAfterSeconds: 3600 } });
+    const { options: o, sleeps } = options();
+    const error = await streamSegments(parts, o).catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      reason: 'delay-too-long',
+      error: { status: 429, retryAfterMs: 3_600_000 },
+    });
     expect(sleeps).toEqual([]);
+    expect(srv.sessions).toHaveLength(0);
   });
 
   it('gives up after repeated drops without progress', async () => {

@@ -118,6 +118,11 @@ export async function stream(argv: readonly string[], io: CliIo): Promise<void> 
           ? `${(event.timestamp ?? '').slice(11, 19)} ${event.type.padEnd(28)} ${JSON.stringify(event.data ?? {})}\n`
           : `${JSON.stringify(event)}\n`,
       ),
+    // On stderr, so stdout stays the events alone.
+    onReconnect: ({ delayMs, error }) =>
+      io.stderr.write(
+        `session ended${error?.code ? ` (${error.code})` : ''}; reconnecting in ${(delayMs / 1000).toFixed(1)} s\n`,
+      ),
   });
   io.stderr.write(
     `${summary.segments} segment(s) analysed, ${summary.failed.length} refused, ${summary.reconnects} reconnect(s)\n`,
