@@ -8,7 +8,7 @@ import {
   str,
   without,
 } from './common.ts';
-import type { DecodeInput, Decoder } from './types.ts';
+import type { Decoder } from './types.ts';
 import { looksLikeXmlError, xmlText } from './xml.ts';
 
 /** Azure's request-id headers: the service's own, then ARM's correlation id, then API Management's. */
