@@ -63,6 +63,6 @@ emit({
   figures,
   notes: [
     `minified, before gzip: ky ${ky.min} bytes, faultline/client ${whole.min} bytes (createClient + ResponseError only: ${typical.min} bytes)`,
-    "decode-only: the client imports each format's `…Decoder` (its decode half), so no encoder, ApiError or compiled-encoder helper is bundled; every built-in decoder (17 shapes) is",
+    "decode-only: the client imports each format's `…Decoder` (its decode half), so no encoder, ApiError or compiled-encoder helper is bundled; every built-in decoder (17 shapes) is bundled",
   ],
 });

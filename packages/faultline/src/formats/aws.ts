@@ -1,4 +1,13 @@
-import { asObject, guard, readHeader, retryAfterOf, statusOf, str, without } from './common.ts';
+import {
+  asObject,
+  guard,
+  readHeader,
+  requestIdFromHeaders,
+  retryAfterOf,
+  statusOf,
+  str,
+  without,
+} from './common.ts';
 import type { DecodedError, DecodeInput, Decoder } from './types.ts';
 import { looksLikeXmlError, xmlText } from './xml.ts';
 
@@ -36,7 +45,7 @@ function fromJson(input: DecodeInput): DecodedError | undefined {
     status: statusOf(input),
     code,
     message: message || code,
-    requestId: requestId(input) ?? str(body['RequestId']),
+    requestId: requestIdFromHeaders(input.headers, REQUEST_ID_HEADERS) ?? str(body['RequestId']),
     link: undefined,
     retryAfterMs: retryAfterOf(input),
     fields: without(body, ['__type', 'code', 'message', 'Message', 'errorMessage']),
@@ -54,7 +63,10 @@ function fromXml(input: DecodeInput): DecodedError | undefined {
     status: statusOf(input),
     code,
     message: xmlText(text, 'Message') || code,
-    requestId: requestId(input) ?? xmlText(text, 'RequestId') ?? xmlText(text, 'RequestID'),
+    requestId:
+      requestIdFromHeaders(input.headers, REQUEST_ID_HEADERS) ??
+      xmlText(text, 'RequestId') ??
+      xmlText(text, 'RequestID'),
     link: undefined,
     retryAfterMs: retryAfterOf(input),
     fields: { ...(type ? { type } : {}), ...(hostId ? { hostId } : {}) },
@@ -66,12 +78,4 @@ function sanitise(raw: string): string {
   const noUri = raw.split(':')[0]!;
   const hash = noUri.lastIndexOf('#');
   return (hash >= 0 ? noUri.slice(hash + 1) : noUri).trim();
-}
-
-function requestId(input: DecodeInput): string | undefined {
-  for (const name of REQUEST_ID_HEADERS) {
-    const value = readHeader(input.headers, name)?.trim();
-    if (value) return value;
-  }
-  return undefined;
 }

@@ -8,7 +8,7 @@ import {
   str,
   without,
 } from './common.ts';
-import type { DecodeInput, Decoder } from './types.ts';
+import type { Decoder } from './types.ts';
 import { looksLikeXmlError, xmlText } from './xml.ts';
 
 /** Azure's request-id headers: the service's own, then ARM's correlation id, then API Management's. */
@@ -35,7 +35,7 @@ export const azure: Decoder = {
       const message = str(inner['message']);
       if (code === undefined || message === undefined) return undefined;
       const headerCode = readHeader(input.headers, 'x-ms-error-code')?.trim() || undefined;
-      const msId = azureRequestId(input);
+      const msId = requestIdFromHeaders(input.headers, REQUEST_ID_HEADERS);
       if (!headerCode && !msId && !('innererror' in inner) && !('target' in inner)) return undefined;
       return {
         format: 'azure',
@@ -58,18 +58,11 @@ export const azure: Decoder = {
       status: statusOf(input),
       code: headerCode,
       message: (xml ? xmlText(text, 'Message')?.split('\n')[0] : undefined) || headerCode,
-      requestId: azureRequestId(input) ?? requestIdFromHeaders(input.headers),
+      requestId:
+        requestIdFromHeaders(input.headers, REQUEST_ID_HEADERS) ?? requestIdFromHeaders(input.headers),
       link: undefined,
       retryAfterMs: retryAfterOf(input),
       fields: {},
     };
   }),
 };
-
-function azureRequestId(input: DecodeInput): string | undefined {
-  for (const name of REQUEST_ID_HEADERS) {
-    const value = readHeader(input.headers, name)?.trim();
-    if (value) return value;
-  }
-  return undefined;
-}

@@ -64,11 +64,16 @@ export function readHeader(headers: HeaderSource | undefined, name: string): str
 const REQUEST_ID_HEADERS = [CORRELATION_HEADER, 'x-request-id', 'request-id', 'x-trace-id'] as const;
 
 /**
- * The first request-id header present, for shapes whose body does not carry one.
+ * The first request-id header present (of `names`: by default the common ones), for shapes
+ * whose body does not carry one. One helper for every ecosystem's list keeps the client bundle small.
  * @example requestIdFromHeaders(res.headers) // 'f47ac10b-…' from X-Correlation-ID, X-Request-Id or Request-Id
+ * @example requestIdFromHeaders(res.headers, ['x-amzn-requestid']) // AWS's own header only
  */
-export function requestIdFromHeaders(headers: HeaderSource | undefined): string | undefined {
-  for (const name of REQUEST_ID_HEADERS) {
+export function requestIdFromHeaders(
+  headers: HeaderSource | undefined,
+  names: readonly string[] = REQUEST_ID_HEADERS,
+): string | undefined {
+  for (const name of names) {
     const value = readHeader(headers, name)?.trim();
     if (value) return value;
   }
