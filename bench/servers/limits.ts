@@ -44,7 +44,8 @@ function faultline(store: LimitStore): void {
       concurrency: { limit: POINTS, policy: 'concurrency' },
     });
     reply.headers(admission.headers);
-    request.raw.once('close', admission.release);
+    // 'close' fires once per request: `on` skips the once-wrapper and its removal.
+    request.raw.on('close', admission.release);
   });
 }
 
