@@ -48,7 +48,7 @@ export interface LimiterOptions {
 /**
  * A request that got past the limits. `release()` gives its concurrency slot back (idempotent;
  * call it when the response ends, however it ends).
- * @example const admission = await limiter.admit(check); reply.headers(admission.headers); res.once('close', admission.release);
+ * @example const admission = await limiter.admit(check); reply.headers(admission.headers); res.on('close', admission.release);
  */
 export interface Admission {
   /** `RateLimit-Policy` and `RateLimit` for the response. */
