@@ -40,6 +40,7 @@ for (const variant of variants) {
     'valgrind',
     [
       '--tool=callgrind',
+      '-q',
       '--smc-check=all-non-file', // V8 writes code at run time
       '--instr-atstart=no',
       `--callgrind-out-file=${base}`,

@@ -9,17 +9,19 @@
 
 /**
  * KEYS: rate set, lease set, then lease sets of other subjects with leases to give back.
- * ARGV: rate limit (0 = none), window ms, concurrency limit (0 = none), lease ms, member id,
- * then for each lease set from KEYS[2] on: a count and that many leases to give back first.
+ * ARGV: `"<rate limit> <window ms> <concurrency limit> <lease ms>"` in one string (0 = no such
+ * rule; one argument costs the client less than four), member id, then for each lease set from
+ * KEYS[2] on: a count and that many leases to give back first.
  * Returns `{verdict (0 ok, 1 rate, 2 concurrency), used, reset ms, in flight, wait ms}`.
  * @example redis.defineCommand('faultlineDecide', { lua: DECIDE }); // numkeys first, as EVAL
  */
 export const DECIDE = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local rl, win, cl, ttl, id = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5]
+local r1, r2, r3, r4 = string.match(ARGV[1], '^(%S+) (%S+) (%S+) (%S+)$')
+local rl, win, cl, ttl, id = tonumber(r1), tonumber(r2), tonumber(r3), tonumber(r4), ARGV[2]
 -- Leases this instance gave back since its last call ride along: no separate ZREM round trip.
-local a = 6
+local a = 3
 for k = 2, #KEYS do
   local n = tonumber(ARGV[a])
   if n > 0 then redis.call('ZREM', KEYS[k], unpack(ARGV, a + 1, a + n)) end
