@@ -1,12 +1,13 @@
 /**
  * Scenario 4 — what a limit check costs on one Fastify route: no limiter vs faultline/limits
  * (memory; Redis deciding rate + concurrency in one EVALSHA) vs rate-limiter-flexible (memory,
- * Redis; one limit) and @fastify/rate-limit (memory). Each server is its own process pinned to
+ * Redis; one limit; the route sets the same IETF RateLimit headers from its answer, as a service
+ * must) and @fastify/rate-limit (memory; its own three X-RateLimit headers). Each server is its own process pinned to
  * CPU 1; the load generator is pinned to CPU 0; Redis runs wherever the OS puts it.
  * Run alone: `node bench/scenarios/4-limits.ts`.
  */
 import { randomBytes } from 'node:crypto';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { pinning, type ServerChild, startServer } from '../lib/child.ts';
@@ -38,8 +39,16 @@ const all = [
     label: 'faultline/limits Redis (rate + concurrency, one round trip)',
     target: 0.6,
   },
-  { id: 'rlf-memory', label: 'rate-limiter-flexible memory (rate only)', target: undefined },
-  { id: 'rlf-redis', label: 'rate-limiter-flexible Redis (rate only)', target: undefined },
+  {
+    id: 'rlf-memory',
+    label: 'rate-limiter-flexible memory (rate only, + RateLimit headers)',
+    target: undefined,
+  },
+  {
+    id: 'rlf-redis',
+    label: 'rate-limiter-flexible Redis (rate only, + RateLimit headers)',
+    target: undefined,
+  },
   { id: 'fastify-rate-limit', label: '@fastify/rate-limit memory (rate only)', target: undefined },
 ] as const;
 const targets = all.filter((t) => redisUp || !t.id.endsWith('redis'));
@@ -51,6 +60,7 @@ const stopAll = async () => {
   await Promise.all([...servers.values()].map((s) => s.stop()));
   servers.clear();
 };
+const loadBefore = loadavg()[0]!;
 try {
   const rates = new Map<string, number[]>(targets.map((t) => [t.id, []]));
   const cpuPerRequest = new Map<string, number[]>(targets.map((t) => [t.id, []]));
@@ -103,13 +113,14 @@ try {
   }
   notes.unshift(
     `load: ${loadTool}, 1 thread, ${CONNECTIONS} connections; ${pinning && twoCores ? 'server pinned to CPU 1, load to CPU 0 (taskset); Redis unpinned' : 'not pinned (no taskset or one core)'}`,
+    `1-minute load average ${loadBefore.toFixed(2)} before, ${loadavg()[0]!.toFixed(2)} after (above ~0.5: other work shared the CPUs; read the CPU rows first)`,
     ...(redisUp ? [] : [`Redis at ${redisUrl} unreachable: Redis targets not run`]),
     ...(problems.length ? [`PROBLEMS (non-2xx or socket errors): ${problems.join('; ')}`] : []),
   );
   emit({
     id: 'limits',
     title: '4. Limits — faultline/limits vs no limiter and peer libraries on one Fastify route',
-    method: `GET /limited answering 200 {ok:true}, requests taking turns among 1,000 subjects (accounts) with 1,000,000 per minute each (every request passes); each server its own process (logger off); ${ROUNDS} rounds with fresh processes, ${WARMUP_S} s warm-up per target, ${SECONDS} s measured per target (order alternating); value = median over rounds, ratio = median of per-round ratios to no limiter.`,
+    method: `GET /limited answering 200 {ok:true} (every limited route also sends rate-limit headers), requests taking turns among 1,000 subjects (accounts) with 1,000,000 per minute each (every request passes); each server its own process (logger off); ${ROUNDS} rounds with fresh processes, ${WARMUP_S} s warm-up per target, ${SECONDS} s measured per target (order alternating); value = median over rounds, ratio = median of per-round ratios to no limiter.`,
     figures,
     notes,
   });

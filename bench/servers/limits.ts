@@ -3,8 +3,9 @@
  * behind no limiter, faultline/limits (memory, Redis), rate-limiter-flexible (memory, Redis) or
  * @fastify/rate-limit. Requests take turns among SUBJECTS accounts (an API serves many accounts,
  * not one with a billion requests a minute), each with a limit far above its share of the load,
- * so every request passes: this measures what the check costs, not refusals. argv[3] is the
- * Redis key prefix of this run.
+ * so every request passes: this measures what the check costs, not refusals. Every limited route
+ * sends rate-limit headers (faultline and rate-limiter-flexible: IETF RateLimit-Policy and
+ * RateLimit; @fastify/rate-limit: its X-RateLimit-*). argv[3] is the Redis key prefix of this run.
  */
 import type { AddressInfo } from 'node:net';
 import rateLimit from '@fastify/rate-limit';
@@ -44,13 +45,22 @@ function faultline(store: LimitStore): void {
       concurrency: { limit: POINTS, policy: 'concurrency' },
     });
     reply.headers(admission.headers);
-    request.raw.once('close', admission.release);
+    // 'close' fires once per request: `on` skips the once-wrapper and its removal.
+    request.raw.on('close', admission.release);
   });
 }
 
+/** The RateLimit-Policy of the rate-limiter-flexible routes, as faultline writes its `rpm` item. */
+const RLF_POLICY = `"rpm";q=${POINTS};w=60`;
+
 function flexible(limiter: RateLimiterMemory | RateLimiterRedis): void {
-  app.addHook('onRequest', async () => {
-    await limiter.consume(subject());
+  // The same header work as the faultline routes (rate part): a service must send them.
+  app.addHook('onRequest', async (_request, reply) => {
+    const res = await limiter.consume(subject());
+    reply.headers({
+      'ratelimit-policy': RLF_POLICY,
+      ratelimit: `"rpm";r=${res.remainingPoints};t=${Math.ceil(res.msBeforeNext / 1000)}`,
+    });
   });
 }
 

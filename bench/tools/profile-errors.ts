@@ -17,6 +17,9 @@ const root = join(import.meta.dirname, '..', '..');
 // `--server=<script>` profiles another server script that takes a variant and serves GET /err.
 const serverArg = process.argv.find((a) => a.startsWith('--server='));
 const script = serverArg ? serverArg.slice('--server='.length) : join(root, 'bench/servers/errors.ts');
+// `--path=<path>` loads another route of that server (default /err), e.g. --path=/limited.
+const pathArg = process.argv.find((a) => a.startsWith('--path='));
+const path = pathArg ? pathArg.slice('--path='.length) : '/err';
 // `--node=<flag>` (repeatable) passes a V8/Node flag to the servers, e.g. --node=--no-opt.
 const nodeFlags = process.argv.filter((a) => a.startsWith('--node=')).map((a) => a.slice('--node='.length));
 const variants = process.argv.slice(2).filter((a) => !a.startsWith('--'));
@@ -27,7 +30,7 @@ for (const variant of variants) {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const server = await startServer(script, [variant], 1, nodeFlags);
-  const url = `http://127.0.0.1:${server.port}/err`;
+  const url = `http://127.0.0.1:${server.port}${path}`;
   const file = join(dir, `${variant}.cpuprofile`);
   await load({ url, seconds: 3, connections: 50, cpu: 0 });
   await server.profile('start');

@@ -127,8 +127,9 @@ export function createAccountLimits(options: AccountLimitsOptions): AccountLimit
         throw error;
       }
       reply.headers(ticket.headers);
-      // 'close' fires once whether the answer was sent or the client went away.
-      reply.raw.once('close', ticket.release);
+      // 'close' fires once whether the answer was sent or the client went away (so `on`, not
+      // `once`: no wrapper to build and remove on every request; release is idempotent anyway).
+      reply.raw.on('close', ticket.release);
       plans.set(request, ticket.plan);
       await precheckQuota(store, keyId, ticket.plan, now());
     },

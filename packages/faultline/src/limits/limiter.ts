@@ -1,4 +1,4 @@
-import { type RateLimitPolicy, rateLimitFields } from '../http/rate-limit-headers.ts';
+import { createHeaderCache } from './headers.ts';
 import type { Decision, LimitCheck, LimitStore } from './types.ts';
 
 /**
@@ -48,7 +48,7 @@ export interface LimiterOptions {
 /**
  * A request that got past the limits. `release()` gives its concurrency slot back (idempotent;
  * call it when the response ends, however it ends).
- * @example const admission = await limiter.admit(check); reply.headers(admission.headers); res.once('close', admission.release);
+ * @example const admission = await limiter.admit(check); reply.headers(admission.headers); res.on('close', admission.release);
  */
 export interface Admission {
   /** `RateLimit-Policy` and `RateLimit` for the response. */
@@ -65,6 +65,12 @@ export interface Admission {
 export interface Limiter {
   /** Decides every rule of `check` at once; throws the matching error when one refuses. */
   admit(check: LimitCheck): Promise<Admission>;
+  /**
+   * `admit` without a promise when the store answers synchronously (the memory store): returns
+   * the admission, or throws the refusal, in the same call. With a networked store it returns
+   * the promise `admit` would. For hot paths that can take either, e.g. a callback-style hook.
+   */
+  admitNow(check: LimitCheck): Admission | Promise<Admission>;
   /** Whether the store answers now, for health checks. */
   health(): Promise<{
     readonly kind: string;
@@ -105,28 +111,56 @@ export function createLimiter(options: LimiterOptions): Limiter {
     log?.info({ store: store.kind }, 'limits store reachable again: limits enforced');
   };
 
+  const headersOf = createHeaderCache();
+  const uncheckedAdmission: Admission = Object.freeze({
+    headers: Object.freeze({}),
+    unchecked: true,
+    release() {},
+  });
+  /** The store failed: never a limit hit; `open` lets the request through unchecked. */
+  const storeFailed = (cause: unknown): Admission => {
+    failed(cause);
+    if (policy === 'closed') throw errors.unavailable({ retryAfterSeconds: unavailableAfter, cause });
+    return uncheckedAdmission;
+  };
+  const settle = (check: LimitCheck, decision: Decision): Admission => {
+    if (down) answered();
+    const headers = headersOf(check, decision);
+    if (!decision.allowed) {
+      const rule = decision.rejectedBy === 'rate' ? check.rate! : check.concurrency!;
+      const info = {
+        limit: rule.limit,
+        retryAfterSeconds: Math.ceil(decision.retryAfterMs / 1000),
+        headers,
+      };
+      throw decision.rejectedBy === 'rate' ? errors.rate(info) : errors.concurrency(info);
+    }
+    return { headers, unchecked: false, release: holdLease(check.subject, decision.lease) };
+  };
+  const admitNow = (check: LimitCheck): Admission | Promise<Admission> => {
+    let decision: Decision | Promise<Decision>;
+    try {
+      decision = store.decide(check);
+    } catch (cause) {
+      return storeFailed(cause);
+    }
+    if (isPromise(decision))
+      return decision.then(
+        (d) => settle(check, d),
+        (cause: unknown) => storeFailed(cause),
+      );
+    return settle(check, decision);
+  };
+
   return {
-    async admit(check) {
-      let decision: Decision;
+    admitNow,
+    admit(check) {
       try {
-        decision = await store.decide(check);
-      } catch (cause) {
-        failed(cause);
-        if (policy === 'closed') throw errors.unavailable({ retryAfterSeconds: unavailableAfter, cause });
-        return { headers: {}, unchecked: true, release() {} };
+        const admission = admitNow(check);
+        return isPromise(admission) ? admission : Promise.resolve(admission);
+      } catch (error) {
+        return Promise.reject(error);
       }
-      answered();
-      const headers = headersOf(check, decision);
-      if (!decision.allowed) {
-        const rule = decision.rejectedBy === 'rate' ? check.rate! : check.concurrency!;
-        const info = {
-          limit: rule.limit,
-          retryAfterSeconds: Math.ceil(decision.retryAfterMs / 1000),
-          headers,
-        };
-        throw decision.rejectedBy === 'rate' ? errors.rate(info) : errors.concurrency(info);
-      }
-      return { headers, unchecked: false, release: holdLease(check.subject, decision.lease) };
     },
     async health() {
       try {
@@ -140,13 +174,19 @@ export function createLimiter(options: LimiterOptions): Limiter {
 
   /** Gives a lease back once; while held, the shared renewal timer keeps it alive. */
   function holdLease(subject: string, lease: string | undefined): () => void {
-    if (lease === undefined) return () => {};
+    if (lease === undefined) return noop;
     held.set(lease, subject);
     if (!renewing) startRenewal();
     return () => {
       if (!held.delete(lease)) return;
       // A failed release is not fatal: the lease lapses after its TTL.
-      store.release(subject, lease).then(answered, failed);
+      let done: void | Promise<void>;
+      try {
+        done = store.release(subject, lease);
+      } catch (cause) {
+        return failed(cause);
+      }
+      if (isPromise(done)) done.then(answered, failed);
     };
   }
 
@@ -155,7 +195,14 @@ export function createLimiter(options: LimiterOptions): Limiter {
     renewing = true;
     const timer = setInterval(
       () => {
-        for (const [lease, subject] of held) store.renew(subject, lease).then(answered, failed);
+        for (const [lease, subject] of held) {
+          try {
+            const done = store.renew(subject, lease);
+            if (isPromise(done)) done.then(answered, failed);
+          } catch (cause) {
+            failed(cause);
+          }
+        }
       },
       Math.max(1000, store.leaseMs / 3),
     );
@@ -164,22 +211,8 @@ export function createLimiter(options: LimiterOptions): Limiter {
   }
 }
 
-function headersOf(check: LimitCheck, decision: Decision): Record<string, string> {
-  const policies: RateLimitPolicy[] = [];
-  if (check.rate)
-    policies.push({
-      name: check.rate.policy ?? 'rate',
-      quota: check.rate.limit,
-      windowSeconds: check.rate.windowSeconds,
-      remaining: decision.rejectedBy === 'rate' ? 0 : check.rate.limit - decision.rateUsed,
-      resetSeconds: (decision.rejectedBy === 'rate' ? decision.retryAfterMs : decision.rateResetMs) / 1000,
-    });
-  if (check.concurrency)
-    policies.push({
-      name: check.concurrency.policy ?? 'concurrency',
-      quota: check.concurrency.limit,
-      unit: 'concurrent-requests',
-      remaining: decision.rejectedBy === 'concurrency' ? 0 : check.concurrency.limit - decision.inFlight,
-    });
-  return rateLimitFields(policies);
+function noop(): void {}
+
+function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
+  return typeof (value as { then?: unknown } | undefined)?.then === 'function';
 }

@@ -58,7 +58,8 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): LimitStore 
   return {
     kind: 'memory',
     leaseMs,
-    async decide(check: LimitCheck): Promise<Decision> {
+    // Synchronous on purpose: the limiter then needs no promise per request.
+    decide(check: LimitCheck): Decision {
       const at = now();
       const subject = subjects.get(check.subject) ?? make(check.subject, at);
       let rateUsed = 0;
@@ -109,10 +110,10 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): LimitStore 
       subject.leases!.set(lease, at + leaseMs);
       return { allowed: true, rateUsed, rateResetMs, inFlight: inFlight + 1, retryAfterMs: 0, lease };
     },
-    async release(key, lease) {
+    release(key, lease) {
       subjects.get(key)?.leases?.delete(lease);
     },
-    async renew(key, lease) {
+    renew(key, lease) {
       const leases = subjects.get(key)?.leases;
       if (leases?.has(lease)) leases.set(lease, now() + leaseMs);
     },

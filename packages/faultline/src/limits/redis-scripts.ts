@@ -8,16 +8,25 @@
  */
 
 /**
- * KEYS: rate set, lease set. ARGV: rate limit (0 = none), window ms, concurrency limit (0 = none),
- * lease ms, member id, then any leases to give back first. Returns `{verdict (0 ok, 1 rate, 2 concurrency), used, reset ms, in flight, wait ms}`.
- * @example redis.defineCommand('faultlineDecide', { numberOfKeys: 2, lua: DECIDE });
+ * KEYS: rate set, lease set, then lease sets of other subjects with leases to give back.
+ * ARGV: `"<rate limit> <window ms> <concurrency limit> <lease ms>"` in one string (0 = no such
+ * rule; one argument costs the client less than four), member id, then for each lease set from
+ * KEYS[2] on: a count and that many leases to give back first.
+ * Returns `{verdict (0 ok, 1 rate, 2 concurrency), used, reset ms, in flight, wait ms}`.
+ * @example redis.defineCommand('faultlineDecide', { lua: DECIDE }); // numkeys first, as EVAL
  */
 export const DECIDE = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local rl, win, cl, ttl, id = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5]
+local r1, r2, r3, r4 = string.match(ARGV[1], '^(%S+) (%S+) (%S+) (%S+)$')
+local rl, win, cl, ttl, id = tonumber(r1), tonumber(r2), tonumber(r3), tonumber(r4), ARGV[2]
 -- Leases this instance gave back since its last call ride along: no separate ZREM round trip.
-if #ARGV > 5 then redis.call('ZREM', KEYS[2], unpack(ARGV, 6)) end
+local a = 3
+for k = 2, #KEYS do
+  local n = tonumber(ARGV[a])
+  if n > 0 then redis.call('ZREM', KEYS[k], unpack(ARGV, a + 1, a + n)) end
+  a = a + n + 1
+end
 local used, reset, inflight = 0, 0, 0
 if rl > 0 then
   redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - win)
@@ -61,6 +70,21 @@ local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local ttl = tonumber(ARGV[2])
 if redis.call('ZADD', KEYS[1], 'XX', 'CH', now + ttl, ARGV[1]) == 1 then
   if redis.call('PTTL', KEYS[1]) < ttl then redis.call('PEXPIRE', KEYS[1], ttl) end
+end
+return 1
+`;
+
+/**
+ * KEYS: lease sets. ARGV: for each, a count and that many leases to give back. The leases of
+ * every subject released in one turn of the event loop leave in one call.
+ * @example redis.defineCommand('faultlineRelease', { lua: RELEASE }); // numkeys first, as EVAL
+ */
+export const RELEASE = `
+local a = 1
+for k = 1, #KEYS do
+  local n = tonumber(ARGV[a])
+  if n > 0 then redis.call('ZREM', KEYS[k], unpack(ARGV, a + 1, a + n)) end
+  a = a + n + 1
 end
 return 1
 `;

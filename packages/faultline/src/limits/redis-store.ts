@@ -1,4 +1,4 @@
-import { DECIDE, RENEW } from './redis-scripts.ts';
+import { DECIDE, RELEASE, RENEW } from './redis-scripts.ts';
 import type { Decision, LimitCheck, LimitStore } from './types.ts';
 
 /**
@@ -6,7 +6,7 @@ import type { Decision, LimitCheck, LimitStore } from './types.ts';
  * @example const redis: RedisLike = new Redis(process.env.REDIS_URL);
  */
 export interface RedisLike {
-  defineCommand(name: string, definition: { numberOfKeys: number; lua: string }): void;
+  defineCommand(name: string, definition: { numberOfKeys?: number; lua: string }): void;
   zrem(key: string, ...members: string[]): Promise<unknown>;
   ping(): Promise<unknown>;
 }
@@ -25,9 +25,17 @@ export interface RedisStoreOptions {
 }
 
 type Scripted = RedisLike & {
-  faultlineDecide(rate: string, lease: string, ...args: (string | number)[]): Promise<number[]>;
+  /** ioredis sets it on cluster clients: keys of different subjects then live on different nodes. */
+  readonly isCluster?: boolean;
+  faultlineDecide(...numkeysKeysArgs: (string | number)[]): Promise<number[]>;
+  faultlineRelease(...numkeysKeysArgs: (string | number)[]): Promise<unknown>;
   faultlineRenew(lease: string, id: string, ttl: number): Promise<unknown>;
 };
+
+/** Leases of one lease set sent in one call at most (Lua's unpack has a stack limit). */
+const MAX_LEASES_PER_KEY = 256;
+/** Other subjects' lease sets a decision carries at most. */
+const MAX_CARRIED_KEYS = 32;
 
 let sequence = 0;
 const instance = Math.random().toString(36).slice(2, 10);
@@ -45,18 +53,33 @@ export function createRedisStore(options: RedisStoreOptions): LimitStore {
   const leaseMs = options.leaseMs ?? 60_000;
   // defineCommand: ioredis sends EVALSHA and falls back to EVAL once when the script is unknown.
   if (typeof redis.faultlineDecide !== 'function') {
-    redis.defineCommand('faultlineDecide', { numberOfKeys: 2, lua: DECIDE });
+    redis.defineCommand('faultlineDecide', { lua: DECIDE });
+    redis.defineCommand('faultlineRelease', { lua: RELEASE });
     redis.defineCommand('faultlineRenew', { numberOfKeys: 1, lua: RENEW });
   }
-  const keys = (subject: string) => [`${prefix}{${subject}}:rate`, `${prefix}{${subject}}:leases`] as const;
-  // Releases wait for the end of this turn of the event loop: a decision for the same subject
-  // in the meantime carries them in its script call, the rest go out as one ZREM per subject.
+  // On one Redis server a script may touch any key it declares; on a cluster only keys of one
+  // slot (one subject), so there releases ride only with a decision for the same subject.
+  const anyKey = redis.isCluster !== true;
+  const leaseKeyOf = (subject: string) => `${prefix}{${subject}}:leases`;
+  // Releases wait for the end of this turn of the event loop (lease set → leases): a decision in
+  // the meantime carries them in its script call; the rest leave together in one call.
   const pending = new Map<string, string[]>();
   let flushing = false;
   const flush = () => {
     flushing = false;
+    if (pending.size === 0) return;
     // A lost release is not fatal: the lease lapses after its TTL; outages surface in decide().
-    for (const [subject, leases] of pending) redis.zrem(keys(subject)[1], ...leases).catch(() => {});
+    if (pending.size === 1 || !anyKey) {
+      for (const [key, leases] of pending) redis.zrem(key, ...leases).catch(ignore);
+    } else {
+      const keys: string[] = [];
+      const args: (string | number)[] = [];
+      for (const [key, leases] of pending) {
+        keys.push(key);
+        args.push(leases.length, ...leases);
+      }
+      redis.faultlineRelease(keys.length, ...keys, ...args).catch(ignore);
+    }
     pending.clear();
   };
 
@@ -64,55 +87,86 @@ export function createRedisStore(options: RedisStoreOptions): LimitStore {
     kind: 'redis',
     leaseMs,
     async decide(check: LimitCheck): Promise<Decision> {
-      const [rateKey, leaseKey] = keys(check.subject);
+      const rate = check.rate;
+      const concurrency = check.concurrency;
+      const leaseKey = leaseKeyOf(check.subject);
       const id = `${instance}:${++sequence}`;
-      const released = pending.get(check.subject);
-      if (released) pending.delete(check.subject);
-      const reply = await redis.faultlineDecide(
-        rateKey,
-        leaseKey,
-        check.rate?.limit ?? 0,
-        (check.rate?.windowSeconds ?? 0) * 1000,
-        check.concurrency?.limit ?? 0,
-        leaseMs,
-        id,
-        ...(released ?? []),
-      );
-      const [verdict, rateUsed, rateResetMs, inFlight, wait] = reply.map(Number) as [
-        number,
-        number,
-        number,
-        number,
-        number,
-      ];
+      const keys: string[] = [`${prefix}{${check.subject}}:rate`, leaseKey];
+      // The rules travel as one argument: each argument costs the client an encoding and a write.
+      const rules = `${rate ? rate.limit : 0} ${rate ? rate.windowSeconds * 1000 : 0} ${concurrency ? concurrency.limit : 0} ${leaseMs}`;
+      const args: (string | number)[] = [rules, id];
+      const own = pending.get(leaseKey);
+      if (own) {
+        pending.delete(leaseKey);
+        args.push(own.length, ...own);
+      } else args.push(0);
+      if (anyKey && pending.size > 0)
+        for (const [key, leases] of pending) {
+          if (keys.length - 2 >= MAX_CARRIED_KEYS) break;
+          keys.push(key);
+          args.push(leases.length, ...leases);
+          pending.delete(key);
+        }
+      const reply = await redis.faultlineDecide(keys.length, ...keys, ...args);
+      // Integer replies arrive as numbers: read them in place, no copy.
+      const verdict = reply[0]!;
       if (verdict === 1)
-        return { allowed: false, rejectedBy: 'rate', rateUsed, rateResetMs, inFlight, retryAfterMs: wait };
+        return {
+          allowed: false,
+          rejectedBy: 'rate',
+          rateUsed: reply[1]!,
+          rateResetMs: reply[2]!,
+          inFlight: reply[3]!,
+          retryAfterMs: reply[4]!,
+        };
       if (verdict === 2)
         return {
           allowed: false,
           rejectedBy: 'concurrency',
-          rateUsed,
-          rateResetMs,
-          inFlight,
+          rateUsed: reply[1]!,
+          rateResetMs: reply[2]!,
+          inFlight: reply[3]!,
           retryAfterMs: 0,
         };
-      const decision = { allowed: true, rateUsed, rateResetMs, inFlight, retryAfterMs: 0 };
-      return check.concurrency ? { ...decision, lease: id } : decision;
+      if (!concurrency)
+        return {
+          allowed: true,
+          rateUsed: reply[1]!,
+          rateResetMs: reply[2]!,
+          inFlight: reply[3]!,
+          retryAfterMs: 0,
+        };
+      return {
+        allowed: true,
+        rateUsed: reply[1]!,
+        rateResetMs: reply[2]!,
+        inFlight: reply[3]!,
+        retryAfterMs: 0,
+        lease: id,
+      };
     },
-    async release(subject, lease) {
-      const leases = pending.get(subject);
-      if (leases) leases.push(lease);
-      else pending.set(subject, [lease]);
+    release(subject, lease) {
+      const key = leaseKeyOf(subject);
+      const leases = pending.get(key);
+      if (!leases) pending.set(key, [lease]);
+      else if (leases.length < MAX_LEASES_PER_KEY) leases.push(lease);
+      else {
+        // A full batch leaves now; the next lease starts a new one.
+        pending.set(key, [lease]);
+        redis.zrem(key, ...leases).catch(ignore);
+      }
       if (!flushing) {
         flushing = true;
         setImmediate(flush);
       }
     },
     async renew(subject, lease) {
-      await redis.faultlineRenew(keys(subject)[1], lease, leaseMs);
+      await redis.faultlineRenew(leaseKeyOf(subject), lease, leaseMs);
     },
     async ping() {
       await redis.ping();
     },
   };
 }
+
+function ignore(): void {}

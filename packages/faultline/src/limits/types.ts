@@ -54,14 +54,16 @@ export interface Decision {
 /**
  * Where limit state lives. `decide` answers all rules of a check in one step (one round trip
  * for a networked store); `release` gives a lease back; `renew` keeps a long holder's lease.
+ * An in-process store may answer synchronously (a value, not a promise): the limiter then
+ * decides without a promise or a microtask per request.
  * @example const decision = await store.decide({ subject: 'k', rate: { limit: 10, windowSeconds: 1 } });
  */
 export interface LimitStore {
   /** `memory` or `redis`, for logs and health reports. */
   readonly kind: string;
-  decide(check: LimitCheck): Promise<Decision>;
-  release(subject: string, lease: string): Promise<void>;
-  renew(subject: string, lease: string): Promise<void>;
+  decide(check: LimitCheck): Decision | Promise<Decision>;
+  release(subject: string, lease: string): void | Promise<void>;
+  renew(subject: string, lease: string): void | Promise<void>;
   /** Milliseconds a lease lives without renewal. */
   readonly leaseMs: number;
   /** Throws when the store cannot answer. */

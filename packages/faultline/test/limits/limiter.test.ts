@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
+import { rateLimitFields } from '../../src/http/index.ts';
 import { defineCatalog } from '../../src/index.ts';
 import { createLimiter, createMemoryStore, type LimitStore } from '../../src/limits/index.ts';
 
@@ -91,5 +92,59 @@ describe('createLimiter', () => {
       id: 'DOWN',
       retryAfterSeconds: 7,
     });
+  });
+
+  it('admitNow answers a memory store in the same call and throws its refusals there', () => {
+    const limiter = createLimiter({ store: createMemoryStore({ now: () => 0 }), errors });
+    const check = { subject: 'k', rate: { limit: 1, windowSeconds: 60 } };
+    const admission = limiter.admitNow(check);
+    expect(admission).not.toBeInstanceOf(Promise);
+    expect(admission).toMatchObject({ unchecked: false });
+    expect(() => limiter.admitNow(check)).toThrow(expect.objectContaining({ id: 'RATE' }));
+    // A store that throws synchronously is a failing store, not a limit hit.
+    const broken = createMemoryStore();
+    broken.decide = () => {
+      throw new Error('corrupt');
+    };
+    expect(createLimiter({ store: broken, errors }).admitNow(check)).toMatchObject({ unchecked: true });
+    expect(() => createLimiter({ store: broken, errors, onStoreFailure: 'closed' }).admitNow(check)).toThrow(
+      expect.objectContaining({ id: 'DOWN' }),
+    );
+  });
+
+  it('writes the same RateLimit fields as rateLimitFields for every rule set, however plans interleave', async () => {
+    const limiter = createLimiter({ store: createMemoryStore({ now: () => 0 }), errors });
+    const rules = [
+      { rate: { limit: 3, windowSeconds: 60, policy: 'rpm' }, concurrency: { limit: 2 } },
+      { rate: { limit: 5, windowSeconds: 1 } },
+      { concurrency: { limit: 4, policy: 'say "hi"' } },
+      { rate: { limit: 3, windowSeconds: 30, policy: 'rpm' }, concurrency: { limit: 2 } },
+      { rate: { limit: 4, windowSeconds: 60, policy: 'rpm' }, concurrency: { limit: 2 } },
+      { rate: { limit: 3, windowSeconds: 60, policy: 'rpm' }, concurrency: { limit: 9 } },
+      { rate: { limit: 3, windowSeconds: 60, policy: 'uploads' }, concurrency: { limit: 2 } },
+      { rate: { limit: 3, windowSeconds: 60, policy: 'rpm' }, concurrency: { limit: 2, policy: 'slots' } },
+    ];
+    for (let i = 0; i < 24; i++) {
+      const rule = rules[(i * 5) % rules.length]!;
+      // A fresh subject: one admission used, one slot held, the window resets in full.
+      const admission = await limiter.admit({ subject: `s${i}`, ...rule });
+      const policies = [];
+      if (rule.rate)
+        policies.push({
+          name: rule.rate.policy ?? 'rate',
+          quota: rule.rate.limit,
+          windowSeconds: rule.rate.windowSeconds,
+          remaining: rule.rate.limit - 1,
+          resetSeconds: rule.rate.windowSeconds,
+        });
+      if (rule.concurrency)
+        policies.push({
+          name: rule.concurrency.policy ?? 'concurrency',
+          quota: rule.concurrency.limit,
+          unit: 'concurrent-requests',
+          remaining: rule.concurrency.limit - 1,
+        });
+      expect(admission.headers).toEqual(rateLimitFields(policies));
+    }
   });
 });

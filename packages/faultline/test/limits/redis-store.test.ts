@@ -58,6 +58,29 @@ describe('Redis store', () => {
     expect(commands).toBe(2);
   });
 
+  it('sends the releases of many subjects in one command, or carried by the next decision', async () => {
+    const store = createRedisStore({ redis, prefix });
+    const subjects = ['many-a', 'many-b', 'many-c'];
+    const check = (subject: string) => ({ subject, concurrency: { limit: 10 } });
+    const turn = () => new Promise((done) => setImmediate(done));
+    const releaseAll = async () => {
+      const held = await Promise.all(subjects.map((s) => store.decide(check(s))));
+      commands = 0;
+      for (const [i, decision] of held.entries()) store.release(subjects[i]!, decision.lease!);
+    };
+    await releaseAll(); // the first call loads the release script (EVALSHA, then EVAL once)
+    await turn();
+    await releaseAll();
+    await turn();
+    expect(commands).toBe(1);
+    for (const s of subjects) expect(await redis.zcard(`${prefix}{${s}}:leases`)).toBe(0);
+    // Released, then another subject decided before the turn ended: one command for all.
+    await releaseAll();
+    expect(await store.decide(check('many-d'))).toMatchObject({ allowed: true, inFlight: 1 });
+    expect(commands).toBe(1);
+    for (const s of subjects) expect(await redis.zcard(`${prefix}{${s}}:leases`)).toBe(0);
+  });
+
   it('releases a lease, and lets a lapsed one go by itself', async () => {
     const store = createRedisStore({ redis, prefix, leaseMs: 200 });
     const check = { subject: 'lease', concurrency: { limit: 1 } };
