@@ -6,7 +6,7 @@ import {
 } from '../http/retry-after.ts';
 import { aws } from './aws.ts';
 import { azure } from './azure.ts';
-import { bodyMask, canMatch, needsOf } from './candidates.ts';
+import { bodyMask, candidatesOf, headerMatches, needsOf } from './candidates.ts';
 import { readHeader } from './common.ts';
 import { envelope } from './envelope.ts';
 import { flat } from './flat.ts';
@@ -66,6 +66,8 @@ export const decoders: readonly Decoder[] = [
 
 /** What each built-in decoder needs of a body to match, index-aligned with `decoders`. */
 const NEEDS = needsOf(decoders);
+/** The candidate lists of the body masks met so far (see `candidatesOf`). */
+const TABLE = new Map<number, Int32Array>();
 
 /**
  * Normalises an error response in any known shape; undefined when nothing recognises it
@@ -86,23 +88,40 @@ export function decodeError(
     const raw = bytesToText(input.body);
     const body = typeof raw === 'string' ? parseBody(raw, readHeader(headers, 'content-type')) : raw;
     const prepared: DecodeInput = { status: input.status, headers, body, now: input.now };
-    // Bodies we parsed ourselves are plain JSON objects: skip the built-in decoders they cannot match.
-    const mask = using === decoders && body !== raw && isPlainObject(body) ? bodyMask(body) : -1;
-    const header = (name: string) => (headers ? (headers as HeaderView).get(name) : null);
-    for (let i = 0; i < using.length; i++) {
-      if (mask !== -1 && !canMatch(NEEDS[i]!, mask, header)) continue;
-      const decoder = using[i]!;
-      try {
-        const decoded = decoder.decode(prepared);
-        if (decoded) return withRetrySignals(decoded, prepared);
-      } catch {
-        // A custom decoder broke its promise; the next one may still recognise the body.
+    // Bodies we parsed ourselves are plain JSON objects: only the built-in decoders their
+    // members allow are tried, from a list kept per mask (see `candidatesOf`).
+    if (using === decoders && body !== raw && isPlainObject(body)) {
+      const steps = candidatesOf(NEEDS, TABLE, bodyMask(body));
+      for (let k = 0; k < steps.length; k++) {
+        let i = steps[k]!;
+        if (i < 0) {
+          i = ~i;
+          if (!headerMatches(NEEDS[i]!.header!, (name) => (headers ? headers.get(name) : null))) continue;
+        }
+        const decoded = tryDecoder(using[i]!, prepared);
+        if (decoded) return decoded;
       }
+      return undefined;
+    }
+    for (let i = 0; i < using.length; i++) {
+      const decoded = tryDecoder(using[i]!, prepared);
+      if (decoded) return decoded;
     }
   } catch {
     // The input itself is hostile (throwing getters, revoked proxies): nothing to decode.
   }
   return undefined;
+}
+
+/** One decoder's answer with the retry headers applied; a decoder that throws recognised nothing. */
+function tryDecoder(decoder: Decoder, input: DecodeInput): DecodedError | undefined {
+  try {
+    const decoded = decoder.decode(input);
+    return decoded ? withRetrySignals(decoded, input) : undefined;
+  } catch {
+    // A custom decoder broke its promise; the next one may still recognise the body.
+    return undefined;
+  }
 }
 
 /**
