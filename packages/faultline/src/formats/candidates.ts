@@ -151,7 +151,7 @@ const ALWAYS: Need = { all: 0, any: 0, any2: 0 };
 
 /**
  * The facts of a freshly parsed object body that decide which decoders can match.
- * @example const mask = bodyMask(body); if (canMatch(needs[i], mask, headers)) …
+ * @example const steps = candidatesOf(needs, table, bodyMask(body));
  */
 export function bodyMask(body: Record<string, unknown>): number {
   return membersOf(body);
@@ -174,24 +174,16 @@ function bodyCanMatch(need: Need, mask: number): boolean {
 }
 
 /**
- * Whether a decoder with this need can match a body with this mask; `header` reads a header.
- * @example canMatch(needs[i], mask, (name) => headers.get(name))
- */
-export function canMatch(need: Need, mask: number, header: (name: string) => string | null): boolean {
-  if (bodyCanMatch(need, mask)) return true;
-  return need.header !== undefined && headerMatches(need.header, header);
-}
-
-/**
  * Whether the header a decoder can also match on is there (for a body that alone cannot match).
- * @example headerMatches('x-ms-error-code', (name) => headers.get(name))
+ * @example headerMatches('x-ms-error-code', new Headers({ 'x-ms-error-code': 'NotFound' })) // true
  */
 export function headerMatches(
   which: NonNullable<Need['header']>,
-  header: (name: string) => string | null,
+  headers: { get(name: string): string | null } | undefined,
 ): boolean {
-  if (which === 'problem') return header('content-type')?.toLowerCase().includes('problem+json') === true;
-  return Boolean(header(which)?.trim());
+  if (headers === undefined) return false;
+  if (which === 'problem') return headers.get('content-type')?.toLowerCase().includes('problem+json') === true;
+  return Boolean(headers.get(which)?.trim());
 }
 
 /**
