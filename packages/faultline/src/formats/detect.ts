@@ -207,62 +207,32 @@ const RETRY_HEADERS = [
   'ratelimit',
 ];
 
-/** Every header name a built-in decoder asks for, with its slot in `RecordHeaders`. */
-const KNOWN = new Map<string, number>(
-  [
-    'content-type',
-    'retry-after',
-    'retry-after-ms',
-    'x-ms-retry-after-ms',
-    'x-should-retry',
-    'stripe-should-retry',
-    'ratelimit',
-    'x-correlation-id',
-    'x-request-id',
-    'request-id',
-    'x-trace-id',
-    'x-ms-error-code',
-    'x-ms-request-id',
-    'x-ms-correlation-request-id',
-    'apim-request-id',
-    'x-amzn-errortype',
-    'x-amzn-requestid',
-    'x-amz-request-id',
-    'x-amzn-request-id',
-    'x-github-request-id',
-    'x-ratelimit-remaining',
-    'x-ratelimit-reset',
-  ].map((name, slot) => [name, slot]),
-);
-/** Slots of `KNOWN` that are retry headers (`withRetrySignals`): first to last. */
-const RETRY_FIRST = 2;
-const RETRY_LAST = 6;
-
 /**
- * A Node-style record. Node's incoming headers are always lower-case, so names are matched
- * exactly; one `for…in` pass finds out whether that holds and, on the way, keeps the value of
- * every header a decoder may ask for (`KNOWN`), so a decode asks the record nothing more:
- * most of the dozen names decoders try are absent, and a miss on a record is not cheap.
- * A record with other spellings falls back to `readHeader`'s case-insensitive scan.
+ * A Node-style record. Node's incoming headers are always lower-case, so names are looked up
+ * directly; one `for…in` pass (no allocation) finds out whether that holds and whether any retry
+ * header is there. A record with other spellings falls back to `readHeader`'s case-insensitive scan.
  */
 class RecordHeaders implements HeaderView {
   readonly #record: Readonly<Record<string, unknown>>;
   readonly #mixedCase: boolean;
   readonly #mayRetry: boolean;
-  #values: unknown[] | undefined;
   constructor(record: Readonly<Record<string, unknown>>) {
     this.#record = record;
     let mixedCase = false;
     let mayRetry = false;
     for (const key in record) {
-      const slot = KNOWN.get(key);
-      if (slot !== undefined) {
-        // `for…in` also walks inherited members; only own ones are headers.
-        if (!Object.hasOwn(record, key)) continue;
-        (this.#values ??= [])[slot] = readOrMark(record, key);
-        if (slot >= RETRY_FIRST && slot <= RETRY_LAST) mayRetry = true;
-      } else if (!mixedCase && hasUpperCase(key)) {
-        mixedCase = true;
+      switch (key) {
+        case 'retry-after-ms':
+        case 'x-ms-retry-after-ms':
+        case 'x-should-retry':
+        case 'stripe-should-retry':
+        case 'ratelimit':
+          mayRetry = true;
+          break;
+        default:
+          // V8 hands back the string itself when there is nothing to lower: no copy, and
+          // cheaper than a loop over its characters.
+          if (!mixedCase && key.toLowerCase() !== key) mixedCase = true;
       }
     }
     this.#mixedCase = mixedCase;
@@ -270,38 +240,15 @@ class RecordHeaders implements HeaderView {
   }
   get(name: string): string | null {
     if (this.#mixedCase) return readHeader(this.#record as HeaderSource, name) ?? null;
-    const slot = KNOWN.get(name);
-    let value = slot !== undefined ? this.#values?.[slot] : undefined;
-    // A getter that threw is asked again, so it throws where it always did: in the decoder asking.
-    if (slot === undefined || value === THREW)
-      value = Object.hasOwn(this.#record, name) ? this.#record[name] : undefined;
-    if (value === undefined || value === null) return null;
+    const value = this.#record[name];
+    // Most names asked are absent: the own-property check runs only for a hit.
+    if (value === undefined || value === null || !Object.hasOwn(this.#record, name)) return null;
     if (Array.isArray(value)) return value.length ? String(value[0]) : null;
     return String(value);
   }
   mayRetry(): boolean {
     return this.#mayRetry;
   }
-}
-
-/** Marks a header whose getter threw (a hostile record). */
-const THREW = Symbol('threw');
-
-function readOrMark(record: Readonly<Record<string, unknown>>, key: string): unknown {
-  try {
-    return record[key];
-  } catch {
-    return THREW;
-  }
-}
-
-/** Whether a name has an ASCII capital; no lower-cased copy is made (most names have none). */
-function hasUpperCase(name: string): boolean {
-  for (let i = 0; i < name.length; i++) {
-    const c = name.charCodeAt(i);
-    if (c >= 65 && c <= 90) return true;
-  }
-  return false;
 }
 
 /** A fetch `Headers` (or any `get`), asked once per name. */
