@@ -40,7 +40,7 @@ export const google: Decoder = {
       requestId: str(requestInfo?.['requestId']) || requestIdFromHeaders(input.headers),
       link: helpLink(details),
       retryAfterMs: retryAfterOf(input) ?? retryDelay(details),
-      fields: { ...without(inner, ['code', 'message']), ...without(body, ['error']) },
+      fields: without(body, ['error'], without(inner, ['code', 'message'])),
     };
   }),
 };

@@ -44,10 +44,7 @@ export const legacy: WireFormat = {
       requestId: requestIdFromHeaders(input.headers),
       link: undefined,
       retryAfterMs: retryAfterOf(input),
-      fields: {
-        ...without(asObject(body['extra']) ?? {}, []),
-        ...without(body, ['detail', 'status_code', 'extra']),
-      },
+      fields: without(body, ['detail', 'status_code', 'extra'], without(asObject(body['extra']) ?? {}, [])),
     };
   }),
 };

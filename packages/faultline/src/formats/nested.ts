@@ -73,7 +73,7 @@ export const nested: WireFormat = {
       link: undefined,
       // Seed 004 repeats the delay as `retry_after` (seconds); the header wins when both are there.
       retryAfterMs: retryAfterOf(input, inner['retry_after']),
-      fields: { ...without(inner, KEYS), ...without(body, ['error']) },
+      fields: without(body, ['error'], without(inner, KEYS)),
     };
   }),
 };
