@@ -240,9 +240,11 @@ class RecordHeaders implements HeaderView {
   }
   get(name: string): string | null {
     if (this.#mixedCase) return readHeader(this.#record as HeaderSource, name) ?? null;
+    // Most names asked are absent. `Object.hasOwn` answers a miss from the record's own
+    // members; reading `record[name]` first would walk the prototype chain for every miss.
+    if (!Object.hasOwn(this.#record, name)) return null;
     const value = this.#record[name];
-    // Most names asked are absent: the own-property check runs only for a hit.
-    if (value === undefined || value === null || !Object.hasOwn(this.#record, name)) return null;
+    if (value === undefined || value === null) return null;
     if (Array.isArray(value)) return value.length ? String(value[0]) : null;
     return String(value);
   }
