@@ -84,7 +84,8 @@ function innerMembersOf(inner: Record<string, unknown>): number {
     switch (key) {
       case 'code': {
         const value = inner[key];
-        mask |= I_CODE | (typeof value === 'string' ? I_CODE_STR : typeof value === 'number' ? I_CODE_NUM : 0);
+        mask |=
+          I_CODE | (typeof value === 'string' ? I_CODE_STR : typeof value === 'number' ? I_CODE_NUM : 0);
         break;
       }
       case 'message':
@@ -182,7 +183,8 @@ export function headerMatches(
   headers: { get(name: string): string | null } | undefined,
 ): boolean {
   if (headers === undefined) return false;
-  if (which === 'problem') return headers.get('content-type')?.toLowerCase().includes('problem+json') === true;
+  if (which === 'problem')
+    return headers.get('content-type')?.toLowerCase().includes('problem+json') === true;
   return Boolean(headers.get(which)?.trim());
 }
 
@@ -193,7 +195,11 @@ export function headerMatches(
  * a decode then walks two or three steps instead of checking every decoder.
  * @example for (const step of candidatesOf(needs, table, mask)) …
  */
-export function candidatesOf(needs: readonly Need[], table: Map<number, Int32Array>, mask: number): Int32Array {
+export function candidatesOf(
+  needs: readonly Need[],
+  table: Map<number, Int32Array>,
+  mask: number,
+): Int32Array {
   let steps = table.get(mask);
   if (steps === undefined) {
     const list: number[] = [];

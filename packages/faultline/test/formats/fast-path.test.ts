@@ -118,3 +118,31 @@ describe('the candidate filter changes no result', () => {
     );
   });
 });
+
+describe('a fetch Headers read in one pass answers as Headers#get does', () => {
+  it('decodes alike with the Headers itself and with an object that only has its get', () => {
+    const names = fc.constantFrom(...HEADER_NAMES, 'set-cookie', 'X-Request-Id', 'x-github-request-id');
+    fc.assert(
+      fc.property(
+        shaped,
+        fc.array(
+          fc.tuple(names, fc.constantFrom('application/problem+json', '2', '250', 'true', 'id-1', ' ')),
+          {
+            maxLength: 5,
+          },
+        ),
+        fc.integer({ min: 100, max: 599 }),
+        (value, pairs, status) => {
+          const fetchHeaders = new Headers();
+          for (const [name, v] of pairs) fetchHeaders.append(name, v);
+          // Only `get`: decoded through the reference path, one `get` call per name.
+          const getOnly = { get: (name: string) => fetchHeaders.get(name) };
+          const text = JSON.stringify(value);
+          const viaHeaders = decodeError({ status, headers: fetchHeaders, body: text, now: 0 });
+          expect(viaHeaders).toEqual(decodeError({ status, headers: getOnly, body: text, now: 0 }));
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+});
