@@ -22,6 +22,13 @@ const I_HTTP_STATUS = 1 << 17;
 const I_STATUS_STR = 1 << 18;
 const I_PARAM = 1 << 19;
 const I_TYPE_STR = 1 << 20;
+const I_INNERERROR = 1 << 21;
+const I_TARGET = 1 << 22;
+// More top-level facts.
+const DOCS_URL_STR = 1 << 23;
+const ERROR_DESCRIPTION_STR = 1 << 24;
+/** Set after the pass: `error` and `error_description` both strings (OAuth 2). */
+const OAUTH = 1 << 25;
 
 /**
  * The facts about a freshly parsed JSON object that decoders look for, as a bit set, found in
@@ -72,8 +79,15 @@ function membersOf(body: Record<string, unknown>): number {
       case 'errors':
         mask |= ERRORS;
         break;
+      case 'documentation_url':
+        if (typeof body[key] === 'string') mask |= DOCS_URL_STR;
+        break;
+      case 'error_description':
+        if (typeof body[key] === 'string') mask |= ERROR_DESCRIPTION_STR;
+        break;
     }
   }
+  if ((mask & (ERROR_STR | ERROR_DESCRIPTION_STR)) === (ERROR_STR | ERROR_DESCRIPTION_STR)) mask |= OAUTH;
   return mask;
 }
 
@@ -103,6 +117,12 @@ function innerMembersOf(inner: Record<string, unknown>): number {
       case 'type':
         if (typeof inner[key] === 'string') mask |= I_TYPE_STR;
         break;
+      case 'innererror':
+        mask |= I_INNERERROR;
+        break;
+      case 'target':
+        mask |= I_TARGET;
+        break;
     }
   }
   return mask;
@@ -111,14 +131,35 @@ function innerMembersOf(inner: Record<string, unknown>): number {
 /**
  * What a decoder needs of a body to match at all (read off its code: the facts without
  * which it returns `undefined`): every bit of `all`, one of `any` and one of `any2` (0 =
- * no such group) — or else the header `header`, when a header alone can make it match.
+ * no such group) — or else the headers `header` / `partHeader` say it is this convention.
  */
 interface Need {
   readonly all: number;
   readonly any: number;
   readonly any2: number;
-  readonly header?: 'problem' | 'x-ms-error-code' | 'x-amzn-errortype';
+  /**
+   * Headers that make it match whatever the body (see `Header`).
+   */
+  readonly header?: Header;
+  /** Headers that make it match a body that has every bit of `all` but none of `any`. */
+  readonly partHeader?: readonly string[];
 }
+
+/**
+ * One step of a candidate list: try decoder `index`, after checking `header` when the body
+ * alone cannot make it match (see `headerMatches`).
+ */
+export interface Step {
+  readonly index: number;
+  readonly header: Header | undefined;
+}
+
+/**
+ * A header condition: `problem` = a problem+json content type; `amzn` = an `X-Amzn-ErrorType`
+ * header that is not empty, even one of spaces (the AWS decoder then reads the body's `code`);
+ * a list = any of these names with a non-blank value.
+ */
+type Header = 'problem' | 'amzn' | readonly string[];
 
 const ERROR_PAIR = ERROR_OBJ | I_CODE_STR | I_MESSAGE_STR;
 
@@ -129,18 +170,26 @@ const ERROR_PAIR = ERROR_OBJ | I_CODE_STR | I_MESSAGE_STR;
 const NEEDS: Readonly<Record<string, Need>> = {
   problem: { all: 0, any: TITLE | DETAIL, any2: TYPE | STATUS, header: 'problem' },
   structured: { all: ERROR_ID_STR | MESSAGE_STR, any: 0, any2: 0 },
-  legacy: { all: STATUS_CODE, any: 0, any2: 0 },
+  legacy: { all: STATUS_CODE | DETAIL, any: 0, any2: 0 },
   envelope: { all: ERROR_PAIR, any: I_HTTP_STATUS | STATUS_CODE, any2: 0 },
   google: { all: ERROR_OBJ | I_CODE_NUM | I_STATUS_STR | I_MESSAGE_STR, any: 0, any2: 0 },
   openai: { all: ERROR_OBJ | I_CODE | I_PARAM | I_MESSAGE_STR, any: 0, any2: 0 },
   stripe: { all: ERROR_OBJ | I_TYPE_STR, any: 0, any2: 0 },
-  azure: { all: ERROR_PAIR, any: 0, any2: 0, header: 'x-ms-error-code' },
+  // Without `innererror` or `target`, an `x-ms-*` error code or request id must say it is Azure.
+  azure: {
+    all: ERROR_PAIR,
+    any: I_INNERERROR | I_TARGET,
+    any2: 0,
+    header: ['x-ms-error-code'],
+    partHeader: ['x-ms-error-code', 'x-ms-request-id', 'x-ms-correlation-request-id', 'apim-request-id'],
+  },
   nested: { all: ERROR_PAIR, any: 0, any2: 0 },
-  aws: { all: TYPE__, any: 0, any2: 0, header: 'x-amzn-errortype' },
-  github: { all: MESSAGE_STR, any: 0, any2: 0 },
+  aws: { all: TYPE__, any: 0, any2: 0, header: 'amzn' },
+  // A message with `documentation_url`, or with GitHub's request-id header.
+  github: { all: MESSAGE_STR, any: DOCS_URL_STR, any2: 0, partHeader: ['x-github-request-id'] },
   spring: { all: STATUS | ERROR_STR | TIMESTAMP, any: 0, any2: 0 },
   trace: { all: MESSAGE_STR | TRACE_ID, any: 0, any2: 0 },
-  generic: { all: 0, any: ERROR_STR | DETAIL | ERRORS, any2: 0 },
+  generic: { all: 0, any: OAUTH | DETAIL | ERRORS, any2: 0 },
   flat: { all: 0, any: MESSAGE_STR | ERROR_STR, any2: 0 },
   // Text decoders never match a parsed object.
   html: { all: -1, any: 0, any2: 0 },
@@ -176,7 +225,7 @@ function bodyCanMatch(need: Need, mask: number): boolean {
 
 /**
  * Whether the header a decoder can also match on is there (for a body that alone cannot match).
- * @example headerMatches('x-ms-error-code', new Headers({ 'x-ms-error-code': 'NotFound' })) // true
+ * @example headerMatches(['x-ms-error-code'], new Headers({ 'x-ms-error-code': 'NotFound' })) // true
  */
 export function headerMatches(
   which: NonNullable<Need['header']>,
@@ -185,32 +234,35 @@ export function headerMatches(
   if (headers === undefined) return false;
   if (which === 'problem')
     return headers.get('content-type')?.toLowerCase().includes('problem+json') === true;
-  return Boolean(headers.get(which)?.trim());
+  if (which === 'amzn') return Boolean(headers.get('x-amzn-errortype'));
+  for (const name of which) if (headers.get(name)?.trim()) return true;
+  return false;
 }
 
 /**
- * The decoders a body with this mask may match, in order, as a list of steps: `i` means try
- * decoder `i`; `~i` (negative) means try it only if `headerMatches(needs[i].header, …)`.
- * Masks repeat (a client meets a handful of shapes), so each list is built once and kept:
- * a decode then walks two or three steps instead of checking every decoder.
+ * The decoders a body with this mask may match, in order. Masks repeat (a client meets a
+ * handful of shapes), so each list is built once and kept: a decode then walks two or three
+ * steps instead of checking every decoder.
  * @example for (const step of candidatesOf(needs, table, mask)) …
  */
 export function candidatesOf(
   needs: readonly Need[],
-  table: Map<number, Int32Array>,
+  table: Map<number, readonly Step[]>,
   mask: number,
-): Int32Array {
+): readonly Step[] {
   let steps = table.get(mask);
   if (steps === undefined) {
-    const list: number[] = [];
+    const list: Step[] = [];
     for (let i = 0; i < needs.length; i++) {
       const need = needs[i]!;
-      if (bodyCanMatch(need, mask)) list.push(i);
-      else if (need.header !== undefined) list.push(~i);
+      if (bodyCanMatch(need, mask)) list.push({ index: i, header: undefined });
+      else if (need.partHeader !== undefined && (mask & need.all) === need.all)
+        list.push({ index: i, header: need.partHeader });
+      else if (need.header !== undefined) list.push({ index: i, header: need.header });
     }
-    steps = Int32Array.from(list);
-    // Bounded: a hostile stream of bodies cannot grow it past every combination of 21 bits,
-    // and in practice holds a few dozen lists.
+    steps = list;
+    // Bounded: a hostile stream of bodies cannot make it hold more than 4,096 lists; in
+    // practice it holds a few dozen.
     if (table.size < 4096) table.set(mask, steps);
   }
   return steps;

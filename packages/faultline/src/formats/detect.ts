@@ -6,7 +6,7 @@ import {
 } from '../http/retry-after.ts';
 import { aws } from './aws.ts';
 import { azure } from './azure.ts';
-import { bodyMask, candidatesOf, headerMatches, needsOf } from './candidates.ts';
+import { bodyMask, candidatesOf, headerMatches, needsOf, type Step } from './candidates.ts';
 import { readHeader } from './common.ts';
 import { envelope } from './envelope.ts';
 import { flat } from './flat.ts';
@@ -67,7 +67,7 @@ export const decoders: readonly Decoder[] = [
 /** What each built-in decoder needs of a body to match, index-aligned with `decoders`. */
 const NEEDS = needsOf(decoders);
 /** The candidate lists of the body masks met so far (see `candidatesOf`). */
-const TABLE = new Map<number, Int32Array>();
+const TABLE = new Map<number, readonly Step[]>();
 
 /**
  * Normalises an error response in any known shape; undefined when nothing recognises it
@@ -93,12 +93,9 @@ export function decodeError(
     if (using === decoders && body !== raw && isPlainObject(body)) {
       const steps = candidatesOf(NEEDS, TABLE, bodyMask(body));
       for (let k = 0; k < steps.length; k++) {
-        let i = steps[k]!;
-        if (i < 0) {
-          i = ~i;
-          if (!headerMatches(NEEDS[i]!.header!, headers)) continue;
-        }
-        const decoded = tryDecoder(using[i]!, prepared);
+        const step = steps[k]!;
+        if (step.header !== undefined && !headerMatches(step.header, headers)) continue;
+        const decoded = tryDecoder(using[step.index]!, prepared);
         if (decoded) return decoded;
       }
       return undefined;

@@ -75,6 +75,8 @@ const HEADER_NAMES = [
   'x-amzn-errortype',
   'x-github-request-id',
   'x-request-id',
+  'x-ms-correlation-request-id',
+  'apim-request-id',
   'Retry-After',
   'X-Ms-Error-Code',
 ];
@@ -116,6 +118,15 @@ describe('the candidate filter changes no result', () => {
       ),
       { numRuns: 3000 },
     );
+  });
+});
+
+describe('the candidate filter on examples it once got wrong', () => {
+  it('a blank X-Amzn-ErrorType still lets the AWS decoder read the body code', () => {
+    const input = { status: 400, headers: { 'x-amzn-errortype': ' ' }, now: 0 };
+    const fromText = decodeError({ ...input, body: '{"code":"error"}' });
+    expect(fromText).toEqual(decodeError({ ...input, body: { code: 'error' } }));
+    expect(fromText?.format).toBe('aws');
   });
 });
 
