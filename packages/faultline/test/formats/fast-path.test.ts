@@ -157,3 +157,37 @@ describe('a fetch Headers read in one pass answers as Headers#get does', () => {
     );
   });
 });
+
+describe("Google's details, read in one pass", () => {
+  it('each kind is read from its first detail, as a search per kind would', () => {
+    const detail = fc.record({
+      '@type': fc.constantFrom(
+        'type.googleapis.com/google.rpc.ErrorInfo',
+        'type.googleapis.com/google.rpc.RequestInfo',
+        'type.googleapis.com/google.rpc.RetryInfo',
+        'type.googleapis.com/google.rpc.Help',
+        'type.googleapis.com/google.rpc.BadRequest',
+      ),
+      reason: fc.constantFrom('A', 'B', ''),
+      requestId: fc.constantFrom('r1', 'r2', ''),
+      retryDelay: fc.constantFrom('1s', '2.5s', 'x'),
+      links: fc.constantFrom([{ url: 'https://a' }], [{ url: 'https://b' }], []),
+    });
+    fc.assert(
+      fc.property(fc.array(fc.oneof(detail, fc.constant(null)), { maxLength: 6 }), (details) => {
+        const body = { error: { code: 429, message: 'm', status: 'RESOURCE_EXHAUSTED', details } };
+        const first = (kind: string) => details.find((d) => d?.['@type'].endsWith(`/google.rpc.${kind}`));
+        const delay = first('RetryInfo')?.retryDelay;
+        const decoded = decodeError({ status: 429, body: JSON.stringify(body) });
+        expect(decoded?.format).toBe('google');
+        expect(decoded?.code).toBe(first('ErrorInfo')?.reason || 'RESOURCE_EXHAUSTED');
+        expect(decoded?.requestId).toBe(first('RequestInfo')?.requestId || undefined);
+        expect(decoded?.retryAfterMs).toBe(
+          delay && delay !== 'x' ? Math.ceil(Number(delay.slice(0, -1)) * 1000) : undefined,
+        );
+        expect(decoded?.link).toBe(first('Help')?.links[0]?.url);
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
