@@ -232,8 +232,12 @@ export function headerMatches(
   headers: { get(name: string): string | null } | undefined,
 ): boolean {
   if (headers === undefined) return false;
-  if (which === 'problem')
-    return headers.get('content-type')?.toLowerCase().includes('problem+json') === true;
+  if (which === 'problem') {
+    // Asked of nearly every body: a type without a `+` (the usual `application/json`) is
+    // rejected before a lower-cased copy is made. Lower-casing never makes a `+`.
+    const type = headers.get('content-type');
+    return type?.includes('+') === true && type.toLowerCase().includes('problem+json');
+  }
   if (which === 'amzn') return Boolean(headers.get('x-amzn-errortype'));
   for (const name of which) if (headers.get(name)?.trim()) return true;
   return false;
