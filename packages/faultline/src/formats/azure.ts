@@ -45,7 +45,7 @@ export const azure: Decoder = {
         requestId: msId ?? requestIdFromHeaders(input.headers),
         link: undefined,
         retryAfterMs: retryAfterOf(input),
-        fields: { ...without(inner, ['code', 'message']), ...without(body, ['error']) },
+        fields: without(body, ['error'], without(inner, ['code', 'message'])),
       };
     }
     const headerCode = readHeader(input.headers, 'x-ms-error-code')?.trim() || undefined;

@@ -135,21 +135,30 @@ export function retryAfterOf(input: DecodeInput, fallbackSeconds?: unknown): num
 }
 
 /**
- * Keys never copied into decoded `fields`: a body is untrusted, and a consumer that merges
- * `fields` with `Object.assign` or a deep merge must not have its prototypes rewritten.
+ * Whether a key is never copied into decoded `fields`: a body is untrusted, and a consumer that
+ * merges `fields` with `Object.assign` or a deep merge must not have its prototypes rewritten.
+ * Three comparisons: cheaper than a set lookup on every key of every decoded body.
  */
-const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+function unsafeKey(key: string): boolean {
+  return key === '__proto__' || key === 'constructor' || key === 'prototype';
+}
 
 /**
- * The body minus the listed keys (and prototype-polluting ones): what a decoder reports as extra fields.
+ * The body minus the listed keys (and prototype-polluting ones): what a decoder reports as
+ * extra fields. With `into`, they are added to it (later keys win, as in a spread) and it is
+ * returned: a decoder merging two levels builds one object instead of three.
  * @example without({ message: 'm', hint: 'h' }, ['message']) // { hint: 'h' }
+ * @example without(body, ['error'], without(body.error, ['code'])) // inner extras, then outer ones
  */
-export function without(body: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
+export function without(
+  body: Record<string, unknown>,
+  keys: readonly string[],
+  into: Record<string, unknown> = {},
+): Record<string, unknown> {
   for (const key of Object.keys(body)) {
-    if (!keys.includes(key) && !UNSAFE_KEYS.has(key)) out[key] = body[key];
+    if (!keys.includes(key) && !unsafeKey(key)) into[key] = body[key];
   }
-  return out;
+  return into;
 }
 
 /**

@@ -35,7 +35,7 @@ const decodeEnvelope = guard((input) => {
     requestId: readHeader(input.headers, REQUEST_ID_HEADER)?.trim() || undefined,
     link: undefined,
     retryAfterMs: retryAfterOf(input),
-    fields: { ...without(inner, INNER), ...without(body, ['error', 'status', 'status_code']) },
+    fields: without(body, ['error', 'status', 'status_code'], without(inner, INNER)),
   };
 });
 

@@ -14,19 +14,20 @@ export const generic: Decoder = {
   decode: guard((input) => {
     const body = asObject(input.body);
     if (!body) return undefined;
-    const base = {
+    // Read the headers only once the body is known to be one of these shapes: most are not.
+    const base = () => ({
       format: 'generic',
       requestId: requestIdFromHeaders(input.headers),
       link: undefined,
       retryAfterMs: retryAfterOf(input),
-    };
+    });
 
     const oauthCode = str(body['error']);
     const description = str(body['error_description']);
     if (oauthCode !== undefined && description !== undefined) {
       const link = str(body['error_uri']);
       return {
-        ...base,
+        ...base(),
         link,
         status: statusOf(input),
         code: oauthCode,
@@ -38,7 +39,7 @@ export const generic: Decoder = {
     const detail = str(body['detail']);
     if (detail !== undefined) {
       return {
-        ...base,
+        ...base(),
         status: statusOf(input, body['status']),
         code: str(body['code']),
         message: detail,
@@ -52,7 +53,7 @@ export const generic: Decoder = {
       first && (str(first['message']) ?? str(first['detail']) ?? str(first['title']) ?? str(first['msg']));
     if (!first || message === undefined) return undefined;
     return {
-      ...base,
+      ...base(),
       status: statusOf(input, first['status']),
       code: str(first['code']) ?? str(asObject(first['extensions'])?.['code']),
       message,

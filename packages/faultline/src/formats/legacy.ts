@@ -29,10 +29,7 @@ const decodeLegacy = guard((input) => {
     requestId: requestIdFromHeaders(input.headers),
     link: undefined,
     retryAfterMs: retryAfterOf(input),
-    fields: {
-      ...without(asObject(body['extra']) ?? {}, []),
-      ...without(body, ['detail', 'status_code', 'extra']),
-    },
+    fields: without(body, ['detail', 'status_code', 'extra'], without(asObject(body['extra']) ?? {}, [])),
   };
 });
 

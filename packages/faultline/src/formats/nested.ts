@@ -51,7 +51,7 @@ const decodeNested = guard((input) => {
     link: undefined,
     // Seed 004 repeats the delay as `retry_after` (seconds); the header wins when both are there.
     retryAfterMs: retryAfterOf(input, inner['retry_after']),
-    fields: { ...without(inner, KEYS), ...without(body, ['error']) },
+    fields: without(body, ['error'], without(inner, KEYS)),
   };
 });
 

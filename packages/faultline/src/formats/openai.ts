@@ -30,7 +30,7 @@ export const openai: Decoder = {
       requestId: requestIdFromHeaders(input.headers),
       link: undefined,
       retryAfterMs: retryAfterOf(input),
-      fields: { ...without(inner, ['message', 'code']), ...without(body, ['error']) },
+      fields: without(body, ['error'], without(inner, ['message', 'code'])),
     };
   }),
 };

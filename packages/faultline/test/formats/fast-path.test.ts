@@ -75,6 +75,8 @@ const HEADER_NAMES = [
   'x-amzn-errortype',
   'x-github-request-id',
   'x-request-id',
+  'x-ms-correlation-request-id',
+  'apim-request-id',
   'Retry-After',
   'X-Ms-Error-Code',
 ];
@@ -115,6 +117,77 @@ describe('the candidate filter changes no result', () => {
         },
       ),
       { numRuns: 3000 },
+    );
+  });
+});
+
+describe('the candidate filter on examples it once got wrong', () => {
+  it('a blank X-Amzn-ErrorType still lets the AWS decoder read the body code', () => {
+    const input = { status: 400, headers: { 'x-amzn-errortype': ' ' }, now: 0 };
+    const fromText = decodeError({ ...input, body: '{"code":"error"}' });
+    expect(fromText).toEqual(decodeError({ ...input, body: { code: 'error' } }));
+    expect(fromText?.format).toBe('aws');
+  });
+});
+
+describe('a fetch Headers read in one pass answers as Headers#get does', () => {
+  it('decodes alike with the Headers itself and with an object that only has its get', () => {
+    const names = fc.constantFrom(...HEADER_NAMES, 'set-cookie', 'X-Request-Id', 'x-github-request-id');
+    fc.assert(
+      fc.property(
+        shaped,
+        fc.array(
+          fc.tuple(names, fc.constantFrom('application/problem+json', '2', '250', 'true', 'id-1', ' ')),
+          {
+            maxLength: 5,
+          },
+        ),
+        fc.integer({ min: 100, max: 599 }),
+        (value, pairs, status) => {
+          const fetchHeaders = new Headers();
+          for (const [name, v] of pairs) fetchHeaders.append(name, v);
+          // Only `get`: decoded through the reference path, one `get` call per name.
+          const getOnly = { get: (name: string) => fetchHeaders.get(name) };
+          const text = JSON.stringify(value);
+          const viaHeaders = decodeError({ status, headers: fetchHeaders, body: text, now: 0 });
+          expect(viaHeaders).toEqual(decodeError({ status, headers: getOnly, body: text, now: 0 }));
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+});
+
+describe("Google's details, read in one pass", () => {
+  it('each kind is read from its first detail, as a search per kind would', () => {
+    const detail = fc.record({
+      '@type': fc.constantFrom(
+        'type.googleapis.com/google.rpc.ErrorInfo',
+        'type.googleapis.com/google.rpc.RequestInfo',
+        'type.googleapis.com/google.rpc.RetryInfo',
+        'type.googleapis.com/google.rpc.Help',
+        'type.googleapis.com/google.rpc.BadRequest',
+      ),
+      reason: fc.constantFrom('A', 'B', ''),
+      requestId: fc.constantFrom('r1', 'r2', ''),
+      retryDelay: fc.constantFrom('1s', '2.5s', 'x'),
+      links: fc.constantFrom([{ url: 'https://a' }], [{ url: 'https://b' }], []),
+    });
+    fc.assert(
+      fc.property(fc.array(fc.oneof(detail, fc.constant(null)), { maxLength: 6 }), (details) => {
+        const body = { error: { code: 429, message: 'm', status: 'RESOURCE_EXHAUSTED', details } };
+        const first = (kind: string) => details.find((d) => d?.['@type'].endsWith(`/google.rpc.${kind}`));
+        const delay = first('RetryInfo')?.retryDelay;
+        const decoded = decodeError({ status: 429, body: JSON.stringify(body) });
+        expect(decoded?.format).toBe('google');
+        expect(decoded?.code).toBe(first('ErrorInfo')?.reason || 'RESOURCE_EXHAUSTED');
+        expect(decoded?.requestId).toBe(first('RequestInfo')?.requestId || undefined);
+        expect(decoded?.retryAfterMs).toBe(
+          delay && delay !== 'x' ? Math.ceil(Number(delay.slice(0, -1)) * 1000) : undefined,
+        );
+        expect(decoded?.link).toBe(first('Help')?.links[0]?.url);
+      }),
+      { numRuns: 500 },
     );
   });
 });
