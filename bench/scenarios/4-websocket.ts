@@ -2,7 +2,9 @@
  * Scenario 4 — WebSocket sessions: the real service's `GET /v0/stream/analyze` vs a bare `ws`
  * server, in the same run. Idle authenticated sessions (RSS growth per session), ingest of
  * 1 MiB binary messages, and how fast a drain's first warning reaches every open session.
- * Run alone: `node bench/scenarios/4-websocket.ts` (BENCH_WS_SESSIONS overrides 10,000).
+ * Run alone: `node bench/scenarios/4-websocket.ts` (BENCH_WS_SESSIONS overrides 10,000;
+ * BENCH_WS_HEAP_SNAPSHOTS=<dir> writes heap snapshots around the idle sessions, for
+ * `bench/lib/heap-diff.ts`).
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -47,6 +49,24 @@ function memoryOf(child: {
     };
     child.once('message', wait);
     child.send('memory');
+  });
+}
+
+/** With BENCH_WS_HEAP_SNAPSHOTS=<dir>: a heap snapshot of a server, for bench/lib/heap-diff.ts. */
+function snapshotOf(
+  child: { send(message: unknown): void; once(event: 'message', f: (m: unknown) => void): void },
+  name: string,
+): Promise<void> {
+  const dir = process.env['BENCH_WS_HEAP_SNAPSHOTS'];
+  if (!dir) return Promise.resolve();
+  const path = join(dir, `${name}.heapsnapshot`);
+  return new Promise((resolve) => {
+    const wait = (message: unknown) => {
+      if ((message as { snapshot?: string } | null)?.snapshot === path) resolve();
+      else child.once('message', wait);
+    };
+    child.once('message', wait);
+    child.send({ snapshot: path });
   });
 }
 
@@ -196,16 +216,20 @@ try {
   ({ bareUrl, streamUrl, protocols } = fresh);
   const bareChild = fresh.bare.process as never;
   const serviceChild = fresh.service.child as never;
+  await snapshotOf(bareChild, 'bare-before');
   const bareMemory = await memoryOf(bareChild);
   const bareSockets = await openMany(bareUrl, [], SESSIONS);
   const bareMemoryAfter = await memoryOf(bareChild);
+  await snapshotOf(bareChild, 'bare-after');
   const [bareBefore, bareAfter] = [bareMemory.rss, bareMemoryAfter.rss];
   await closeAll(bareSockets);
   const servicePrime = await openMany(streamUrl, protocols, 500); // warm-up
   await closeAll(servicePrime);
+  await snapshotOf(serviceChild, 'service-before');
   const serviceMemory = await memoryOf(serviceChild);
   const sessions = await openMany(streamUrl, protocols, SESSIONS);
   const serviceMemoryAfter = await memoryOf(serviceChild);
+  await snapshotOf(serviceChild, 'service-after');
   const [serviceBefore, serviceAfter] = [serviceMemory.rss, serviceMemoryAfter.rss];
   const perSession = (after: Memory, before: Memory, key: keyof Memory) =>
     ((after[key] - before[key]) / SESSIONS / 1024).toFixed(1);
