@@ -35,6 +35,7 @@ interface Memory {
   readonly heapUsed: number;
   readonly heapTotal: number;
   readonly external: number;
+  readonly spaces: Readonly<Record<string, number>>;
 }
 
 /** Memory of a server after a GC, over IPC. */
@@ -231,10 +232,21 @@ try {
   const serviceMemoryAfter = await memoryOf(serviceChild);
   await snapshotOf(serviceChild, 'service-after');
   const [serviceBefore, serviceAfter] = [serviceMemory.rss, serviceMemoryAfter.rss];
-  const perSession = (after: Memory, before: Memory, key: keyof Memory) =>
+  const perSession = (after: Memory, before: Memory, key: 'heapUsed' | 'heapTotal' | 'external') =>
     ((after[key] - before[key]) / SESSIONS / 1024).toFixed(1);
   notes.push(
     `per session, live JS heap / JS heap capacity / external: bare ${perSession(bareMemoryAfter, bareMemory, 'heapUsed')} / ${perSession(bareMemoryAfter, bareMemory, 'heapTotal')} / ${perSession(bareMemoryAfter, bareMemory, 'external')} KiB, service ${perSession(serviceMemoryAfter, serviceMemory, 'heapUsed')} / ${perSession(serviceMemoryAfter, serviceMemory, 'heapTotal')} / ${perSession(serviceMemoryAfter, serviceMemory, 'external')} KiB`,
+  );
+  const spaceGrowth = (after: Memory, before: Memory) =>
+    Object.keys(after.spaces)
+      .map(
+        (name) => [name, ((after.spaces[name] ?? 0) - (before.spaces[name] ?? 0)) / SESSIONS / 1024] as const,
+      )
+      .filter(([, kib]) => Math.abs(kib) >= 0.1)
+      .map(([name, kib]) => `${name} ${kib.toFixed(1)}`)
+      .join(', ');
+  notes.push(
+    `heap capacity growth per session by space (KiB): bare ${spaceGrowth(bareMemoryAfter, bareMemory)}; service ${spaceGrowth(serviceMemoryAfter, serviceMemory)}`,
   );
   const bareGrowth = {
     name: `bare ws, ${SESSIONS} idle connections`,
