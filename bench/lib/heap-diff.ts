@@ -2,7 +2,8 @@
  * What a number of connections added to a heap: compares two V8 heap snapshots (before and
  * after opening `count` connections) by node type and constructor/name, and prints the objects
  * and bytes each connection added, largest first. Shallow sizes: load-independent, unlike RSS.
- * `node bench/lib/heap-diff.ts before.heapsnapshot after.heapsnapshot 2000 [rows]`
+ * `node bench/lib/heap-diff.ts before.heapsnapshot after.heapsnapshot 2000 [rows]`; with
+ * `--allocations profile.heapprofile 2000 [rows]`, what was allocated per connection, by function.
  */
 import { readFileSync } from 'node:fs';
 
@@ -36,7 +37,35 @@ export function groups(path: string): Map<string, { count: number; bytes: number
   return out;
 }
 
-if (import.meta.main) {
+interface ProfileNode {
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  selfSize: number;
+  children: ProfileNode[];
+}
+
+/** Bytes allocated per function (`name url:line`) in a sampled heap profile, garbage included. */
+export function allocations(path: string): Map<string, number> {
+  const out = new Map<string, number>();
+  const visit = (node: ProfileNode) => {
+    const { functionName, url, lineNumber } = node.callFrame;
+    const key = `${functionName || '(anonymous)'} ${url.replace(/^.*\/node_modules\//, '').replace(/^file:\/\/.*?\/(apps|packages)\//, '$1/')}:${lineNumber + 1}`;
+    out.set(key, (out.get(key) ?? 0) + node.selfSize);
+    for (const child of node.children) visit(child);
+  };
+  visit((JSON.parse(readFileSync(path, 'utf8')) as { head: ProfileNode }).head);
+  return out;
+}
+
+if (import.meta.main && process.argv[2] === '--allocations') {
+  const [, path, countText, rowsText] = process.argv.slice(2);
+  if (!path || !countText) throw new Error('usage: heap-diff.ts --allocations profile count [rows]');
+  const rows = [...allocations(path)].sort((x, y) => y[1] - x[1]);
+  const total = rows.reduce((sum, [, bytes]) => sum + bytes, 0);
+  const count = Number(countText);
+  console.log(`allocated per connection (sampled, garbage included): ${(total / count).toFixed(0)} bytes`);
+  for (const [name, bytes] of rows.slice(0, Number(rowsText ?? 40)))
+    console.log(`${(bytes / count).toFixed(0).padStart(7)} B  ${name}`);
+} else if (import.meta.main) {
   const [before, after, countText, rowsText] = process.argv.slice(2);
   if (!before || !after || !countText) throw new Error('usage: heap-diff.ts before after count [rows]');
   const count = Number(countText);

@@ -3,8 +3,8 @@
  * server, in the same run. Idle authenticated sessions (RSS growth per session), ingest of
  * 1 MiB binary messages, and how fast a drain's first warning reaches every open session.
  * Run alone: `node bench/scenarios/4-websocket.ts` (BENCH_WS_SESSIONS overrides 10,000;
- * BENCH_WS_HEAP_SNAPSHOTS=<dir> writes heap snapshots around the idle sessions, for
- * `bench/lib/heap-diff.ts`).
+ * BENCH_WS_HEAP_SNAPSHOTS=<dir> writes heap snapshots around the idle sessions and a
+ * sampled profile of what opening them allocated, for `bench/lib/heap-diff.ts`).
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -60,14 +60,18 @@ function snapshotOf(
 ): Promise<void> {
   const dir = process.env['BENCH_WS_HEAP_SNAPSHOTS'];
   if (!dir) return Promise.resolve();
-  const path = join(dir, `${name}.heapsnapshot`);
+  const [key, value] = name.endsWith('-start')
+    ? ['profile', 'start']
+    : name.endsWith('.heapprofile')
+      ? ['profile', join(dir, name)]
+      : ['snapshot', join(dir, `${name}.heapsnapshot`)];
   return new Promise((resolve) => {
     const wait = (message: unknown) => {
-      if ((message as { snapshot?: string } | null)?.snapshot === path) resolve();
+      if ((message as Record<string, unknown> | null)?.[key] === value) resolve();
       else child.once('message', wait);
     };
     child.once('message', wait);
-    child.send({ snapshot: path });
+    child.send({ [key]: value });
   });
 }
 
@@ -219,7 +223,9 @@ try {
   const serviceChild = fresh.service.child as never;
   await snapshotOf(bareChild, 'bare-before');
   const bareMemory = await memoryOf(bareChild);
+  await snapshotOf(bareChild, 'bare-start');
   const bareSockets = await openMany(bareUrl, [], SESSIONS);
+  await snapshotOf(bareChild, 'bare.heapprofile');
   const bareMemoryAfter = await memoryOf(bareChild);
   await snapshotOf(bareChild, 'bare-after');
   const [bareBefore, bareAfter] = [bareMemory.rss, bareMemoryAfter.rss];
@@ -228,7 +234,9 @@ try {
   await closeAll(servicePrime);
   await snapshotOf(serviceChild, 'service-before');
   const serviceMemory = await memoryOf(serviceChild);
+  await snapshotOf(serviceChild, 'service-start');
   const sessions = await openMany(streamUrl, protocols, SESSIONS);
+  await snapshotOf(serviceChild, 'service.heapprofile');
   const serviceMemoryAfter = await memoryOf(serviceChild);
   await snapshotOf(serviceChild, 'service-after');
   const [serviceBefore, serviceAfter] = [serviceMemory.rss, serviceMemoryAfter.rss];
