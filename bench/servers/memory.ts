@@ -1,8 +1,8 @@
 /**
  * Memory reporting for servers under scenario 4. As a preload (`node --expose-gc --import
  * bench/servers/memory.ts …`) or called by a server script: on the IPC message `'memory'`,
- * collects garbage and answers `{ rss, heapUsed, heapTotal, external, spaces }` (bytes; `spaces`: capacity per V8
- * heap space); on
+ * collects garbage and answers `{ rss, heapUsed, heapTotal, external, spaces, settledRss }` (bytes; `spaces`:
+ * capacity per V8 heap space; `settledRss`: after a further memory-reducing GC); on
  * `{ snapshot: path }`, collects garbage, writes a V8 heap snapshot there and answers
  * `{ snapshot: path }` (for `bench/lib/heap-diff.ts`); on `{ profile: 'start' }` and then
  * `{ profile: path }`, samples what is allocated in between, garbage included (a
@@ -58,7 +58,15 @@ export function reportMemoryOnRequest(): void {
     const { rss, heapUsed, heapTotal, external } = process.memoryUsage();
     // Capacity per heap space: where a growth of `heapTotal` beyond live objects sits.
     const spaces = Object.fromEntries(getHeapSpaceStatistics().map((s) => [s.space_name, s.space_size]));
-    process.send?.({ rss, heapUsed, heapTotal, external, spaces });
+    // Then what an idle process settles to: V8's memory reducer (which runs once allocation
+    // stops) shrinks the young generation, grown by the bursts of allocation that opened the
+    // connections; this GC does the same at once. Both figures are reported.
+    (collect as ((options: object) => void) | undefined)?.({
+      type: 'major',
+      execution: 'sync',
+      flavor: 'last-resort',
+    });
+    process.send?.({ rss, heapUsed, heapTotal, external, spaces, settledRss: process.memoryUsage().rss });
   });
 }
 
