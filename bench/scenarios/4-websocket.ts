@@ -222,6 +222,8 @@ try {
   ({ bareUrl, streamUrl, protocols } = fresh);
   const bareChild = fresh.bare.process as never;
   const serviceChild = fresh.service.child as never;
+  // Both servers get the same warm-up (500 connections opened and closed) before their baseline.
+  await closeAll(await openMany(bareUrl, [], 500));
   await snapshotOf(bareChild, 'bare-before');
   const bareMemory = await memoryOf(bareChild);
   await snapshotOf(bareChild, 'bare-start');
