@@ -56,8 +56,9 @@ export function startService(
   const [command, args] = pinned(cpu, process.execPath, [
     '--conditions=development',
     ...(extra.nodeArgs ?? []),
-    '--import',
-    preload,
+    // Honoured: the preload keeps a listener, a closure and the peer address per connection,
+    // which a per-session memory figure must not count.
+    ...(extra.countRead === false ? [] : ['--import', preload]),
     bin,
     'serve',
   ]);

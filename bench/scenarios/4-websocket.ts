@@ -2,7 +2,9 @@
  * Scenario 4 — WebSocket sessions: the real service's `GET /v0/stream/analyze` vs a bare `ws`
  * server, in the same run. Idle authenticated sessions (RSS growth per session), ingest of
  * 1 MiB binary messages, and how fast a drain's first warning reaches every open session.
- * Run alone: `node bench/scenarios/4-websocket.ts` (BENCH_WS_SESSIONS overrides 10,000).
+ * Run alone: `node bench/scenarios/4-websocket.ts` (BENCH_WS_SESSIONS overrides 10,000;
+ * BENCH_WS_HEAP_SNAPSHOTS=<dir> writes heap snapshots around the idle sessions and a
+ * sampled profile of what opening them allocated, for `bench/lib/heap-diff.ts`).
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -33,6 +35,8 @@ interface Memory {
   readonly heapUsed: number;
   readonly heapTotal: number;
   readonly external: number;
+  readonly spaces: Readonly<Record<string, number>>;
+  readonly settledRss: number;
 }
 
 /** Memory of a server after a GC, over IPC. */
@@ -47,6 +51,28 @@ function memoryOf(child: {
     };
     child.once('message', wait);
     child.send('memory');
+  });
+}
+
+/** With BENCH_WS_HEAP_SNAPSHOTS=<dir>: a heap snapshot of a server, for bench/lib/heap-diff.ts. */
+function snapshotOf(
+  child: { send(message: unknown): void; once(event: 'message', f: (m: unknown) => void): void },
+  name: string,
+): Promise<void> {
+  const dir = process.env['BENCH_WS_HEAP_SNAPSHOTS'];
+  if (!dir) return Promise.resolve();
+  const [key, value] = name.endsWith('-start')
+    ? ['profile', 'start']
+    : name.endsWith('.heapprofile')
+      ? ['profile', join(dir, name)]
+      : ['snapshot', join(dir, `${name}.heapsnapshot`)];
+  return new Promise((resolve) => {
+    const wait = (message: unknown) => {
+      if ((message as Record<string, unknown> | null)?.[key] === value) resolve();
+      else child.once('message', wait);
+    };
+    child.once('message', wait);
+    child.send({ [key]: value });
   });
 }
 
@@ -196,21 +222,42 @@ try {
   ({ bareUrl, streamUrl, protocols } = fresh);
   const bareChild = fresh.bare.process as never;
   const serviceChild = fresh.service.child as never;
+  // Both servers get the same warm-up (500 connections opened and closed) before their baseline.
+  await closeAll(await openMany(bareUrl, [], 500));
+  await snapshotOf(bareChild, 'bare-before');
   const bareMemory = await memoryOf(bareChild);
+  await snapshotOf(bareChild, 'bare-start');
   const bareSockets = await openMany(bareUrl, [], SESSIONS);
+  await snapshotOf(bareChild, 'bare.heapprofile');
   const bareMemoryAfter = await memoryOf(bareChild);
+  await snapshotOf(bareChild, 'bare-after');
   const [bareBefore, bareAfter] = [bareMemory.rss, bareMemoryAfter.rss];
   await closeAll(bareSockets);
   const servicePrime = await openMany(streamUrl, protocols, 500); // warm-up
   await closeAll(servicePrime);
+  await snapshotOf(serviceChild, 'service-before');
   const serviceMemory = await memoryOf(serviceChild);
+  await snapshotOf(serviceChild, 'service-start');
   const sessions = await openMany(streamUrl, protocols, SESSIONS);
+  await snapshotOf(serviceChild, 'service.heapprofile');
   const serviceMemoryAfter = await memoryOf(serviceChild);
+  await snapshotOf(serviceChild, 'service-after');
   const [serviceBefore, serviceAfter] = [serviceMemory.rss, serviceMemoryAfter.rss];
-  const perSession = (after: Memory, before: Memory, key: keyof Memory) =>
+  const perSession = (after: Memory, before: Memory, key: 'heapUsed' | 'heapTotal' | 'external') =>
     ((after[key] - before[key]) / SESSIONS / 1024).toFixed(1);
   notes.push(
     `per session, live JS heap / JS heap capacity / external: bare ${perSession(bareMemoryAfter, bareMemory, 'heapUsed')} / ${perSession(bareMemoryAfter, bareMemory, 'heapTotal')} / ${perSession(bareMemoryAfter, bareMemory, 'external')} KiB, service ${perSession(serviceMemoryAfter, serviceMemory, 'heapUsed')} / ${perSession(serviceMemoryAfter, serviceMemory, 'heapTotal')} / ${perSession(serviceMemoryAfter, serviceMemory, 'external')} KiB`,
+  );
+  const spaceGrowth = (after: Memory, before: Memory) =>
+    Object.keys(after.spaces)
+      .map(
+        (name) => [name, ((after.spaces[name] ?? 0) - (before.spaces[name] ?? 0)) / SESSIONS / 1024] as const,
+      )
+      .filter(([, kib]) => Math.abs(kib) >= 0.1)
+      .map(([name, kib]) => `${name} ${kib.toFixed(1)}`)
+      .join(', ');
+  notes.push(
+    `heap capacity growth per session by space (KiB): bare ${spaceGrowth(bareMemoryAfter, bareMemory)}; service ${spaceGrowth(serviceMemoryAfter, serviceMemory)}`,
   );
   const bareGrowth = {
     name: `bare ws, ${SESSIONS} idle connections`,
@@ -223,6 +270,22 @@ try {
       (serviceAfter - serviceBefore) / SESSIONS / 1024,
       'KiB/session',
       bareGrowth,
+      1.2,
+      { higherIsBetter: false },
+    ),
+  );
+  // The same after a memory-reducing GC (the young generation shrunk, as an idle process's is).
+  const bareSettled = {
+    name: `bare ws, ${SESSIONS} idle connections, settled`,
+    value: (bareMemoryAfter.settledRss - bareMemory.settledRss) / SESSIONS / 1024,
+  };
+  figures.push({ ...bareSettled, unit: 'KiB/session' });
+  figures.push(
+    compare(
+      `signals-api, ${SESSIONS} idle authenticated sessions, settled`,
+      (serviceMemoryAfter.settledRss - serviceMemory.settledRss) / SESSIONS / 1024,
+      'KiB/session',
+      bareSettled,
       1.2,
       { higherIsBetter: false },
     ),
@@ -266,7 +329,7 @@ emit({
   id: '4-websocket',
   title: 'WebSocket sessions (GET /v0/stream/analyze) vs bare ws',
   method:
-    'Servers run as their own processes (the service exactly as `npm start` runs it, with a GC/RSS preload); the client is this process. Ingest: rounds alternate bare/service, ratio = median of per-round ratios. Memory: RSS after 3 forced GCs, before and after opening the sessions (each answered its first message), divided by the session count. Drain: from SIGTERM to the last client receiving shutdown.warning, measured by the client.',
+    'Servers run as their own processes (the service exactly as `npm start` runs it, with a GC/RSS preload); the client is this process. Ingest: rounds alternate bare/service, ratio = median of per-round ratios. Memory: RSS after 3 forced GCs, before and after opening the sessions (each answered its first message), divided by the session count; "settled": the same after a further memory-reducing GC (young generation shrunk, as V8\'s memory reducer does in an idle process), which leaves out the young-generation slack that the bursts of allocation while opening sessions grew. Drain: from SIGTERM to the last client receiving shutdown.warning, measured by the client.',
   figures,
   notes,
 });

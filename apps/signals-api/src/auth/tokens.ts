@@ -20,6 +20,8 @@ export const TOKEN_ISSUER = 'signals-api';
 export const TOKEN_AUDIENCE = 'signals-api/v0';
 /** The one algorithm we sign and accept; fixed so `alg: none` or a swapped alg never verifies. */
 const ALGORITHM = 'HS256';
+/** The hash of ALGORITHM, for the key imported once. */
+const HASH = 'SHA-256';
 /** Longer than any token we issue by far; longer input is rejected unparsed. */
 const MAX_TOKEN_LENGTH = 4096;
 
@@ -75,6 +77,17 @@ export interface TokenServiceOptions {
  */
 export function createTokenService(options: TokenServiceOptions): TokenService {
   const { secret, now } = options;
+  // Imported once: given the raw bytes, jose imports the key again on every verification
+  // (kilobytes of garbage per request, and per WebSocket handshake).
+  let verifyKey: Promise<CryptoKey> | undefined;
+  const keyForVerify = () =>
+    (verifyKey ??= crypto.subtle.importKey(
+      'raw',
+      secret as Uint8Array<ArrayBuffer>,
+      { name: 'HMAC', hash: HASH },
+      false,
+      ['verify'],
+    ));
   return {
     async issue(keyId, scopes) {
       const issuedAt = Math.floor(now() / 1000);
@@ -92,7 +105,7 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
     async verify(token) {
       if (token.length > MAX_TOKEN_LENGTH) return { ok: false, reason: 'invalid' };
       try {
-        const { payload } = await jwtVerify(token, secret, {
+        const { payload } = await jwtVerify(token, await keyForVerify(), {
           algorithms: [ALGORITHM],
           issuer: TOKEN_ISSUER,
           audience: TOKEN_AUDIENCE,

@@ -41,8 +41,8 @@ export interface StreamRouteOptions {
   /**
    * HOOK for plan limits (subscription ih3005, rate ih3001, concurrency ih3002): runs after
    * authentication, before the upgrade. Throw a catalog error to refuse the session (it is
-   * answered over HTTP); resolve with a release function, called once when the session ends
-   * (a session holds its concurrency slot for its whole life). Wired by `buildApp`.
+   * answered over HTTP); resolve with an idempotent release function, called when the session
+   * ends (a session holds its concurrency slot for its whole life). Wired by `buildApp`.
    */
   readonly admitSession?: (principal: TokenClaims) => Promise<() => void>;
 }
@@ -153,13 +153,14 @@ export const streamRoutes: FastifyPluginAsync<StreamRouteOptions> = async (app, 
       ],
     },
     async (request, reply) => {
-      const release = once(releases.get(request.raw));
+      // Idempotent (a limiter admission's `release`): no wrapper closure kept per session.
+      const release = releases.get(request.raw) ?? noop;
       const correlationId = request.correlationId;
       correlation.set(request.raw, correlationId);
       const socket = await acceptUpgrade(request, reply, wss);
       if (!socket) return release();
       const session = createWsSession(socket, correlationId, sessionOptions);
-      if (options.admitSession) session.onClose(release);
+      if (release !== noop) session.onClose(release);
       // The drain may have started while the handshake ran.
       if (!hub.drainer.add(session)) return session.end(signals.error('ih6005'));
       runStreamSession(session, protocol);
@@ -194,11 +195,4 @@ function defaultAnalyzer(config: Config): Analyzer {
   return createMediaAnalyzer({ ffmpegPath: config.ffmpegPath });
 }
 
-function once(release: (() => void) | undefined): () => void {
-  let done = release === undefined;
-  return () => {
-    if (done) return;
-    done = true;
-    release?.();
-  };
-}
+function noop(): void {}

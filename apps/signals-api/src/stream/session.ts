@@ -19,16 +19,23 @@ export interface StreamSessionOptions {
   readonly log: (error: unknown, segment: number, correlationId: string) => void;
 }
 
-/** One session's protocol state: a plain object, so an idle session costs a few fields. */
-interface State {
+/**
+ * One session's protocol state, made with its first message: until then `session.data` holds
+ * the shared options, so an idle session costs nothing here.
+ */
+class State {
   readonly options: StreamSessionOptions;
-  include: readonly IncludeOption[];
-  received: number;
-  queued: number;
+  include: readonly IncludeOption[] = NOTHING;
+  received = 0;
+  queued = 0;
   /** The last segment's work: the next one starts after it (arrival order). */
-  queue: Promise<void> | undefined;
+  queue: Promise<void> | undefined = undefined;
   /** Aborted when the session closes; made with the first segment. */
-  gone: AbortController | undefined;
+  gone: AbortController | undefined = undefined;
+
+  constructor(options: StreamSessionOptions) {
+    this.options = options;
+  }
 }
 
 /** Segments waiting in one session before we stop reading its socket (backpressure). */
@@ -47,25 +54,20 @@ const MAX_ECHO = 60;
  * @example runStreamSession(session, { segments, analyse, log });
  */
 export function runStreamSession(session: WsSession, options: StreamSessionOptions): void {
-  const state: State = {
-    options,
-    include: NOTHING,
-    received: 0,
-    queued: 0,
-    queue: undefined,
-    gone: undefined,
-  };
-  session.data = state;
+  session.data = options;
 }
 
 /**
- * The sessions' `onMessage` (one function for all of them; `session.data` is the state that
- * `runStreamSession` set).
+ * The sessions' `onMessage` (one function for all of them; `session.data` holds what
+ * `runStreamSession` set, then the session's state).
  * @example createWsSession(socket, id, { ...options, onMessage: onStreamMessage });
  */
 export function onStreamMessage(session: WsSession, data: RawData, isBinary: boolean): void {
-  const state = session.data as State | undefined;
-  if (!state || !session.reading) return;
+  const current = session.data as State | StreamSessionOptions | undefined;
+  if (!current || !session.reading) return;
+  let state: State;
+  if (current instanceof State) state = current;
+  else session.data = state = new State(current);
   if (isBinary) onSegment(session, state, toBuffer(data));
   else onText(session, state, toBuffer(data).toString('utf8'));
 }
