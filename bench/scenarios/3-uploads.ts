@@ -92,6 +92,7 @@ try {
   // Several attempts: how much arrives before the refusal depends on timing (a socket read can
   // land while the token is being checked), and the target is about the worst case.
   const appReads: number[] = [];
+  const lingerReads: number[] = [];
   const answers: string[] = [];
   let refused: RawUploadResult | undefined;
   for (let run = 0; run < OVERSIZE_RUNS; run++) {
@@ -103,7 +104,10 @@ try {
       body,
       filler: video,
     });
-    appReads.push((await readBy(service.messages, refused)) - refused.headBytes);
+    // Read before the refusal's first byte (the target), and read in all: the lingering close
+    // then reads and drops the rest, bounded by SIGNALS_LINGER_MS / SIGNALS_LINGER_BYTES.
+    appReads.push((await readBy(service.messages, refused, 'readBeforeAnswer')) - refused.headBytes);
+    lingerReads.push((await readBy(service.messages, refused)) - refused.headBytes);
     const id = /"error_id":"(\w+)"/.exec(refused.response)?.[1];
     answers.push(refused.statusLine ? `${refused.statusLine.slice(9, 12)} ${id ?? '(no error_id)'}` : 'none');
   }
@@ -132,7 +136,7 @@ try {
     ok: appRead <= BODY_READ_LIMIT,
   });
   notes.push(
-    `oversize: body bytes read per attempt ${appReads.join(', ')}; answer the client received per attempt: ${answers.join(', ')} ("none": the connection closed, or was reset, before the answer could be read); the raw client got ${(refused!.clientWrote / 1024).toFixed(0)} KiB into the kernel (socket buffers included) on the last attempt`,
+    `oversize: body bytes read before the answer per attempt ${appReads.join(', ')}; read in all, lingering close included (bounded by SIGNALS_LINGER_MS / SIGNALS_LINGER_BYTES, so the client reads the refusal instead of a reset) ${lingerReads.join(', ')}; answer the client received per attempt: ${answers.join(', ')} ("none": the connection closed, or was reset, before the answer could be read); the raw client got ${(refused!.clientWrote / 1024).toFixed(0)} KiB into the kernel (socket buffers included) on the last attempt`,
     `oversize baseline: the bare sink answered \`${baseline.statusLine ?? 'nothing'}\` after reading ${(bareRead / MiB).toFixed(1)} MiB (all that was sent)`,
   );
 
@@ -230,13 +234,17 @@ function upload(port: number, form: MultipartBody, file: Buffer): Promise<number
 }
 
 /** The server's read count for the raw client's connection (by its port), waiting up to 5 s. */
-async function readBy(messages: unknown[], client: RawUploadResult): Promise<number> {
+async function readBy(
+  messages: unknown[],
+  client: RawUploadResult,
+  which: 'socketRead' | 'readBeforeAnswer' = 'socketRead',
+): Promise<number> {
   for (let waited = 0; waited < 5000; waited += 50) {
     const record = messages.find(
-      (m): m is { socketRead: number } =>
+      (m): m is { socketRead: number; readBeforeAnswer: number } =>
         typeof m === 'object' && m !== null && (m as { remotePort?: number }).remotePort === client.localPort,
     );
-    if (record) return record.socketRead;
+    if (record) return record[which];
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`the server reported no read count for port ${client.localPort}`);
