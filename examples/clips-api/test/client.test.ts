@@ -1,15 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { failure, recorder } from '../../test-support/client.ts';
-import { call, type ExampleServer, startExample } from '../../test-support/server.ts';
+import { call, useExample } from '../../test-support/server.ts';
 import { clipsClient } from '../src/client.ts';
 
-let server: ExampleServer;
-beforeAll(async () => {
-  server = await startExample('clips-api', { API_KEY: 'k_crash,k_busy,k_plain' });
-});
-afterAll(async () => {
-  await server?.stop();
-});
+const server = useExample('clips-api', { API_KEY: 'k_crash,k_busy,k_plain' });
 
 function observed(apiKey: string) {
   const run = recorder();

@@ -1,15 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { failure, recorder } from '../../test-support/client.ts';
-import { call, type ExampleServer, startExample } from '../../test-support/server.ts';
+import { call, useExample } from '../../test-support/server.ts';
 import { reelsClient } from '../src/client.ts';
 
-let server: ExampleServer;
-beforeAll(async () => {
-  server = await startExample('reels-api', { API_KEY: 'ist_crash,ist_busy,ist_plain' });
-});
-afterAll(async () => {
-  await server?.stop();
-});
+const server = useExample('reels-api', { API_KEY: 'ist_crash,ist_busy,ist_plain' });
 
 function observed(token: string) {
   const run = recorder();

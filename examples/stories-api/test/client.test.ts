@@ -1,17 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { failure, recorder } from '../../test-support/client.ts';
-import { call, type ExampleServer, startExample, until } from '../../test-support/server.ts';
+import { call, until, useExample } from '../../test-support/server.ts';
 import { storiesClient } from '../src/client.ts';
 
-let server: ExampleServer;
-beforeAll(async () => {
-  server = await startExample('stories-api', {
-    API_KEY: 'corrupt:60,unbilled:none,busy:60,plain:60',
-    JOB_SECONDS: '0.5',
-  });
-});
-afterAll(async () => {
-  await server?.stop();
+const server = useExample('stories-api', {
+  API_KEY: 'corrupt:60,unbilled:none,busy:60,plain:60',
+  JOB_SECONDS: '0.5',
 });
 
 function observed(apiKey: string) {
