@@ -2,6 +2,7 @@ import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 
 // Shared by the example tests (not a workspace: no package.json). Starts an example exactly as
 // its README says (`node examples/<name>/src/main.ts`), on PORT=0 with a fresh data directory.
@@ -92,6 +93,30 @@ export async function startExample(
       clearTimeout(timer);
       rmSync(dir, { recursive: true, force: true });
       return code;
+    },
+  };
+}
+
+/**
+ * Starts an example before the file's tests and stops it after them (`startExample` with
+ * Vitest's `beforeAll`/`afterAll`). Its `url` is read once the server is up.
+ * @example const server = useExample('clips-api', { API_KEY: 'k1' }); await call(server.url, '/openapi.json');
+ */
+export function useExample(
+  name: string,
+  env: Readonly<Record<string, string>> = {},
+): { readonly url: string } {
+  let server: ExampleServer | undefined;
+  beforeAll(async () => {
+    server = await startExample(name, env);
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+  return {
+    get url(): string {
+      if (!server) throw new Error(`${name} is not running (read url inside a test)`);
+      return server.url;
     },
   };
 }

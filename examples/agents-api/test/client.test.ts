@@ -1,5 +1,5 @@
-import { ResponseError } from 'faultline/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { failure, recorder } from '../../test-support/client.ts';
 import { call, type ExampleServer, startExample } from '../../test-support/server.ts';
 import { agentsClient } from '../src/client.ts';
 
@@ -27,33 +27,15 @@ afterAll(async () => {
 
 /** A client whose sleeps are recorded instead of waited, and whose requests are counted. */
 function observed(apiSecret: string) {
-  const delays: number[] = [];
-  const retryAfter: (string | null)[] = [];
-  let attempts = 0;
+  const run = recorder();
   const client = agentsClient({
     baseUrl: server.url,
     apiSecret,
     random: () => 0.25,
-    sleep: async (ms) => {
-      delays.push(ms);
-    },
-    fetch: async (input, init) => {
-      attempts++;
-      const response = await fetch(input, init);
-      retryAfter.push(response.headers.get('retry-after'));
-      return response;
-    },
+    sleep: run.sleep,
+    fetch: run.fetch,
   });
-  return { client, delays, retryAfter, attempts: () => attempts };
-}
-
-async function failure(promise: Promise<unknown>): Promise<ResponseError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ResponseError);
-  return error as ResponseError;
+  return { ...run, client };
 }
 
 describe('agents-api client: seed 001 retry rule against the server’s own failures', () => {

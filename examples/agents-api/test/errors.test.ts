@@ -1,12 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  call,
-  type ExampleServer,
-  type Justified,
-  redoclyLint,
-  startExample,
-  until,
-} from '../../test-support/server.ts';
+import { describe, expect, it } from 'vitest';
+import { call, type Justified, redoclyLint, until, useExample } from '../../test-support/server.ts';
 
 /**
  * Redocly warnings this document may carry (rule, location), each for a reason:
@@ -20,7 +13,6 @@ const JUSTIFIED: readonly Justified[] = [
 ];
 
 // Black box over a real socket: the server is started as the README says, with short jobs.
-let server: ExampleServer;
 const KEYS = {
   main: 'key_main',
   low: 'key_low',
@@ -32,16 +24,11 @@ const KEYS = {
 };
 let failedAuths = 0;
 
-beforeAll(async () => {
-  server = await startExample('agents-api', {
-    API_KEY: `${KEYS.main}:1000,${KEYS.low}:5,${KEYS.suspended}:-12,${KEYS.bucket}:1000,${KEYS.sessions}:1000,${KEYS.workers}:1000,${KEYS.floor}:-11`,
-    JOB_SECONDS: '1.5',
-    WORKERS: '3',
-    MAX_SESSIONS: '1',
-  });
-});
-afterAll(async () => {
-  await server?.stop();
+const server = useExample('agents-api', {
+  API_KEY: `${KEYS.main}:1000,${KEYS.low}:5,${KEYS.suspended}:-12,${KEYS.bucket}:1000,${KEYS.sessions}:1000,${KEYS.workers}:1000,${KEYS.floor}:-11`,
+  JOB_SECONDS: '1.5',
+  WORKERS: '3',
+  MAX_SESSIONS: '1',
 });
 
 type Res = Awaited<ReturnType<typeof call>>;

@@ -1,11 +1,11 @@
 import { renderHtml } from 'faultline/docs';
 import { createErrorResponder, type ErrorResponder, fault, readJson } from 'faultline/fetch';
+import { createMemoryStore, type Decision } from 'faultline/limits';
 import { Hono } from 'hono';
 import { clips, clipsFormat } from './catalog.ts';
 import type { Config } from './config.ts';
 import { clipsOpenApi } from './openapi.ts';
 import type { Project, Store } from './store.ts';
-import { slidingMinute } from './window.ts';
 
 /**
  * A project name that makes the server fail unexpectedly (documented test trigger).
@@ -50,7 +50,9 @@ export function buildApp(
     },
   });
   const keys = new Set(config.keys);
-  const window = slidingMinute(config.ratePerMinute, now);
+  // The memory store decides synchronously; one exact sliding minute per key.
+  const window = createMemoryStore({ now });
+  const perMinute = { limit: config.ratePerMinute, windowSeconds: 60 };
   const app = new Hono<Env>();
   app.onError((error, c) => respond(error, c.req.raw));
   app.notFound((c) => respond(fault('notFound'), c.req.raw));
@@ -62,7 +64,8 @@ export function buildApp(
     const match = /^Bearer +(\S+)\s*$/i.exec(c.req.header('authorization') ?? '');
     if (!match) throw clips.error('missing_api_key');
     if (!keys.has(match[1]!)) throw clips.error('invalid_api_key');
-    if (window.hit(match[1]!) > 0) throw clips.error('rate_limited', { limit: config.ratePerMinute });
+    if (!(window.decide({ subject: match[1]!, rate: perMinute }) as Decision).allowed)
+      throw clips.error('rate_limited', { limit: config.ratePerMinute });
     c.set('key', match[1]!);
     await next();
   });

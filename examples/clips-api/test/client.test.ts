@@ -1,40 +1,19 @@
-import { ResponseError } from 'faultline/client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, type ExampleServer, startExample } from '../../test-support/server.ts';
+import { describe, expect, it } from 'vitest';
+import { failure, recorder } from '../../test-support/client.ts';
+import { call, useExample } from '../../test-support/server.ts';
 import { clipsClient } from '../src/client.ts';
 
-let server: ExampleServer;
-beforeAll(async () => {
-  server = await startExample('clips-api', { API_KEY: 'k_crash,k_busy,k_plain' });
-});
-afterAll(async () => {
-  await server?.stop();
-});
+const server = useExample('clips-api', { API_KEY: 'k_crash,k_busy,k_plain' });
 
 function observed(apiKey: string) {
-  const delays: number[] = [];
-  let attempts = 0;
+  const run = recorder();
   const client = clipsClient({
     baseUrl: server.url,
     apiKey,
-    sleep: async (ms) => {
-      delays.push(ms);
-    },
-    fetch: async (input, init) => {
-      attempts++;
-      return fetch(input, init);
-    },
+    sleep: run.sleep,
+    fetch: run.fetch,
   });
-  return { client, delays, attempts: () => attempts };
-}
-
-async function failure(promise: Promise<unknown>): Promise<ResponseError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ResponseError);
-  return error as ResponseError;
+  return { ...run, client };
 }
 
 describe('clips-api client: seed 002 retry rule against the server’s own failures', () => {

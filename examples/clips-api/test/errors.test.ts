@@ -1,12 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  call,
-  type ExampleServer,
-  type Justified,
-  redoclyLint,
-  startExample,
-  until,
-} from '../../test-support/server.ts';
+import { describe, expect, it } from 'vitest';
+import { call, type Justified, redoclyLint, until, useExample } from '../../test-support/server.ts';
 
 /**
  * Redocly warnings this document may carry (rule, location), each for a reason:
@@ -18,15 +11,9 @@ const JUSTIFIED: readonly Justified[] = [['no-unused-components', /^#\/component
 
 // Hono on @hono/node-server, started as the README says. Every key may make 15 requests a
 // minute, so each test uses its own.
-let server: ExampleServer;
-beforeAll(async () => {
-  server = await startExample('clips-api', {
-    API_KEY: 'k_main,k_input,k_flow,k_fail,k_running,k_limit',
-    JOB_SECONDS: '3',
-  });
-});
-afterAll(async () => {
-  await server?.stop();
+const server = useExample('clips-api', {
+  API_KEY: 'k_main,k_input,k_flow,k_fail,k_running,k_limit',
+  JOB_SECONDS: '3',
 });
 
 type Res = Awaited<ReturnType<typeof call>>;

@@ -2,11 +2,11 @@ import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { flat } from 'faultline';
 import { renderHtml } from 'faultline/docs';
 import { faultlineFastify, frameworkErrors } from 'faultline/fastify';
+import { createMemoryStore, type Decision } from 'faultline/limits';
 import { reels } from './catalog.ts';
 import type { Config } from './config.ts';
 import { reelsOpenApi } from './openapi.ts';
 import { openStore } from './store.ts';
-import { slidingMinute } from './window.ts';
 
 /**
  * A Reel shortcode that makes the server fail unexpectedly (documented test trigger).
@@ -28,7 +28,9 @@ declare module 'fastify' {
 export async function buildApp(config: Config, now: () => number = Date.now): Promise<FastifyInstance> {
   const store = openStore(config.database, config, now);
   const tokens = new Set(config.tokens);
-  const window = slidingMinute(config.ratePerMinute, now);
+  // The memory store decides synchronously; one exact sliding minute per token.
+  const window = createMemoryStore({ now });
+  const perMinute = { limit: config.ratePerMinute, windowSeconds: 60 };
   const app = Fastify({ logger: { level: process.env['LOG_LEVEL'] ?? 'warn' }, frameworkErrors });
   app.addHook('onClose', async () => store.close());
 
@@ -60,7 +62,8 @@ export async function buildApp(config: Config, now: () => number = Date.now): Pr
       const match = typeof header === 'string' ? /^Bearer +(\S+)\s*$/i.exec(header) : null;
       if (!match) throw reels.error('token_missing');
       if (!tokens.has(match[1]!)) throw reels.error('token_invalid');
-      if (window.hit(match[1]!) > 0) throw reels.error('rate_limited', { limit: config.ratePerMinute });
+      if (!(window.decide({ subject: match[1]!, rate: perMinute }) as Decision).allowed)
+        throw reels.error('rate_limited', { limit: config.ratePerMinute });
       request.reelsToken = match[1]!;
     });
 

@@ -1,25 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  call,
-  type ExampleServer,
-  type Justified,
-  redoclyLint,
-  startExample,
-  until,
-} from '../../test-support/server.ts';
+import { describe, expect, it } from 'vitest';
+import { call, type Justified, redoclyLint, until, useExample } from '../../test-support/server.ts';
 
 /** Redocly warnings this document may carry (rule, location): none. */
 const JUSTIFIED: readonly Justified[] = [];
 
-let server: ExampleServer;
-beforeAll(async () => {
-  server = await startExample('reels-api', {
-    API_KEY: 'ist_main,ist_jobs,ist_jobs2,ist_fails,ist_limit',
-    JOB_SECONDS: '3',
-  });
-});
-afterAll(async () => {
-  await server?.stop();
+const server = useExample('reels-api', {
+  API_KEY: 'ist_main,ist_jobs,ist_jobs2,ist_fails,ist_limit',
+  JOB_SECONDS: '3',
 });
 
 type Res = Awaited<ReturnType<typeof call>>;

@@ -2,12 +2,12 @@ import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { nested } from 'faultline';
 import { renderHtml } from 'faultline/docs';
 import { faultlineFastify, frameworkErrors } from 'faultline/fastify';
+import { createMemoryStore, type Decision } from 'faultline/limits';
 import { invalid, parseBrief, storyId } from './brief.ts';
 import { stories } from './catalog.ts';
 import type { Config } from './config.ts';
 import { storiesOpenApi } from './openapi.ts';
 import { openStore, type Store, type Story } from './store.ts';
-import { slidingMinute } from './window.ts';
 
 /**
  * Where an account buys more minutes (sent in `insufficient_minutes`).
@@ -31,9 +31,11 @@ declare module 'fastify' {
 export async function buildApp(config: Config, now: () => number = Date.now): Promise<FastifyInstance> {
   const store = openStore(config.database, config.jobSeconds, now);
   store.seed(config.keys);
+  // The memory store decides synchronously; each kind has its own exact sliding minute per account.
+  const window = createMemoryStore({ now });
   const limits = {
-    POST: slidingMinute(config.postPerMinute, now),
-    GET: slidingMinute(config.getPerMinute, now),
+    POST: { limit: config.postPerMinute, windowSeconds: 60 },
+    GET: { limit: config.getPerMinute, windowSeconds: 60 },
   };
   const app = Fastify({ logger: { level: process.env['LOG_LEVEL'] ?? 'warn' }, frameworkErrors });
   app.addHook('onClose', async () => store.close());
@@ -88,7 +90,8 @@ export async function buildApp(config: Config, now: () => number = Date.now): Pr
     const account = store.account(match[1]!);
     if (!account) throw stories.error('invalid_api_key');
     const kind = request.method === 'POST' ? 'POST' : 'GET';
-    const wait = limits[kind].hit(account.id);
+    const decision = window.decide({ subject: `${kind} ${account.id}`, rate: limits[kind] }) as Decision;
+    const wait = decision.allowed ? 0 : Math.max(1, Math.ceil(decision.retryAfterMs / 1000));
     if (wait > 0)
       throw stories.error('rate_limit_exceeded', { kind, retry_after: wait }, { retryAfterSeconds: wait });
     request.storiesAccount = account;

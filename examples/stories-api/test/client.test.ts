@@ -1,46 +1,22 @@
-import { ResponseError } from 'faultline/client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, type ExampleServer, startExample, until } from '../../test-support/server.ts';
+import { describe, expect, it } from 'vitest';
+import { failure, recorder } from '../../test-support/client.ts';
+import { call, until, useExample } from '../../test-support/server.ts';
 import { storiesClient } from '../src/client.ts';
 
-let server: ExampleServer;
-beforeAll(async () => {
-  server = await startExample('stories-api', {
-    API_KEY: 'corrupt:60,unbilled:none,busy:60,plain:60',
-    JOB_SECONDS: '0.5',
-  });
-});
-afterAll(async () => {
-  await server?.stop();
+const server = useExample('stories-api', {
+  API_KEY: 'corrupt:60,unbilled:none,busy:60,plain:60',
+  JOB_SECONDS: '0.5',
 });
 
 function observed(apiKey: string) {
-  const delays: number[] = [];
-  const retryAfter: (string | null)[] = [];
-  let attempts = 0;
+  const run = recorder();
   const client = storiesClient({
     baseUrl: server.url,
     apiKey,
-    sleep: async (ms) => {
-      delays.push(ms);
-    },
-    fetch: async (input, init) => {
-      attempts++;
-      const response = await fetch(input, init);
-      retryAfter.push(response.headers.get('retry-after'));
-      return response;
-    },
+    sleep: run.sleep,
+    fetch: run.fetch,
   });
-  return { client, delays, retryAfter, attempts: () => attempts };
-}
-
-async function failure(promise: Promise<unknown>): Promise<ResponseError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ResponseError);
-  return error as ResponseError;
+  return { ...run, client };
 }
 
 describe('stories-api client: seed 004 retry rule against the server’s own failures', () => {

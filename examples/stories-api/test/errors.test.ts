@@ -1,25 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  call,
-  type ExampleServer,
-  type Justified,
-  redoclyLint,
-  startExample,
-  until,
-} from '../../test-support/server.ts';
+import { describe, expect, it } from 'vitest';
+import { call, type Justified, redoclyLint, until, useExample } from '../../test-support/server.ts';
 
 /** Redocly warnings this document may carry (rule, location): none. */
 const JUSTIFIED: readonly Justified[] = [];
 
-let server: ExampleServer;
-beforeAll(async () => {
-  server = await startExample('stories-api', {
-    API_KEY: 'sk_main:60,sk_poor:2,sk_unbilled:none,sk_posts:60,sk_gets:60,sk_fail:60',
-    JOB_SECONDS: '2.5',
-  });
-});
-afterAll(async () => {
-  await server?.stop();
+const server = useExample('stories-api', {
+  API_KEY: 'sk_main:60,sk_poor:2,sk_unbilled:none,sk_posts:60,sk_gets:60,sk_fail:60',
+  JOB_SECONDS: '2.5',
 });
 
 type Res = Awaited<ReturnType<typeof call>>;

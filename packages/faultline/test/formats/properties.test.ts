@@ -20,49 +20,10 @@ import {
   transition,
   type WireFormat,
 } from '../../src/index.ts';
+import { DECODER_MEMBERS } from '../support/decoder-members.ts';
 
-/** Every member name some decoder looks at: random bodies built from these are near misses. */
-const MEMBERS = [
-  'error',
-  'message',
-  'code',
-  'status',
-  'status_code',
-  'httpStatus',
-  'detail',
-  'extra',
-  'error_id',
-  'correlation_id',
-  'link',
-  'trace_id',
-  'timestamp',
-  'path',
-  'request_id',
-  'type',
-  'title',
-  'instance',
-  'details',
-  'errors',
-  'error_description',
-  'retry_after',
-  'requestId',
-  'msg',
-  'statusCode',
-  'doc_url',
-  '__type',
-  'Message',
-  'documentation_url',
-  'innererror',
-  'target',
-  'param',
-  '@type',
-  'reason',
-  'retryDelay',
-  '__proto__',
-  'constructor',
-  'prototype',
-  'toString',
-];
+/** The decoders' member names, plus a delay member and prototype names no body may corrupt. */
+const MEMBERS = [...DECODER_MEMBERS, 'retryDelay', '__proto__', 'constructor', 'prototype', 'toString'];
 const HEADER_NAMES = [
   'content-type',
   'Content-Type',

@@ -1,0 +1,41 @@
+/**
+ * Every member name some built-in decoder looks at, in a fixed order: random bodies built from
+ * these are near misses that reach deep into the decoders. Shared by the format property tests.
+ * @example const body = fc.dictionary(fc.constantFrom(...DECODER_MEMBERS), fc.jsonValue());
+ */
+export const DECODER_MEMBERS: readonly string[] = [
+  'error',
+  'message',
+  'code',
+  'status',
+  'status_code',
+  'httpStatus',
+  'detail',
+  'extra',
+  'error_id',
+  'correlation_id',
+  'link',
+  'trace_id',
+  'timestamp',
+  'path',
+  'request_id',
+  'type',
+  'title',
+  'instance',
+  'details',
+  'errors',
+  'error_description',
+  'retry_after',
+  'requestId',
+  'msg',
+  'statusCode',
+  'doc_url',
+  '__type',
+  'Message',
+  'documentation_url',
+  'innererror',
+  'target',
+  'param',
+  '@type',
+  'reason',
+];
