@@ -137,9 +137,10 @@ export function createClient(options: ClientOptions): Client {
       const timeout = timer && setTimeout(() => timer.abort(), Math.max(1, limit));
       const attemptSignal = anySignal(signal, timer?.signal);
       sent++;
-      let outcome: Response | Error;
+      let response: Response | undefined;
+      let failure: unknown;
       try {
-        outcome = await doFetch(options.baseUrl + path, {
+        response = await doFetch(options.baseUrl + path, {
           ...rest,
           headers,
           // An undefined member is an absent one for fetch.
@@ -148,18 +149,17 @@ export function createClient(options: ClientOptions): Client {
           // Node's fetch needs this for a streamed body; browsers ignore it.
           duplex: streamed ? 'half' : undefined,
         } as RequestInit);
-      } catch (error) {
+      } catch (thrown) {
         if (signal?.aborted) throw signal.reason;
-        outcome = error instanceof Error ? error : new Error(String(error));
+        failure = thrown;
       } finally {
         clearTimeout(timeout);
       }
-      if (outcome instanceof Response && outcome.ok) {
+      if (response?.ok) {
         budget?.release(taken);
-        return outcome;
+        return response;
       }
-      const error =
-        outcome instanceof Response ? await decodeResponse(outcome, now()) : networkError(outcome);
+      const error = response ? await decodeResponse(response, now()) : networkError(failure);
       if (error.status === 401 && options.refreshAuth && !refreshed && !oneShot) {
         // Once per call: a second 401 after a fresh token is the answer, not a glitch.
         refreshed = true;
@@ -230,7 +230,8 @@ async function headersFor(source: ClientOptions['headers'], explicit: Headers): 
  * A connection failure or timeout as a DecodedError: status 0, format `network`; retried like
  * a 503 for idempotent requests only (a POST may have reached the server).
  */
-function networkError(error: Error): DecodedError {
+function networkError(thrown: unknown): DecodedError {
+  const error = thrown instanceof Error ? thrown : new Error(String(thrown));
   const timeout = error.name === 'TimeoutError' || error.name === 'AbortError';
   const cause = (error as { cause?: { code?: unknown } }).cause?.code;
   return {
