@@ -108,7 +108,7 @@ export function createClient(options: ClientOptions): Client {
       policy: callPolicy,
       ...rest
     } = init;
-    const policy = callPolicy ? { ...base, ...callPolicy } : base;
+    const policy = { ...base, ...callPolicy };
     const method = (rest.method ?? 'GET').toUpperCase();
     const explicit = new Headers(rest.headers);
     // Generated once per call, so every attempt carries the same key and the server sees one operation.
@@ -116,55 +116,50 @@ export function createClient(options: ClientOptions): Client {
     if (wantKey && !explicit.has('idempotency-key'))
       explicit.set('idempotency-key', typeof wantKey === 'string' ? wantKey : crypto.randomUUID());
     const idempotent = vouched ?? (IDEMPOTENT.has(method) || explicit.has('idempotency-key'));
-    const perAttempt = timeoutMs ?? options.timeoutMs;
-    const total = deadlineMs ?? options.deadlineMs;
-    const deadlineAt = total === undefined ? undefined : now() + total;
+    // No timeout or no deadline is Infinity, so the arithmetic below needs no special case.
+    const perAttempt = timeoutMs ?? options.timeoutMs ?? Number.POSITIVE_INFINITY;
+    const deadlineAt = now() + (deadlineMs ?? options.deadlineMs ?? Number.POSITIVE_INFINITY);
     const signal = rest.signal ?? undefined;
     let taken: number | undefined;
     let refreshed = false;
     let sent = 0;
 
     for (let attempt = 1; ; attempt++) {
-      const remaining = deadlineAt === undefined ? undefined : deadlineAt - now();
+      const limit = Math.min(perAttempt, deadlineAt - now());
       const headers = await headersFor(options.headers, explicit);
       const body = typeof source === 'function' ? await source() : source;
       const streamed = isOneShot(body);
       // A factory makes a fresh stream per attempt; a stream handed over directly exists once.
       const oneShot = streamed && typeof source !== 'function';
-      const limit = minDefined(perAttempt, remaining);
       // The attempt timeout covers waiting for the response head, not the caller reading the body later.
-      const timer = limit === undefined ? undefined : new AbortController();
-      const timeout =
-        limit === undefined
-          ? undefined
-          : setTimeout(
-              () => timer?.abort(new DOMException('attempt timed out', 'TimeoutError')),
-              Math.max(1, limit),
-            );
+      const timer = limit < Number.POSITIVE_INFINITY ? new AbortController() : undefined;
+      // Aborted without a reason: fetch then rejects with an AbortError, which `networkError` reads as a timeout.
+      const timeout = timer && setTimeout(() => timer.abort(), Math.max(1, limit));
       const attemptSignal = anySignal(signal, timer?.signal);
       sent++;
-      let outcome: Response | Error;
+      let response: Response | undefined;
+      let failure: unknown;
       try {
-        outcome = await doFetch(options.baseUrl + path, {
+        response = await doFetch(options.baseUrl + path, {
           ...rest,
           headers,
-          ...(body === undefined ? {} : { body }),
-          ...(attemptSignal ? { signal: attemptSignal } : {}),
+          // An undefined member is an absent one for fetch.
+          body,
+          signal: attemptSignal,
           // Node's fetch needs this for a streamed body; browsers ignore it.
-          ...(streamed ? { duplex: 'half' } : {}),
+          duplex: streamed ? 'half' : undefined,
         } as RequestInit);
-      } catch (error) {
+      } catch (thrown) {
         if (signal?.aborted) throw signal.reason;
-        outcome = error instanceof Error ? error : new Error(String(error));
+        failure = thrown;
       } finally {
         clearTimeout(timeout);
       }
-      if (outcome instanceof Response && outcome.ok) {
+      if (response?.ok) {
         budget?.release(taken);
-        return outcome;
+        return response;
       }
-      const error =
-        outcome instanceof Response ? await decodeResponse(outcome, now()) : networkError(outcome);
+      const error = response ? await decodeResponse(response, now()) : networkError(failure);
       if (error.status === 401 && options.refreshAuth && !refreshed && !oneShot) {
         // Once per call: a second 401 after a fresh token is the answer, not a glitch.
         refreshed = true;
@@ -172,12 +167,9 @@ export function createClient(options: ClientOptions): Client {
         attempt--;
         continue;
       }
-      const left = deadlineAt === undefined ? undefined : deadlineAt - now();
-      if (left !== undefined && left <= 0) throw new ResponseError(error, sent, 'deadline');
-      const decision = decideRetry(
-        { error, attempt, idempotent, random, ...(left === undefined ? {} : { remainingMs: left }) },
-        policy,
-      );
+      const left = deadlineAt - now();
+      if (left <= 0) throw new ResponseError(error, sent, 'deadline');
+      const decision = decideRetry({ error, attempt, idempotent, random, remainingMs: left }, policy);
       if (!decision.retry) throw new ResponseError(error, sent, decision.reason);
       if (oneShot) throw new ResponseError(error, sent, 'streamed-body');
       if (budget) {
@@ -219,7 +211,7 @@ export async function decodeResponse(response: Response, now: number = Date.now(
     format: 'unknown',
     status: response.status,
     code: undefined,
-    message: response.statusText || reasonPhrase(response.status) || `HTTP ${response.status}`,
+    message: response.statusText || reasonPhrase(response.status),
     requestId: requestIdFromHeaders(response.headers),
     link: undefined,
     retryAfterMs: signals.retryAfterMs,
@@ -238,7 +230,8 @@ async function headersFor(source: ClientOptions['headers'], explicit: Headers): 
  * A connection failure or timeout as a DecodedError: status 0, format `network`; retried like
  * a 503 for idempotent requests only (a POST may have reached the server).
  */
-function networkError(error: Error): DecodedError {
+function networkError(thrown: unknown): DecodedError {
+  const error = thrown instanceof Error ? thrown : new Error(String(thrown));
   const timeout = error.name === 'TimeoutError' || error.name === 'AbortError';
   const cause = (error as { cause?: { code?: unknown } }).cause?.code;
   return {
@@ -257,14 +250,10 @@ function networkError(error: Error): DecodedError {
 
 function retryCodesOf(catalog: Catalog | undefined): Partial<RetryPolicy> {
   if (!catalog) return {};
-  const retryCodes = new Set(catalog.entries.filter((e) => e.retryable).map((e) => e.id));
-  const neverCodes = new Set(catalog.entries.filter((e) => !e.retryable).map((e) => e.id));
+  const retryCodes = new Set<string>();
+  const neverCodes = new Set<string>();
+  for (const entry of catalog.entries) (entry.retryable ? retryCodes : neverCodes).add(entry.id);
   return { retryCodes, neverCodes };
-}
-
-function minDefined(a: number | undefined, b: number | undefined): number | undefined {
-  if (a === undefined) return b;
-  return b === undefined ? a : Math.min(a, b);
 }
 
 function anySignal(a: AbortSignal | undefined, b: AbortSignal | undefined): AbortSignal | undefined {

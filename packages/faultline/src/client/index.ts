@@ -4,12 +4,6 @@
  */
 export { decodeError, parseBody, retrySignals } from '../formats/detect.ts';
 export type { DecodedError } from '../formats/types.ts';
-export {
-  parseRateLimitReset,
-  parseRetryAfter,
-  parseRetryAfterMs,
-  parseShouldRetry,
-} from '../http/retry-after.ts';
 export { RetryBudget, type RetryBudgetOptions } from './budget.ts';
 export {
   type Client,

@@ -11,15 +11,13 @@ type Body = NonNullable<RequestInit['body']>;
 
 /**
  * Whether a body can be sent only once: a stream or an async iterable is consumed by the
- * first attempt, so the client never retries it (a 401 included).
+ * first attempt, so the client never retries it (a 401 included). Every other body fetch
+ * accepts (string, Blob, FormData, buffer, URLSearchParams) is read again for each attempt;
+ * anything else is sent as its string, which can be too.
  * @example isOneShot(new ReadableStream()) // true
  */
 export function isOneShot(body: unknown): boolean {
-  if (body === null || body === undefined || typeof body !== 'object') return false;
+  // Checked apart: Safari's ReadableStream is not async-iterable.
   if (typeof ReadableStream !== 'undefined' && body instanceof ReadableStream) return true;
-  if (typeof FormData !== 'undefined' && body instanceof FormData) return false;
-  if (typeof Blob !== 'undefined' && body instanceof Blob) return false;
-  if (body instanceof ArrayBuffer || ArrayBuffer.isView(body) || body instanceof URLSearchParams)
-    return false;
-  return Symbol.asyncIterator in body || Symbol.iterator in body;
+  return typeof body === 'object' && body !== null && Symbol.asyncIterator in body;
 }
