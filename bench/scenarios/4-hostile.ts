@@ -31,6 +31,9 @@ const notes: string[] = [];
 const AUTH_SECONDS = 3;
 const CONCURRENCY = 50;
 const CPU_RUNS = 3;
+/** Flood size and rounds of part B. */
+const FLOOD = 1000;
+const ROUNDS = 5;
 
 // --- A. credential checks per second, wrong secret, in process ---------------------------------
 const store = openSqliteStore(':memory:');
@@ -96,26 +99,37 @@ try {
     if (res.status !== 200) throw new Error(`upload answered ${res.status}`);
     return performance.now() - t;
   };
-  await uploadOnce();
-  const quiet: number[] = [];
-  const loaded: number[] = [];
-  const floodAnswers: string[] = [];
-  for (let round = 0; round < 3; round++) {
-    quiet.push(await uploadOnce());
-    // The flood runs in its own thread (its own event loop), so the upload's client is not queued behind it.
+  // 1,000 random-credential auths from a worker thread (its own event loop, so the upload's
+  // client is not queued behind it); `started` resolves at the flood's first answer.
+  const startFlood = () => {
     const worker = new Worker(new URL('../lib/auth-flood.ts', import.meta.url), {
-      workerData: { url: service.url, count: 1000, connections: CONCURRENCY },
+      workerData: { url: service.url, count: FLOOD, connections: CONCURRENCY },
     });
-    const flood = new Promise<{ done: number; non2xx: number }>((resolve, reject) => {
+    const started = new Promise((resolve) => worker.once('message', resolve));
+    const done = new Promise<{ done: number; non2xx: number }>((resolve, reject) => {
       worker.on('message', (message: { done?: number; non2xx: number }) => {
         if (message.done !== undefined) resolve({ done: message.done, non2xx: message.non2xx });
       });
       worker.once('error', reject);
-    });
-    await new Promise((resolve) => worker.once('message', resolve));
+    }).finally(() => worker.terminate());
+    return { started, done };
+  };
+  // A service under attack has been running: its auth and upload paths are compiled. One
+  // unmeasured upload and one unmeasured flood first, so round 1 does not time V8's warm-up.
+  await uploadOnce();
+  await startFlood().done;
+  const quiet: number[] = [];
+  const loaded: number[] = [];
+  const floodAnswers: string[] = [];
+  const floodCpu: number[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    quiet.push(await uploadOnce());
+    const cpuBefore = processCpuMs(service.child.pid!);
+    const flood = startFlood();
+    await flood.started;
     const latency = await uploadOnce();
-    const floodResult = await flood;
-    await worker.terminate();
+    const floodResult = await flood.done;
+    floodCpu.push(processCpuMs(service.child.pid!) - cpuBefore);
     floodAnswers.push(`${floodResult.done} (${floodResult.non2xx} non-2xx)`);
     loaded.push(latency);
   }
@@ -129,6 +143,9 @@ try {
   );
   notes.push(
     `upload latency per round (ms): quiet ${fmtList(quiet)}; during the auth flood ${fmtList(loaded)}`,
+    `flood answers per round: ${floodAnswers.join(', ')}`,
+    // What the flood cost the service, upload included: the share of CPU 1 the upload competed with.
+    `service CPU per round while flooded (ms, the upload's own work included): ${fmtList(floodCpu)}`,
   );
 } finally {
   await service.stop();
@@ -191,10 +208,17 @@ figures.push(compare('2160p with every frame decoded (before)', cpu2160full, 'ms
 emit({
   id: 'hostile',
   title: '4. Hostile clients — credential checks, upload under an auth flood, analysis cost per video-minute',
-  method: `checkCredentials() with a wrong secret, ${CONCURRENCY} concurrent loops for ${AUTH_SECONDS} s each, in process on an in-memory SQLite store; real \`signals-api serve\`: good.mp4 upload latency alone vs during 1,000 random-credential POST /v0/auth at concurrency ${CONCURRENCY} from autocannon in a worker thread, the upload sent once the flood answers (3 rounds, median of paired ratios); the analyzer's ffmpeg pass (measureArgs) on 12 s testsrc2 + sine MP4s, user+sys CPU of the process (bash time), median of ${CPU_RUNS}, per minute of video.`,
+  method: `checkCredentials() with a wrong secret, ${CONCURRENCY} concurrent loops for ${AUTH_SECONDS} s each, in process on an in-memory SQLite store; real \`signals-api serve\`: good.mp4 upload latency alone vs during 1,000 random-credential POST /v0/auth at concurrency ${CONCURRENCY} from autocannon in a worker thread, the upload sent once the flood answers, after one unmeasured upload and one unmeasured flood (a running service is warm); ${ROUNDS} rounds, median of paired ratios; the analyzer's ffmpeg pass (measureArgs) on 12 s testsrc2 + sine MP4s, user+sys CPU of the process (bash time), median of ${CPU_RUNS}, per minute of video.`,
   figures,
   notes,
 });
+
+/** User + system CPU of a process so far, in ms (Linux /proc; clock ticks of 10 ms). */
+function processCpuMs(pid: number): number {
+  // Fields after the command name: state is the 1st, utime the 12th, stime the 13th.
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
 
 function fmtList(xs: readonly number[]): string {
   return xs.map((x) => x.toFixed(0)).join(', ');

@@ -1,6 +1,5 @@
-import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import { transition, type WireFormat } from 'faultline';
+import { transition } from 'faultline';
 import {
   bodyTimeouts,
   clientErrorHandler,
@@ -15,6 +14,7 @@ import { createTokenService, resolveJwtSecret } from './auth/tokens.ts';
 import { signals } from './catalog.ts';
 import type { Config } from './config.ts';
 import type { Store } from './db/store.ts';
+import { docsBaseOf, withLateDocsBase } from './docs-base.ts';
 import { createAccountLimits, openLimiter, serviceClock } from './limits/index.ts';
 import { createProberCheck } from './media/prober.ts';
 import { authRoutes } from './routes/auth.ts';
@@ -69,8 +69,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     ...serverTimeouts(config),
   });
 
-  const docsBase = (): string => config.docsUrl ?? localDocsUrl(app, config);
-  const format = withDocsBase(transition({ legacyUntil: config.legacyUntil, now }), docsBase);
+  const docsBase = docsBaseOf(app, config);
+  const format = withLateDocsBase(transition({ legacyUntil: config.legacyUntil, now }), docsBase);
 
   await app.register(faultlineFastify, {
     catalog: signals,
@@ -183,31 +183,4 @@ function isApiPath(url: string): boolean {
 function pathOf(request: unknown): string {
   const url = (request as { url?: unknown }).url;
   return typeof url === 'string' ? url : '';
-}
-
-/**
- * The format with `docsBase` read at encode time: with PORT=0 the port, and so the docs URL,
- * is only known once the server listens, after the plugin was registered.
- */
-function withDocsBase(format: WireFormat, docsBase: () => string): WireFormat {
-  return {
-    ...format,
-    encode: (error, context) => format.encode(error, { ...context, docsBase: docsBase() }),
-  };
-}
-
-/** This server's own docs page, from the address it actually listens on. */
-function localDocsUrl(app: FastifyInstance, config: Config): string {
-  const address = app.server.address() as AddressInfo | string | null;
-  const port = address !== null && typeof address === 'object' ? address.port : config.port;
-  return `${originOf(config.host, port)}/docs/errors`;
-}
-
-/**
- * `http://host:port` a client can use: a wildcard bind address is not one, so it becomes localhost.
- * @example originOf('0.0.0.0', 8080) // 'http://localhost:8080'
- */
-export function originOf(host: string, port: number): string {
-  const name = host === '0.0.0.0' || host === '::' || host === '' ? 'localhost' : host;
-  return `http://${name.includes(':') ? `[${name}]` : name}:${port}`;
 }

@@ -1,9 +1,10 @@
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import { buildApp, originOf } from '../app.ts';
+import { buildApp } from '../app.ts';
 import { type IssuedKey, provisionDevKeyOnce } from '../auth/provision.ts';
 import type { Config } from '../config.ts';
 import { openStore } from '../db/index.ts';
+import { originOf } from '../docs-base.ts';
 import { loadStreamConfig } from '../stream/config.ts';
 import { expectPositionals, out, parse, UsageError } from './args.ts';
 
