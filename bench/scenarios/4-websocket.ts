@@ -29,7 +29,8 @@ const tmp = join(root, 'bench/.tmp');
 const memoryPreload = join(root, 'bench/servers/memory.ts');
 const notes: string[] = [];
 const figures: Figure[] = [];
-const pinnedHere = twoCores && pinSelf(0);
+// `taskset -a` can fail while a thread starts or ends (V8 starts its workers lazily): try again.
+const pinnedHere = twoCores && (pinSelf(0) || pinSelf(0) || pinSelf(0));
 
 type MemoryKey = 'heapUsed' | 'heapTotal' | 'external';
 
