@@ -6,7 +6,7 @@
  * BENCH_WS_HEAP_SNAPSHOTS=<dir> writes heap snapshots around the idle sessions and a
  * sampled profile of what opening them allocated, for `bench/lib/heap-diff.ts`).
  */
-import { spawnSync } from 'node:child_process';
+import { type ChildProcess, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -20,6 +20,7 @@ const SESSIONS = Number(process.env['BENCH_WS_SESSIONS'] ?? 10_000);
 const FRAMES = 40;
 const PARALLEL = 4;
 const ROUNDS = 3;
+const MEMORY_ROUNDS = Number(process.env['BENCH_WS_MEMORY_ROUNDS'] ?? 3);
 const MiB = 2 ** 20;
 const twoCores = availableParallelism() >= 2;
 const SERVER_CPU = twoCores ? 1 : undefined;
@@ -28,7 +29,10 @@ const tmp = join(root, 'bench/.tmp');
 const memoryPreload = join(root, 'bench/servers/memory.ts');
 const notes: string[] = [];
 const figures: Figure[] = [];
-const pinnedHere = twoCores && pinSelf(0);
+// `taskset -a` can fail while a thread starts or ends (V8 starts its workers lazily): try again.
+const pinnedHere = twoCores && (pinSelf(0) || pinSelf(0) || pinSelf(0));
+
+type MemoryKey = 'heapUsed' | 'heapTotal' | 'external';
 
 interface Memory {
   readonly rss: number;
@@ -51,6 +55,22 @@ function memoryOf(child: {
     };
     child.once('message', wait);
     child.send('memory');
+  });
+}
+
+/** CPU time (user + system, µs, GC threads included) a server process has used so far, over IPC. */
+function cpuOf(child: {
+  send(message: string): void;
+  once(event: 'message', f: (m: unknown) => void): void;
+}): Promise<number> {
+  return new Promise((resolve) => {
+    const wait = (message: unknown) => {
+      const micros = (message as { cpuUsage?: number } | null)?.cpuUsage;
+      if (typeof micros === 'number') resolve(micros);
+      else child.once('message', wait);
+    };
+    child.once('message', wait);
+    child.send('cpu-usage');
   });
 }
 
@@ -107,14 +127,19 @@ async function closeAll(sockets: WebSocket[]): Promise<void> {
   );
 }
 
-/** Sends FRAMES messages of 1 MiB on each of PARALLEL sessions; MiB/s until every one was answered. */
+/**
+ * Sends FRAMES messages of 1 MiB on each of PARALLEL sessions: MiB/s until every one was
+ * answered, and the server's CPU time per MiB meanwhile (µs).
+ */
 async function ingest(
   url: string,
   protocols: string[],
   answered: (text: string) => boolean,
-): Promise<number> {
+  cpu: () => Promise<number>,
+): Promise<{ speed: number; cpuPerMiB: number }> {
   const frame = randomBytes(MiB);
   const sockets = await openMany(url, protocols, PARALLEL);
+  const cpuBefore = await cpu();
   const started = performance.now();
   await Promise.all(
     sockets.map(
@@ -129,8 +154,9 @@ async function ingest(
     ),
   );
   const seconds = (performance.now() - started) / 1000;
+  const cpuPerMiB = ((await cpu()) - cpuBefore) / (PARALLEL * FRAMES);
   await closeAll(sockets);
-  return (PARALLEL * FRAMES) / seconds;
+  return { speed: (PARALLEL * FRAMES) / seconds, cpuPerMiB };
 }
 
 /** A key on a plan roomy enough for the whole run (plan limits count sessions once they exist). */
@@ -196,15 +222,21 @@ try {
   // from their first bytes in memory — the WebSocket path and the first validation step, not
   // ffprobe (a real segment then costs tens of milliseconds of ffprobe and analysis).
   const isSegmentAnswer = (text: string) => text.includes('"error_id"');
-  await ingest(bareUrl, [], isAck); // warm-up
-  await ingest(streamUrl, protocols, isSegmentAnswer);
+  const bareCpu = () => cpuOf(bare!.process as never);
+  const serviceCpu = () => cpuOf(service!.child as never);
+  await ingest(bareUrl, [], isAck, bareCpu); // warm-up
+  await ingest(streamUrl, protocols, isSegmentAnswer, serviceCpu);
   const speed = { bare: [] as number[], service: [] as number[], ratio: [] as number[] };
+  const cpu = { bare: [] as number[], service: [] as number[], ratio: [] as number[] };
   for (let round = 0; round < ROUNDS; round++) {
-    const b = await ingest(bareUrl, [], isAck);
-    const s = await ingest(streamUrl, protocols, isSegmentAnswer);
-    speed.bare.push(b);
-    speed.service.push(s);
-    speed.ratio.push(s / b);
+    const b = await ingest(bareUrl, [], isAck, bareCpu);
+    const s = await ingest(streamUrl, protocols, isSegmentAnswer, serviceCpu);
+    speed.bare.push(b.speed);
+    speed.service.push(s.speed);
+    speed.ratio.push(s.speed / b.speed);
+    cpu.bare.push(b.cpuPerMiB);
+    cpu.service.push(s.cpuPerMiB);
+    cpu.ratio.push(s.cpuPerMiB / b.cpuPerMiB);
   }
   const bareSpeed = { name: 'bare ws, 1 MiB messages', value: median(speed.bare) };
   figures.push({ ...bareSpeed, unit: 'MiB/s' });
@@ -213,42 +245,73 @@ try {
       ratio: median(speed.ratio),
     }),
   );
+  // Throughput moves with other work on a shared machine; the server's CPU per MiB far less.
+  const bareCpuFigure = { name: 'bare ws, server CPU per MiB', value: median(cpu.bare) };
+  figures.push({ ...bareCpuFigure, unit: 'µs' });
+  figures.push(
+    compare('signals-api stream, server CPU per MiB', median(cpu.service), 'µs', bareCpuFigure, 1.25, {
+      ratio: median(cpu.ratio),
+      higherIsBetter: false,
+    }),
+  );
   notes.push(
-    `ingest per round (bare / service MiB/s): ${speed.bare.map((b, i) => `${b.toFixed(0)}/${speed.service[i]!.toFixed(0)}`).join(', ')}; ${PARALLEL} sessions × ${FRAMES} messages each`,
+    `ingest per round (bare / service MiB/s): ${speed.bare.map((b, i) => `${b.toFixed(0)}/${speed.service[i]!.toFixed(0)}`).join(', ')}; server CPU µs per MiB: ${cpu.bare.map((b, i) => `${b.toFixed(0)}/${cpu.service[i]!.toFixed(0)}`).join(', ')}; ${PARALLEL} sessions × ${FRAMES} messages each`,
+  );
+  notes.push(
+    'per 1 MiB message, bare ws: one short text answer; the service: `segment.processing`, then the refusal (ih4002) from the size window and the container sniffed from the first 4 KiB, in memory (no temp file, no ffprobe, no analyzer); both sides: `ws` buffers and unmasks the message once',
   );
 
   // --- A. idle sessions: RSS growth per session -------------------------------------------------
-  const fresh = await start();
-  ({ bareUrl, streamUrl, protocols } = fresh);
-  const bareChild = fresh.bare.process as never;
-  const serviceChild = fresh.service.child as never;
-  // Both servers get the same warm-up (500 connections opened and closed) before their baseline.
-  await closeAll(await openMany(bareUrl, [], 500));
-  await snapshotOf(bareChild, 'bare-before');
-  const bareMemory = await memoryOf(bareChild);
-  await snapshotOf(bareChild, 'bare-start');
-  const bareSockets = await openMany(bareUrl, [], SESSIONS);
-  await snapshotOf(bareChild, 'bare.heapprofile');
-  const bareMemoryAfter = await memoryOf(bareChild);
-  await snapshotOf(bareChild, 'bare-after');
-  const [bareBefore, bareAfter] = [bareMemory.rss, bareMemoryAfter.rss];
-  await closeAll(bareSockets);
-  const servicePrime = await openMany(streamUrl, protocols, 500); // warm-up
-  await closeAll(servicePrime);
-  await snapshotOf(serviceChild, 'service-before');
-  const serviceMemory = await memoryOf(serviceChild);
-  await snapshotOf(serviceChild, 'service-start');
-  const sessions = await openMany(streamUrl, protocols, SESSIONS);
-  await snapshotOf(serviceChild, 'service.heapprofile');
-  const serviceMemoryAfter = await memoryOf(serviceChild);
-  await snapshotOf(serviceChild, 'service-after');
-  const [serviceBefore, serviceAfter] = [serviceMemory.rss, serviceMemoryAfter.rss];
-  const perSession = (after: Memory, before: Memory, key: 'heapUsed' | 'heapTotal' | 'external') =>
-    ((after[key] - before[key]) / SESSIONS / 1024).toFixed(1);
+  // RSS growth moves by ±10 % from one pair of processes to the next (how far each young
+  // generation grew, page reuse): MEMORY_ROUNDS fresh pairs, medians of values and of per-round
+  // ratios. The last round's service sessions stay open for the drain.
+  const rounds: { bare: [Memory, Memory]; service: [Memory, Memory] }[] = [];
+  let sessions: WebSocket[] = [];
+  let serviceChild: ChildProcess | undefined;
+  for (let round = 0; round < MEMORY_ROUNDS; round++) {
+    const last = round === MEMORY_ROUNDS - 1;
+    const fresh = await start();
+    ({ bareUrl, streamUrl, protocols } = fresh);
+    const bareChild = fresh.bare.process as never;
+    const child = fresh.service.child as never;
+    serviceChild = fresh.service.child;
+    // Heap snapshots, when asked for, of the last round only.
+    const snapshot = (server: never, name: string) => (last ? snapshotOf(server, name) : Promise.resolve());
+    // Both servers get the same warm-up (500 connections opened and closed) before their baseline.
+    await closeAll(await openMany(bareUrl, [], 500));
+    await snapshot(bareChild, 'bare-before');
+    const bareMemory = await memoryOf(bareChild);
+    await snapshot(bareChild, 'bare-start');
+    const bareSockets = await openMany(bareUrl, [], SESSIONS);
+    await snapshot(bareChild, 'bare.heapprofile');
+    const bareMemoryAfter = await memoryOf(bareChild);
+    await snapshot(bareChild, 'bare-after');
+    await closeAll(bareSockets);
+    const servicePrime = await openMany(streamUrl, protocols, 500); // warm-up
+    await closeAll(servicePrime);
+    await snapshot(child, 'service-before');
+    const serviceMemory = await memoryOf(child);
+    await snapshot(child, 'service-start');
+    sessions = await openMany(streamUrl, protocols, SESSIONS);
+    await snapshot(child, 'service.heapprofile');
+    const serviceMemoryAfter = await memoryOf(child);
+    await snapshot(child, 'service-after');
+    if (!last) await closeAll(sessions);
+    rounds.push({ bare: [bareMemory, bareMemoryAfter], service: [serviceMemory, serviceMemoryAfter] });
+  }
+  /** KiB per session that `key` grew by in one side of one round. */
+  const growth = ([before, after]: [Memory, Memory], key: 'rss' | 'settledRss' | MemoryKey) =>
+    (after[key] - before[key]) / SESSIONS / 1024;
+  const middle = (side: 'bare' | 'service', key: 'rss' | 'settledRss' | MemoryKey) =>
+    median(rounds.map((r) => growth(r[side], key)));
+  const ratioOf = (key: 'rss' | 'settledRss') =>
+    median(rounds.map((r) => growth(r.service, key) / growth(r.bare, key)));
+  const perSession = (side: 'bare' | 'service') =>
+    (['heapUsed', 'heapTotal', 'external'] as const).map((key) => middle(side, key).toFixed(1)).join(' / ');
   notes.push(
-    `per session, live JS heap / JS heap capacity / external: bare ${perSession(bareMemoryAfter, bareMemory, 'heapUsed')} / ${perSession(bareMemoryAfter, bareMemory, 'heapTotal')} / ${perSession(bareMemoryAfter, bareMemory, 'external')} KiB, service ${perSession(serviceMemoryAfter, serviceMemory, 'heapUsed')} / ${perSession(serviceMemoryAfter, serviceMemory, 'heapTotal')} / ${perSession(serviceMemoryAfter, serviceMemory, 'external')} KiB`,
+    `per session (medians), live JS heap / JS heap capacity / external: bare ${perSession('bare')} KiB, service ${perSession('service')} KiB`,
   );
-  const spaceGrowth = (after: Memory, before: Memory) =>
+  const spaceGrowth = ([before, after]: [Memory, Memory]) =>
     Object.keys(after.spaces)
       .map(
         (name) => [name, ((after.spaces[name] ?? 0) - (before.spaces[name] ?? 0)) / SESSIONS / 1024] as const,
@@ -256,42 +319,44 @@ try {
       .filter(([, kib]) => Math.abs(kib) >= 0.1)
       .map(([name, kib]) => `${name} ${kib.toFixed(1)}`)
       .join(', ');
+  const lastRound = rounds.at(-1)!;
   notes.push(
-    `heap capacity growth per session by space (KiB): bare ${spaceGrowth(bareMemoryAfter, bareMemory)}; service ${spaceGrowth(serviceMemoryAfter, serviceMemory)}`,
+    `heap capacity growth per session by space (KiB, last round): bare ${spaceGrowth(lastRound.bare)}; service ${spaceGrowth(lastRound.service)}`,
   );
-  const bareGrowth = {
-    name: `bare ws, ${SESSIONS} idle connections`,
-    value: (bareAfter - bareBefore) / SESSIONS / 1024,
-  };
+  const bareGrowth = { name: `bare ws, ${SESSIONS} idle connections`, value: middle('bare', 'rss') };
   figures.push({ ...bareGrowth, unit: 'KiB/session' });
   figures.push(
     compare(
       `signals-api, ${SESSIONS} idle authenticated sessions`,
-      (serviceAfter - serviceBefore) / SESSIONS / 1024,
+      middle('service', 'rss'),
       'KiB/session',
       bareGrowth,
       1.2,
-      { higherIsBetter: false },
+      { higherIsBetter: false, ratio: ratioOf('rss') },
     ),
   );
   // The same after a memory-reducing GC (the young generation shrunk, as an idle process's is).
   const bareSettled = {
     name: `bare ws, ${SESSIONS} idle connections, settled`,
-    value: (bareMemoryAfter.settledRss - bareMemory.settledRss) / SESSIONS / 1024,
+    value: middle('bare', 'settledRss'),
   };
   figures.push({ ...bareSettled, unit: 'KiB/session' });
   figures.push(
     compare(
       `signals-api, ${SESSIONS} idle authenticated sessions, settled`,
-      (serviceMemoryAfter.settledRss - serviceMemory.settledRss) / SESSIONS / 1024,
+      middle('service', 'settledRss'),
       'KiB/session',
       bareSettled,
       1.2,
-      { higherIsBetter: false },
+      { higherIsBetter: false, ratio: ratioOf('settledRss') },
     ),
   );
+  const kib = (value: number) => value.toFixed(2);
   notes.push(
-    `RSS after a GC: bare ${(bareBefore / MiB).toFixed(0)} → ${(bareAfter / MiB).toFixed(0)} MiB, service ${(serviceBefore / MiB).toFixed(0)} → ${(serviceAfter / MiB).toFixed(0)} MiB`,
+    `RSS growth per round, KiB/session (bare / service; settled bare / service): ${rounds.map((r) => `${kib(growth(r.bare, 'rss'))}/${kib(growth(r.service, 'rss'))}; ${kib(growth(r.bare, 'settledRss'))}/${kib(growth(r.service, 'settledRss'))}`).join(' | ')}`,
+  );
+  notes.push(
+    `RSS after a GC, last round: bare ${(lastRound.bare[0].rss / MiB).toFixed(0)} → ${(lastRound.bare[1].rss / MiB).toFixed(0)} MiB, service ${(lastRound.service[0].rss / MiB).toFixed(0)} → ${(lastRound.service[1].rss / MiB).toFixed(0)} MiB`,
   );
 
   // --- C. drain: SIGTERM → first warning on every session ------------------------------------
@@ -304,7 +369,7 @@ try {
       });
   });
   const signalled = performance.now();
-  fresh.service.child.kill('SIGTERM');
+  serviceChild!.kill('SIGTERM');
   const reached = (await allWarned) - signalled;
   figures.push({
     name: `drain warning reaches all ${SESSIONS} sessions`,
@@ -315,7 +380,7 @@ try {
   });
   // Second signal: close them all now (the drain itself is the tests' business).
   await new Promise((done) => setTimeout(done, 2_100));
-  fresh.service.child.kill('SIGTERM');
+  serviceChild!.kill('SIGTERM');
   await closeAll(sessions);
   notes.push(
     `${pinnedHere ? 'client on CPU 0, servers on CPU 1' : 'not pinned'}; ulimit -n must exceed ${SESSIONS} + a few (each side holds one descriptor per session)`,
@@ -329,7 +394,7 @@ emit({
   id: '4-websocket',
   title: 'WebSocket sessions (GET /v0/stream/analyze) vs bare ws',
   method:
-    'Servers run as their own processes (the service exactly as `npm start` runs it, with a GC/RSS preload); the client is this process. Ingest: rounds alternate bare/service, ratio = median of per-round ratios. Memory: RSS after 3 forced GCs, before and after opening the sessions (each answered its first message), divided by the session count; "settled": the same after a further memory-reducing GC (young generation shrunk, as V8\'s memory reducer does in an idle process), which leaves out the young-generation slack that the bursts of allocation while opening sessions grew. Drain: from SIGTERM to the last client receiving shutdown.warning, measured by the client.',
+    'Servers run as their own processes (the service exactly as `npm start` runs it, with a GC/RSS preload); the client is this process. Ingest: rounds alternate bare/service, ratio = median of per-round ratios; server CPU = user + system time of the server process (GC threads included) over the round, per MiB. Memory: RSS after 3 forced GCs, before and after opening the sessions (each answered its first message), divided by the session count; "settled": the same after a further memory-reducing GC (young generation shrunk, as V8\'s memory reducer does in an idle process), which leaves out the young-generation slack that the bursts of allocation while opening sessions grew. Drain: from SIGTERM to the last client receiving shutdown.warning, measured by the client.',
   figures,
   notes,
 });

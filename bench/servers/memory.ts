@@ -6,7 +6,8 @@
  * `{ snapshot: path }`, collects garbage, writes a V8 heap snapshot there and answers
  * `{ snapshot: path }` (for `bench/lib/heap-diff.ts`); on `{ profile: 'start' }` and then
  * `{ profile: path }`, samples what is allocated in between, garbage included (a
- * `.heapprofile`; `bench/lib/heap-diff.ts --allocations` sums it by function).
+ * `.heapprofile`; `bench/lib/heap-diff.ts --allocations` sums it by function); on `'cpu-usage'`,
+ * answers `{ cpuUsage }`, the process's user + system CPU time so far in µs.
  */
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
@@ -51,6 +52,12 @@ export function reportMemoryOnRequest(): void {
       for (let i = 0; i < 3; i++) collect?.();
       writeHeapSnapshot(snapshot);
       process.send?.({ snapshot });
+      return;
+    }
+    if (message === 'cpu-usage') {
+      // User + system CPU of the whole process (GC threads included), in µs.
+      const { user, system } = process.cpuUsage();
+      process.send?.({ cpuUsage: user + system });
       return;
     }
     if (message !== 'memory') return;

@@ -66,6 +66,7 @@ export const streamRoutes: FastifyPluginAsync<StreamRouteOptions> = async (app, 
     timeoutMs: config.analyzerTimeoutMs,
   };
   const gate = createGate(config.maxInFlightAnalyses);
+  const ready = readyData(stream, analyzer);
   const correlation = new WeakMap<IncomingMessage, string>();
   const releases = new WeakMap<IncomingMessage, () => void>();
   // Shared by every session: an idle server holds thousands of them, each should cost little.
@@ -117,7 +118,7 @@ export const streamRoutes: FastifyPluginAsync<StreamRouteOptions> = async (app, 
   });
 
   const upgradeRequired: onRequestAsyncHookHandler = async (request) => {
-    for (const name of Object.keys((request.query ?? {}) as object))
+    for (const name in (request.query ?? {}) as object)
       throw signals.error('ih4005', {
         name: name.slice(0, 100),
         reason: 'this endpoint takes no query parameters',
@@ -164,27 +165,33 @@ export const streamRoutes: FastifyPluginAsync<StreamRouteOptions> = async (app, 
       // The drain may have started while the handshake ran.
       if (!hub.drainer.add(session)) return session.end(signals.error('ih6005'));
       runStreamSession(session, protocol);
-      session.send('session.ready', readyData(stream, analyzer, request));
+      session.send('session.ready', ready(request));
     },
   );
 };
 
-/** What `session.ready` states: the limits in force and what the session accepts. */
-function readyData(stream: StreamConfig, analyzer: Analyzer, request: FastifyRequest) {
-  return {
-    limits: {
-      max_message_bytes: MAX_MESSAGE_BYTES,
-      min_segment_bytes: MIN_SEGMENT_BYTES,
-      max_segment_seconds: MAX_DURATION_SECONDS,
-      idle_timeout_seconds: stream.idleSeconds,
-      max_session_seconds: stream.maxSeconds,
-    },
+/**
+ * What `session.ready` states: the limits in force and what the session accepts. All but the
+ * scopes are the same for every session: made once (`readyData(stream, analyzer)`), then
+ * completed per session with its scopes.
+ */
+function readyData(stream: StreamConfig, analyzer: Analyzer) {
+  const limits = Object.freeze({
+    max_message_bytes: MAX_MESSAGE_BYTES,
+    min_segment_bytes: MIN_SEGMENT_BYTES,
+    max_segment_seconds: MAX_DURATION_SECONDS,
+    idle_timeout_seconds: stream.idleSeconds,
+    max_session_seconds: stream.maxSeconds,
+  });
+  const include = Object.freeze([]);
+  return (request: FastifyRequest) => ({
+    limits,
     containers: CONTAINERS,
-    include: [],
+    include,
     include_options: INCLUDE_OPTIONS,
-    scopes: request.auth?.scopes ?? [],
+    scopes: request.auth?.scopes ?? include,
     analyzer: analyzer.name,
-  };
+  });
 }
 
 function defaultAnalyzer(config: Config): Analyzer {

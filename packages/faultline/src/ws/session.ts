@@ -106,37 +106,38 @@ const SESSION = Symbol('faultline.ws.session');
 type Tagged = WebSocketLike & { [SESSION]?: Session };
 type Closed = { readonly code: number; readonly reason: string };
 type CloseListener = (session: WsSession) => void;
+/** The `closed` promise of a session still open, made when first asked for. */
+type Pending = { readonly promise: Promise<Closed>; readonly resolve: (value: Closed) => void };
 
 class Session implements WsSession {
   readonly socket: WebSocketLike;
   readonly correlationId: string;
   data: unknown;
-  #options: WsSessionOptions;
-  #clock: Clock;
-  #coverage: ProducedHook | false | undefined;
+  // Few fields on purpose (an idle server holds thousands of sessions): what all sessions of
+  // one options object share (clock, limits, ticker) lives in their Endpoint.
+  #endpoint: Endpoint;
   #open: boolean;
   #reading = true;
+  /** Tracked work not settled yet: no idle timeout meanwhile, and drains wait for it. */
   #inFlight = 0;
   #waiters: (() => void)[] | undefined;
-  // One listener needs no array (the usual case: the drain's); more are kept in one.
-  #listeners: CloseListener | CloseListener[] | undefined;
-  #closedInfo: Closed | undefined;
-  #closed: Promise<Closed> | undefined;
-  #resolveClosed: ((value: Closed) => void) | undefined;
+  // One or two close listeners need no array (the usual case: the drain's, and a limiter's release).
+  #listener: CloseListener | undefined;
+  #moreListeners: CloseListener | CloseListener[] | undefined;
+  #closed: Closed | Pending | undefined;
+  // Times as ms since the endpoint's epoch: small integers, which V8 keeps in the object itself
+  // (a Date.now() value would take a 16-byte box each).
   #started: number;
   #last: number;
-  #held = 0;
-  #ticker: Ticker | undefined;
   #originalClose: WebSocketLike['close'];
 
   constructor(socket: WebSocketLike, correlationId: string, options: WsSessionOptions) {
     this.socket = socket;
     this.correlationId = correlationId;
-    this.#options = options;
-    this.#clock = options.clock ?? systemClock;
-    this.#coverage = options.coverage;
+    const endpoint = endpointOf(options);
+    this.#endpoint = endpoint;
     this.#open = socket.readyState === OPEN;
-    this.#started = this.#last = this.#clock.now();
+    this.#started = this.#last = endpoint.elapsed();
     this.#originalClose = socket.close;
     (socket as Tagged)[SESSION] = this;
     // `ws` answers an oversized message by calling `close(1009)` itself, then emits 'error'.
@@ -146,8 +147,7 @@ class Session implements WsSession {
     // A protocol error (oversize, bad frame) is followed by 'close'; without a listener it would throw.
     socket.on('error', noop);
     socket.on('close', closed);
-    this.#ticker = tickerFor(options);
-    this.#ticker?.add(this);
+    endpoint.ticker?.add(this);
   }
 
   get open(): boolean {
@@ -160,11 +160,16 @@ class Session implements WsSession {
     return this.#inFlight;
   }
   get closed(): Promise<Closed> {
-    if (this.#closedInfo) return Promise.resolve(this.#closedInfo);
-    this.#closed ??= new Promise((resolve) => {
-      this.#resolveClosed = resolve;
-    });
-    return this.#closed;
+    const state = this.#closed;
+    if (state === undefined) {
+      let resolve!: (value: Closed) => void;
+      const promise = new Promise<Closed>((done) => {
+        resolve = done;
+      });
+      this.#closed = { promise, resolve };
+      return promise;
+    }
+    return 'promise' in state ? state.promise : Promise.resolve(state);
   }
 
   send(type: string, data: Readonly<Record<string, unknown>>): void {
@@ -187,10 +192,8 @@ class Session implements WsSession {
   }
   track<T>(work: Promise<T>): Promise<T> {
     this.#inFlight++;
-    this.#held++;
     const done = () => {
-      this.#held--;
-      this.#last = this.#clock.now();
+      this.#last = this.#endpoint.elapsed();
       if (--this.#inFlight === 0 && this.#waiters) {
         const ready = this.#waiters;
         this.#waiters = undefined;
@@ -212,29 +215,33 @@ class Session implements WsSession {
     });
   }
   onClose(listener: (session: WsSession) => void): void {
-    if (this.#closedInfo) {
+    const state = this.#closed;
+    if (state !== undefined && !('promise' in state)) {
       listener(this);
       return;
     }
-    const listeners = this.#listeners;
-    if (listeners === undefined) this.#listeners = listener;
-    else if (Array.isArray(listeners)) listeners.push(listener);
-    else this.#listeners = [listeners, listener];
+    const more = this.#moreListeners;
+    if (this.#listener === undefined) this.#listener = listener;
+    else if (more === undefined) this.#moreListeners = listener;
+    else if (Array.isArray(more)) more.push(listener);
+    else this.#moreListeners = [more, listener];
   }
 
   #context(): FrameContext {
-    return { correlationId: this.correlationId, docsBase: this.#options.docsBase, now: this.#clock.now };
+    const { options, clock } = this.#endpoint;
+    return { correlationId: this.correlationId, docsBase: options.docsBase, now: clock.now };
   }
   #write(frame: unknown): void {
     if (this.socket.readyState === OPEN) this.socket.send(JSON.stringify(frame));
   }
   #writeError(error: ApiError, extra: Readonly<Record<string, Json>> | undefined): void {
-    if (this.#coverage !== false) reportProduced(error, this.#coverage);
+    const { coverage } = this.#endpoint.options;
+    if (coverage !== false) reportProduced(error, coverage);
     this.#write(errorFrame(error, this.#context(), extra));
   }
   #closeNow(code: number, reason: string): void {
     this.#open = false;
-    this.#ticker?.delete(this);
+    this.#endpoint.ticker?.delete(this);
     // A paused socket would never read the client's answering close frame: the handshake
     // would hang until `ws` gives up. Messages still arriving are not ours to handle any more.
     this.#reading = false;
@@ -242,93 +249,139 @@ class Session implements WsSession {
     this.#originalClose.call(this.socket, code, reason);
   }
 
-  /** The ticker's visit: ends the session when a limit has passed. */
+  /** The ticker's visit (`now` in ms since the epoch): ends the session when a limit has passed. */
   check(now: number): void {
     if (!this.#open) return;
-    const { idle, maxDuration } = this.#options;
+    const { idle, maxDuration } = this.#endpoint.options;
     if (maxDuration && now - this.#started >= maxDuration.ms) this.end(maxDuration.error());
     // Work in flight means the client waits for us: it is not idle.
-    else if (idle && this.#held === 0 && now - this.#last >= idle.ms) this.end(idle.error());
+    else if (idle && this.#inFlight === 0 && now - this.#last >= idle.ms) this.end(idle.error());
+  }
+  /** The ticker moved the epoch `ms` later: times since it shrink by as much. */
+  rebase(ms: number): void {
+    this.#started -= ms;
+    this.#last -= ms;
   }
 
   static touch(socket: Tagged, data: WsData, isBinary: boolean): void {
     const session = socket[SESSION];
     if (!session) return;
-    session.#last = session.#clock.now();
-    session.#options.onMessage?.(session, data, isBinary);
+    const endpoint = session.#endpoint;
+    session.#last = endpoint.elapsed();
+    endpoint.options.onMessage?.(session, data, isBinary);
   }
   static refuse(socket: Tagged, code?: number, reason?: string | Buffer): void {
     const session = socket[SESSION];
-    if (session && code === 1009 && reason === undefined && session.#open && session.#options.tooLarge)
-      session.end(session.#options.tooLarge());
-    else if (session) session.#originalClose.call(socket, code, reason);
+    if (!session) return;
+    const { tooLarge } = session.#endpoint.options;
+    if (code === 1009 && reason === undefined && session.#open && tooLarge) session.end(tooLarge());
+    else session.#originalClose.call(socket, code, reason);
   }
   static closed(socket: Tagged, code: number, reason: Buffer): void {
     const session = socket[SESSION];
     if (!session) return;
     session.#open = false;
     session.#reading = false;
-    session.#ticker?.delete(session);
+    session.#endpoint.ticker?.delete(session);
     socket.off('message', touch);
     socket.off('close', closed);
-    session.#closedInfo = { code, reason: reason.toString() };
-    session.#resolveClosed?.(session.#closedInfo);
-    const listeners = session.#listeners;
-    session.#listeners = undefined;
-    if (typeof listeners === 'function') listeners(session);
-    else for (const listener of listeners ?? []) listener(session);
+    const info = { code, reason: reason.toString() };
+    const pending = session.#closed;
+    session.#closed = info;
+    if (pending !== undefined && 'promise' in pending) pending.resolve(info);
+    const first = session.#listener;
+    const more = session.#moreListeners;
+    session.#listener = session.#moreListeners = undefined;
+    first?.(session);
+    if (typeof more === 'function') more(session);
+    else for (const listener of more ?? []) listener(session);
   }
 }
 
 /**
- * One timer for all the sessions of one options object (an endpoint): it visits them every
- * tenth of the shorter limit (10 ms to 1 s), so a limit is enforced within that much of its
- * deadline, and an idle session holds no timer of its own. It stops when no session is left.
+ * What the sessions of one options object (an endpoint) share: the options, the clock, the
+ * epoch their times count from, and the ticker that enforces their limits.
+ */
+class Endpoint {
+  readonly options: WsSessionOptions;
+  readonly clock: Clock;
+  readonly ticker: Ticker | undefined;
+  #epoch: number;
+
+  constructor(options: WsSessionOptions) {
+    this.options = options;
+    this.clock = options.clock ?? systemClock;
+    this.#epoch = this.clock.now();
+    const shortest = Math.min(
+      options.idle?.ms ?? Number.POSITIVE_INFINITY,
+      options.maxDuration?.ms ?? Number.POSITIVE_INFINITY,
+    );
+    this.ticker = Number.isFinite(shortest)
+      ? new Ticker(this, Math.min(1000, Math.max(10, shortest / 10)))
+      : undefined;
+  }
+  /** Milliseconds since the epoch. */
+  elapsed(): number {
+    return this.clock.now() - this.#epoch;
+  }
+  /** Moves the epoch `ms` later (the ticker does, before times outgrow small integers). */
+  advanceEpoch(ms: number): void {
+    this.#epoch += ms;
+  }
+}
+
+/** Past this many ms since the epoch (about 12 days), the ticker moves the epoch to now. */
+const REBASE_AFTER_MS = 2 ** 30;
+
+/**
+ * One timer for all the sessions of one endpoint: it visits them every tenth of the shorter
+ * limit (10 ms to 1 s), so a limit is enforced within that much of its deadline, and an idle
+ * session holds no timer of its own. It stops when no session is left.
  */
 class Ticker {
   readonly #sessions = new Set<Session>();
-  readonly #clock: Clock;
+  readonly #endpoint: Endpoint;
   readonly #everyMs: number;
   #timer: unknown;
 
-  constructor(clock: Clock, everyMs: number) {
-    this.#clock = clock;
+  constructor(endpoint: Endpoint, everyMs: number) {
+    this.#endpoint = endpoint;
     this.#everyMs = everyMs;
   }
   add(session: Session): void {
     this.#sessions.add(session);
-    if (this.#timer === undefined) this.#timer = this.#clock.setTimeout(this.#tick, this.#everyMs);
+    if (this.#timer === undefined) this.#timer = this.#endpoint.clock.setTimeout(this.#tick, this.#everyMs);
   }
   delete(session: Session): void {
     this.#sessions.delete(session);
     if (this.#sessions.size === 0 && this.#timer !== undefined) {
-      this.#clock.clearTimeout(this.#timer);
+      this.#endpoint.clock.clearTimeout(this.#timer);
       this.#timer = undefined;
     }
   }
   readonly #tick = (): void => {
     this.#timer = undefined;
-    const now = this.#clock.now();
+    let now = this.#endpoint.elapsed();
+    if (now >= REBASE_AFTER_MS) {
+      this.#endpoint.advanceEpoch(now);
+      for (const session of this.#sessions) session.rebase(now);
+      now = 0;
+    }
     for (const session of this.#sessions) session.check(now);
     if (this.#sessions.size > 0 && this.#timer === undefined)
-      this.#timer = this.#clock.setTimeout(this.#tick, this.#everyMs);
+      this.#timer = this.#endpoint.clock.setTimeout(this.#tick, this.#everyMs);
   };
 }
 
-const tickers = new WeakMap<WsSessionOptions, Ticker>();
+const endpoints = new WeakMap<WsSessionOptions, Endpoint>();
 
-function tickerFor(options: WsSessionOptions): Ticker | undefined {
-  const shortest = Math.min(
-    options.idle?.ms ?? Number.POSITIVE_INFINITY,
-    options.maxDuration?.ms ?? Number.POSITIVE_INFINITY,
-  );
-  if (!Number.isFinite(shortest)) return undefined;
-  let ticker = tickers.get(options);
-  if (!ticker) {
-    ticker = new Ticker(options.clock ?? systemClock, Math.min(1000, Math.max(10, shortest / 10)));
-    tickers.set(options, ticker);
+function endpointOf(options: WsSessionOptions): Endpoint {
+  let endpoint = endpoints.get(options);
+  if (!endpoint) {
+    endpoint = new Endpoint(options);
+    endpoints.set(options, endpoint);
   }
-  return ticker;
+  return endpoint;
 }
 
 // Shared listeners (`this` is the socket): no closures per session.

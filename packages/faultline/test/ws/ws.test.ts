@@ -175,6 +175,47 @@ describe('session timers on an injected clock', () => {
   });
 });
 
+describe('session limits on an injected clock', () => {
+  /** Just enough of a socket for a session that only times out: records how it was closed. */
+  function quietSocket(closes: unknown[][]): WebSocketLike {
+    return {
+      readyState: 1,
+      close: (code, reason) => closes.push([code, reason]),
+      terminate() {},
+      send() {},
+      pause() {},
+      resume() {},
+      on() {},
+      off() {},
+    };
+  }
+
+  it('ends a session at its maximum duration also after weeks of uptime', () => {
+    // Sessions count time in small integers from an epoch the ticker moves every ~12 days.
+    const day = 86_400_000;
+    const clock = fakeClock();
+    const closes: unknown[][] = [];
+    const options: WsSessionOptions = {
+      clock,
+      coverage: false,
+      maxDuration: { ms: 14 * day, error: () => api.error('too_long') },
+    };
+    const first = createWsSession(quietSocket(closes), 'c1', options);
+    clock.advance(13 * day);
+    const second = createWsSession(quietSocket(closes), 'c2', options);
+    clock.advance(day - 1000);
+    expect([first.open, second.open]).toEqual([true, true]);
+    clock.advance(1000);
+    expect([first.open, second.open]).toEqual([false, true]);
+    expect(closes).toEqual([[4004, 'too_long Too Long']]);
+    clock.advance(13 * day - 1000);
+    expect(second.open).toBe(true);
+    clock.advance(1000);
+    expect(second.open).toBe(false);
+    expect(clock.pending()).toBe(0);
+  });
+});
+
 describe('sessions and drains over real sockets', () => {
   let server: Server | undefined;
   afterEach(async () => {
