@@ -212,30 +212,55 @@ class Decoded implements DecodedError {
   declare shouldRetry: boolean | undefined;
   #body: unknown;
   #text: string | undefined;
+  #http: number | undefined;
   #fields: Record<string, unknown> | undefined;
 
   constructor(
+    body: unknown,
+    text: string | undefined,
+    retryAfterMs: number | undefined,
+    http: number | undefined,
+  ) {
+    this.format = '';
+    this.status = 0;
+    this.code = undefined;
+    this.message = '';
+    this.requestId = undefined;
+    this.link = undefined;
+    this.retryAfterMs = retryAfterMs;
+    this.shouldRetry = undefined;
+    this.#body = body;
+    this.#text = text;
+    this.#http = http;
+    this.#fields = undefined;
+  }
+
+  /** Fills in what a shape read; a delay given here is the shape's own (else `Retry-After`'s). */
+  is(
     format: string,
     status: number,
     code: string | undefined,
     message: string,
     requestId: string | undefined,
-    link: string | undefined,
-    retryAfterMs: number | undefined,
-    body: unknown,
-    text: string | undefined,
-  ) {
+    link?: string,
+    retryAfterMs?: number,
+  ): this {
     this.format = format;
     this.status = status;
     this.code = code;
     this.message = message;
     this.requestId = requestId;
     this.link = link;
-    this.retryAfterMs = retryAfterMs;
-    this.shouldRetry = undefined;
-    this.#body = body;
-    this.#text = text;
-    this.#fields = undefined;
+    if (retryAfterMs !== undefined) this.retryAfterMs = retryAfterMs;
+    return this;
+  }
+
+  /** The HTTP status when it is an error status; else an error status the body states. */
+  statusOf(stated?: unknown): number {
+    const http = this.#http;
+    if (http !== undefined && http >= 400) return http;
+    const value = statusValue(stated);
+    return value !== undefined && value >= 400 ? value : (http ?? value ?? 0);
   }
 
   get fields(): Readonly<Record<string, unknown>> {
@@ -388,7 +413,8 @@ function fragmentOf(link: string | undefined): string | undefined {
 
 /** Smithy's rule: `aws.protocols#ValidationException:http://…` → `ValidationException`. */
 function sanitise(raw: string): string {
-  const noUri = raw.split(':')[0]!;
+  const colon = raw.indexOf(':');
+  const noUri = colon === -1 ? raw : raw.slice(0, colon);
   return noUri.slice(noUri.lastIndexOf('#') + 1).trim();
 }
 
@@ -464,68 +490,50 @@ function decodeBody(
   const now = typeof input.now === 'number' && Number.isFinite(input.now) ? input.now : undefined;
   const header = parseRetryAfter(h[1], now);
   const retryAfter = header !== undefined && Number.isFinite(header) ? header : undefined;
-  const http = statusValue(input.status);
-  // The HTTP status wins when it is an error status; else an error status the body states.
-  const statusOf = (stated?: unknown): number => {
-    if (http !== undefined && http >= 400) return http;
-    const value = statusValue(stated);
-    return value !== undefined && value >= 400 ? value : (http ?? value ?? 0);
-  };
-  const make = (
-    format: string,
-    status: number,
-    code: string | undefined,
-    message: string,
-    requestId: string | undefined,
-    link?: string,
-    retryAfterMs = retryAfter,
-    source = body,
-  ) => new Decoded(format, status, code, message, requestId, link, retryAfterMs, source, text);
-  const id = () => idOf(h, 7, 10);
+  const d = new Decoded(body, text, retryAfter, statusValue(input.status));
 
   if (typeof body === 'string') {
     // Azure (an x-ms-error-code header: a HEAD, or Storage's XML), AWS's XML, HTML, text.
     const azure = (all || only === 'azure') && h[11]?.trim();
     if (azure) {
       const message = looksLikeXmlError(body) ? xmlText(body, 'Message')?.split('\n')[0] : undefined;
-      return make('azure', statusOf(), azure, message || azure, idOf(h, 12, 14) ?? id(), undefined);
+      return d.is(
+        'azure',
+        d.statusOf(),
+        azure,
+        message || azure,
+        idOf(h, 12, 14) ?? idOf(h, 7, 10),
+        undefined,
+      );
     }
     if (all || only === 'aws') {
       if (looksLikeXmlError(body)) {
         const code = xmlText(body, 'Code');
         if (code !== undefined) {
           const requestId = idOf(h, 16, 18) ?? xmlText(body, 'RequestId') ?? xmlText(body, 'RequestID');
-          return make('aws', statusOf(), code, xmlText(body, 'Message') || code, requestId);
+          return d.is('aws', d.statusOf(), code, xmlText(body, 'Message') || code, requestId);
         }
       } else {
-        const decoded = awsHeaderOnly(body.trim() === '');
+        const decoded = awsHeaderOnly(d, h, body.trim() === '');
         if (decoded) return decoded;
       }
     }
     if (!all && only !== 'html' && only !== 'text') return undefined;
     const html = looksLikeHtml(body, h[0]);
     if (html && only !== 'text') {
-      const status = statusOf();
-      return make('html', status, undefined, htmlMessage(body) || reasonPhrase(status), id());
+      const status = d.statusOf();
+      return d.is('html', status, undefined, htmlMessage(body) || reasonPhrase(status), idOf(h, 7, 10));
     }
     const message = html || only === 'html' ? '' : oneLine(body);
-    return message === '' ? undefined : make('text', statusOf(), undefined, message, id());
+    return message === '' ? undefined : d.is('text', d.statusOf(), undefined, message, idOf(h, 7, 10));
   }
 
   const b = objectOf(body);
   if (!b) {
     // Not an object: only a header can say what it is (Azure, AWS).
     const azure = (all || only === 'azure') && h[11]?.trim();
-    if (azure) return make('azure', statusOf(), azure, azure, idOf(h, 12, 14) ?? id(), undefined);
-    return all || only === 'aws' ? awsHeaderOnly(body === undefined) : undefined;
-  }
-
-  function awsHeaderOnly(blank: boolean): Decoded | undefined {
-    // A bodiless error (HEAD, or an empty body) still has its code in X-Amzn-ErrorType.
-    const raw = h[15]?.trim();
-    if (!blank || !raw) return undefined;
-    const code = sanitise(raw);
-    return make('aws', statusOf(), code, code, idOf(h, 16, 18), undefined, retryAfter, {});
+    if (azure) return d.is('azure', d.statusOf(), azure, azure, idOf(h, 12, 14) ?? idOf(h, 7, 10), undefined);
+    return all || only === 'aws' ? awsHeaderOnly(d, h, body === undefined) : undefined;
   }
 
   // One pass over the members any shape reads.
@@ -648,31 +656,31 @@ function decodeBody(
     const summary = str(title);
     const said = str(detail);
     if (declared || ((summary ?? said) !== undefined && (kind !== undefined || stated !== undefined))) {
-      const s = statusOf(stated);
+      const s = d.statusOf(stated);
       const inst = str(instance);
       const fromInstance = inst?.toLowerCase().startsWith('urn:uuid:') ? inst.slice(9) : undefined;
       const fromMembers = [correlationId, requestIdMember, requestIdCamel, traceId, traceIdCamel]
         .map(str)
         .find(Boolean);
       const docs = kind && kind !== 'about:blank' ? kind : undefined;
-      return make(
+      return d.is(
         'problem',
         s,
         str(code) || fragmentOf(docs),
         said || summary || reasonPhrase(s),
-        fromInstance || fromMembers || id(),
+        fromInstance || fromMembers || idOf(h, 7, 10),
         docs,
       );
     }
   }
   if ((all || only === 'structured') && typeof errorId === 'string' && typeof message === 'string')
-    return make('structured', statusOf(statusCode), errorId, message, str(correlationId), str(link));
+    return d.is('structured', d.statusOf(statusCode), errorId, message, str(correlationId), str(link));
   if (all || only === 'legacy') {
     const stated = statusValue(statusCode);
     // FastAPI-style validation errors put a list in `detail`; keep its first message readable.
     const said = str(detail) ?? (Array.isArray(detail) ? str(objectOf(detail[0])?.['msg']) : undefined);
     if (stated !== undefined && said !== undefined)
-      return make('legacy', statusOf(stated), undefined, said, id());
+      return d.is('legacy', d.statusOf(stated), undefined, said, idOf(h, 7, 10));
   }
 
   const inner = objectOf(error);
@@ -740,9 +748,9 @@ function decodeBody(
       // What sets it apart from `nested` and Stripe: a status number inside or beside `error`.
       const stated = statusValue(httpStatus) ?? statusValue(statusCode);
       if (pair && stated !== undefined)
-        return make(
+        return d.is(
           'envelope',
-          statusOf(stated),
+          d.statusOf(stated),
           innerCode as string,
           innerMessage as string,
           h[8]?.trim() || undefined,
@@ -751,7 +759,7 @@ function decodeBody(
     if ((all || only === 'google') && typeof innerCode === 'number') {
       const stated = statusValue(innerCode);
       if (stated !== undefined && typeof innerStatus === 'string' && typeof innerMessage === 'string')
-        return google(stated, innerStatus, innerMessage, details);
+        return google(d, h, stated, innerStatus, innerMessage, details);
     }
     if ((all || only === 'openai') && (has & 7) === 3 && typeof innerMessage === 'string') {
       const kind = str(innerType);
@@ -762,7 +770,7 @@ function decodeBody(
             : typeof innerCode === 'number'
               ? String(innerCode)
               : kind;
-        return make('openai', statusOf(), named, innerMessage || kind || 'error', id());
+        return d.is('openai', d.statusOf(), named, innerMessage || kind || 'error', idOf(h, 7, 10));
       }
     }
     if (
@@ -774,23 +782,23 @@ function decodeBody(
     ) {
       const named = str(innerCode) || innerType;
       const log = str(logUrl);
-      const requestId = id() ?? (log ? /\/(req_\w+)/.exec(log)?.[1] : undefined);
-      return make('stripe', statusOf(), named, innerMessage || named, requestId, str(docUrl));
+      const requestId = idOf(h, 7, 10) ?? (log ? /\/(req_\w+)/.exec(log)?.[1] : undefined);
+      return d.is('stripe', d.statusOf(), named, innerMessage || named, requestId, str(docUrl));
     }
     if (pair && (all || only === 'azure')) {
       const named = h[11]?.trim() || undefined;
       const msId = idOf(h, 12, 14);
       if (named || msId || has & 16)
-        return make(
+        return d.is(
           'azure',
-          statusOf(),
+          d.statusOf(),
           named ?? (innerCode as string),
           innerMessage as string,
-          msId ?? id(),
+          msId ?? idOf(h, 7, 10),
         );
     }
     if (pair && (all || only === 'nested')) {
-      const requestId = str(innerRequestId) || id();
+      const requestId = str(innerRequestId) || idOf(h, 7, 10);
       // Seed 004 repeats the delay as `retry_after` (seconds); the header wins when both are there.
       const seconds = retryAfterSeconds;
       const delay =
@@ -798,9 +806,9 @@ function decodeBody(
         (typeof seconds === 'number' && Number.isFinite(seconds) && seconds >= 0
           ? Math.ceil(seconds * 1000)
           : undefined);
-      return make(
+      return d.is(
         'nested',
-        statusOf(),
+        d.statusOf(),
         innerCode as string,
         innerMessage as string,
         requestId,
@@ -811,7 +819,7 @@ function decodeBody(
   } else if (all || only === 'azure') {
     // Not Azure's body: its x-ms-error-code header alone says what it is.
     const named = h[11]?.trim();
-    if (named) return make('azure', statusOf(), named, named, idOf(h, 12, 14) ?? id());
+    if (named) return d.is('azure', d.statusOf(), named, named, idOf(h, 12, 14) ?? idOf(h, 7, 10));
   }
 
   if (all || only === 'aws') {
@@ -821,7 +829,7 @@ function decodeBody(
     if (raw) {
       const named = sanitise(raw);
       const said = str(message) ?? str(capitalMessage) ?? str(errorMessage);
-      return make('aws', statusOf(), named, said || named, idOf(h, 16, 18) ?? str(awsRequestId));
+      return d.is('aws', d.statusOf(), named, said || named, idOf(h, 16, 18) ?? str(awsRequestId));
     }
   }
   if ((all || only === 'github') && typeof message === 'string') {
@@ -829,12 +837,12 @@ function decodeBody(
     const ghId = h[19]?.trim();
     if (docs !== undefined || ghId) {
       const first = Array.isArray(errors) ? objectOf(errors[0]) : undefined;
-      return make(
+      return d.is(
         'github',
-        statusOf(status),
+        d.statusOf(status),
         str(first?.['code']),
         message,
-        ghId || id(),
+        ghId || idOf(h, 7, 10),
         docs,
         retryAfter ?? primaryLimitReset(h, now),
       );
@@ -847,60 +855,83 @@ function decodeBody(
   ) {
     const stated = statusValue(status);
     if (stated !== undefined)
-      return make('spring', statusOf(stated), undefined, str(message) || error, str(requestIdCamel) || id());
+      return d.is(
+        'spring',
+        d.statusOf(stated),
+        undefined,
+        str(message) || error,
+        str(requestIdCamel) || idOf(h, 7, 10),
+      );
   }
   if ((all || only === 'trace') && typeof message === 'string' && typeof traceId === 'string')
-    return make('trace', statusOf(), undefined, message, traceId);
+    return d.is('trace', d.statusOf(), undefined, message, traceId);
   if (all || only === 'generic') {
     // OAuth 2 (RFC 6749 §5.2), FastAPI / Django REST, GraphQL / JSON:API / express-validator.
     if (typeof error === 'string' && typeof errorDescription === 'string')
-      return make('generic', statusOf(), error, errorDescription || error, id(), str(errorUri));
-    if (typeof detail === 'string') return make('generic', statusOf(status), str(code), detail, id());
+      return d.is('generic', d.statusOf(), error, errorDescription || error, idOf(h, 7, 10), str(errorUri));
+    if (typeof detail === 'string')
+      return d.is('generic', d.statusOf(status), str(code), detail, idOf(h, 7, 10));
     const first = Array.isArray(errors) ? objectOf(errors[0]) : undefined;
     const said =
       first && (str(first['message']) ?? str(first['detail']) ?? str(first['title']) ?? str(first['msg']));
     if (first && said !== undefined) {
       const named = str(first['code']) ?? str(objectOf(first['extensions'])?.['code']);
-      return make('generic', statusOf(first['status']), named, said, id());
+      return d.is('generic', d.statusOf(first['status']), named, said, idOf(h, 7, 10));
     }
   }
   if (all || only === 'flat') {
     const said = str(message) ?? str(error);
-    if (said !== undefined) return make('flat', statusOf(statusCodeCamel ?? status), str(code), said, id());
+    if (said !== undefined)
+      return d.is('flat', d.statusOf(statusCodeCamel ?? status), str(code), said, idOf(h, 7, 10));
   }
   return undefined;
+}
 
-  /** Google's AIP-193 error: the first detail of each kind, read in one pass over `details`. */
-  function google(stated: number, statusName: string, said: string, list: unknown): Decoded {
-    let info: Record<string, unknown> | undefined;
-    let request: Record<string, unknown> | undefined;
-    let retry: Record<string, unknown> | undefined;
-    let help: Record<string, unknown> | undefined;
-    if (Array.isArray(list)) {
-      for (const item of list) {
-        const detail = objectOf(item);
-        const kind = str(detail?.['@type']);
-        if (kind === undefined) continue;
-        if (!info && kind.endsWith('/google.rpc.ErrorInfo')) info = detail;
-        else if (!request && kind.endsWith('/google.rpc.RequestInfo')) request = detail;
-        else if (!retry && kind.endsWith('/google.rpc.RetryInfo')) retry = detail;
-        else if (!help && kind.endsWith('/google.rpc.Help')) help = detail;
-      }
+/** Google's AIP-193 error: the first detail of each kind, read in one pass over `details`. */
+function google(
+  d: Decoded,
+  h: HeaderValues,
+  stated: number,
+  statusName: string,
+  said: string,
+  list: unknown,
+): Decoded {
+  let info: Record<string, unknown> | undefined;
+  let request: Record<string, unknown> | undefined;
+  let retry: Record<string, unknown> | undefined;
+  let help: Record<string, unknown> | undefined;
+  if (Array.isArray(list)) {
+    for (const item of list) {
+      const detail = objectOf(item);
+      const kind = str(detail?.['@type']);
+      if (kind === undefined) continue;
+      if (!info && kind.endsWith('/google.rpc.ErrorInfo')) info = detail;
+      else if (!request && kind.endsWith('/google.rpc.RequestInfo')) request = detail;
+      else if (!retry && kind.endsWith('/google.rpc.RetryInfo')) retry = detail;
+      else if (!help && kind.endsWith('/google.rpc.Help')) help = detail;
     }
-    // RetryInfo.retryDelay is a protobuf Duration in JSON: "30s", "1.500s".
-    const delay = str(retry?.['retryDelay']);
-    const seconds = delay && /^\d{1,10}(\.\d{1,9})?s$/.test(delay) ? Number(delay.slice(0, -1)) : undefined;
-    const links = help?.['links'];
-    return make(
-      'google',
-      statusOf(stated),
-      str(info?.['reason']) || statusName,
-      said,
-      str(request?.['requestId']) || id(),
-      Array.isArray(links) ? str(objectOf(links[0])?.['url']) : undefined,
-      retryAfter ?? (seconds === undefined ? undefined : Math.ceil(seconds * 1000)),
-    );
   }
+  // RetryInfo.retryDelay is a protobuf Duration in JSON: "30s", "1.500s".
+  const delay = str(retry?.['retryDelay']);
+  const seconds = delay && /^\d{1,10}(\.\d{1,9})?s$/.test(delay) ? Number(delay.slice(0, -1)) : undefined;
+  const links = help?.['links'];
+  return d.is(
+    'google',
+    d.statusOf(stated),
+    str(info?.['reason']) || statusName,
+    said,
+    str(request?.['requestId']) || idOf(h, 7, 10),
+    Array.isArray(links) ? str(objectOf(links[0])?.['url']) : undefined,
+    d.retryAfterMs ?? (seconds === undefined ? undefined : Math.ceil(seconds * 1000)),
+  );
+}
+
+/** A bodiless AWS error (HEAD, or an empty body): its code in X-Amzn-ErrorType alone. */
+function awsHeaderOnly(d: Decoded, h: HeaderValues, blank: boolean): Decoded | undefined {
+  const raw = h[15]?.trim();
+  if (!blank || !raw) return undefined;
+  const code = sanitise(raw);
+  return d.is('aws', d.statusOf(), code, code, idOf(h, 16, 18));
 }
 
 /**
