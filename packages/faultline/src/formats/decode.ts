@@ -161,7 +161,8 @@ export function headersOf(source: HeaderSource | undefined): HeaderValues {
       if (slot < 0 || (seen >>> slot) & 1) continue;
       seen |= 1 << slot;
       const value = record[key];
-      if (Array.isArray(value)) {
+      if (typeof value === 'string') values[slot] = value;
+      else if (Array.isArray(value)) {
         if (value.length) values[slot] = String(value[0]);
       } else if (value != null) values[slot] = String(value);
     }
@@ -193,7 +194,10 @@ const objectOf = (value: unknown): Record<string, unknown> | undefined =>
  * @example statusValue('429') // 429
  */
 export function statusValue(value: unknown): number | undefined {
-  const n = typeof value === 'string' && /^\d{3}$/.test(value) ? Number(value) : value;
+  if (typeof value === 'number')
+    return Number.isInteger(value) && value >= 100 && value <= 599 ? value : undefined;
+  // Most strings here are not statuses (`"error"`): only three characters are worth a regex.
+  const n = typeof value === 'string' && value.length === 3 && /^\d{3}$/.test(value) ? Number(value) : value;
   return typeof n === 'number' && Number.isInteger(n) && n >= 100 && n <= 599 ? n : undefined;
 }
 
