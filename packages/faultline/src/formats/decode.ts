@@ -387,6 +387,30 @@ function without(
   return into;
 }
 
+/** Every top-level member a shape reads (see `decodeBody`). */
+const MEMBERS =
+  'error,message,error_id,correlation_id,link,status_code,detail,status,type,title,instance,code,request_id,requestId,trace_id,traceId,__type,Message,errorMessage,RequestId,documentation_url,errors,timestamp,error_description,error_uri,statusCode'.split(
+    ',',
+  );
+
+function isPlain(value: object): boolean {
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/** Every member of an `error` object a shape reads. */
+const INNER =
+  'code,message,httpStatus,status,details,param,type,doc_url,request_log_url,request_id,innererror,target,retry_after'.split(
+    ',',
+  );
+
+/** The members a shape reads (`names`), by name, as a plain object. */
+function copyMembers(body: Record<string, unknown>, names: readonly string[]): Record<string, unknown> {
+  const copy: Record<string, unknown> = {};
+  for (const name of names) if (name in body) copy[name] = body[name];
+  return copy;
+}
+
 /**
  * Stripe's error types all end in `_error`: `card_error`, `invalid_request_error`… Read as
  * `/^[a-z]+(?:_[a-z]+)*_error$/` would, without a regex on every `{error: {type}}` body.
@@ -567,85 +591,88 @@ function decodeBody(
   let errorDescription: unknown;
   let errorUri: unknown;
   let statusCodeCamel: unknown;
-  for (const key in b) {
+  // A body we did not parse may be a class instance (an `Error`, an object with getters) whose
+  // members are not enumerable: its members are read by name into a plain copy first.
+  const members = text !== undefined || isPlain(b) ? b : copyMembers(b, MEMBERS);
+  for (const key in members) {
     switch (key) {
       case 'error':
-        error = b[key];
+        error = members[key];
         break;
       case 'message':
-        message = b[key];
+        message = members[key];
         break;
       case 'error_id':
-        errorId = b[key];
+        errorId = members[key];
         break;
       case 'correlation_id':
-        correlationId = b[key];
+        correlationId = members[key];
         break;
       case 'link':
-        link = b[key];
+        link = members[key];
         break;
       case 'status_code':
-        statusCode = b[key];
+        statusCode = members[key];
         break;
       case 'detail':
-        detail = b[key];
+        detail = members[key];
         break;
       case 'status':
-        status = b[key];
+        status = members[key];
         break;
       case 'type':
-        type = b[key];
+        type = members[key];
         break;
       case 'title':
-        title = b[key];
+        title = members[key];
         break;
       case 'instance':
-        instance = b[key];
+        instance = members[key];
         break;
       case 'code':
-        code = b[key];
+        code = members[key];
         break;
       case 'request_id':
-        requestIdMember = b[key];
+        requestIdMember = members[key];
         break;
       case 'requestId':
-        requestIdCamel = b[key];
+        requestIdCamel = members[key];
         break;
       case 'trace_id':
-        traceId = b[key];
+        traceId = members[key];
         break;
       case 'traceId':
-        traceIdCamel = b[key];
+        traceIdCamel = members[key];
         break;
       case '__type':
-        awsType = b[key];
+        awsType = members[key];
         break;
       case 'Message':
-        capitalMessage = b[key];
+        capitalMessage = members[key];
         break;
       case 'errorMessage':
-        errorMessage = b[key];
+        errorMessage = members[key];
         break;
       case 'RequestId':
-        awsRequestId = b[key];
+        awsRequestId = members[key];
         break;
       case 'documentation_url':
-        documentationUrl = b[key];
+        documentationUrl = members[key];
         break;
       case 'errors':
-        errors = b[key];
+        errors = members[key];
         break;
       case 'timestamp':
-        timestamp = b[key];
+        timestamp = members[key];
         break;
       case 'error_description':
-        errorDescription = b[key];
+        errorDescription = members[key];
         break;
       case 'error_uri':
-        errorUri = b[key];
+        errorUri = members[key];
         break;
       case 'statusCode':
-        statusCodeCamel = b[key];
+        statusCodeCamel = members[key];
         break;
     }
   }
@@ -702,40 +729,41 @@ function decodeBody(
     // Bits: 1 param, 2 code, 4 doc_url / request_log_url / request_id (not OpenAI),
     // 8 request_id (not Stripe), 16 innererror / target (Azure).
     let has = 0;
-    for (const key in inner) {
+    const innerMembers = text !== undefined || isPlain(inner) ? inner : copyMembers(inner, INNER);
+    for (const key in innerMembers) {
       switch (key) {
         case 'code':
-          innerCode = inner[key];
+          innerCode = innerMembers[key];
           has |= 2;
           break;
         case 'message':
-          innerMessage = inner[key];
+          innerMessage = innerMembers[key];
           break;
         case 'httpStatus':
-          httpStatus = inner[key];
+          httpStatus = innerMembers[key];
           break;
         case 'status':
-          innerStatus = inner[key];
+          innerStatus = innerMembers[key];
           break;
         case 'details':
-          details = inner[key];
+          details = innerMembers[key];
           break;
         case 'param':
           has |= 1;
           break;
         case 'type':
-          innerType = inner[key];
+          innerType = innerMembers[key];
           break;
         case 'doc_url':
-          docUrl = inner[key];
+          docUrl = innerMembers[key];
           has |= 4;
           break;
         case 'request_log_url':
-          logUrl = inner[key];
+          logUrl = innerMembers[key];
           has |= 4;
           break;
         case 'request_id':
-          innerRequestId = inner[key];
+          innerRequestId = innerMembers[key];
           has |= 12;
           break;
         case 'innererror':
@@ -743,7 +771,7 @@ function decodeBody(
           has |= 16;
           break;
         case 'retry_after':
-          retryAfterSeconds = inner[key];
+          retryAfterSeconds = innerMembers[key];
           break;
       }
     }

@@ -320,6 +320,24 @@ describe('hostile and broken input', () => {
       expect(decodeError({ status: 500, body })).toBeUndefined();
   });
 
+  it('reads members that are not enumerable: an Error, getters of a class, inherited ones', () => {
+    expect(decodeError({ status: 500, body: new Error('boom') })).toMatchObject({
+      format: 'flat',
+      message: 'boom',
+    });
+    class Body {
+      get message() {
+        return 'm';
+      }
+      get trace_id() {
+        return 't';
+      }
+    }
+    expect(decodeError({ status: 500, body: new Body() })).toMatchObject({ format: 'trace', requestId: 't' });
+    const inherited = Object.create({ error: { code: 'c', message: 'm' } });
+    expect(decodeError({ status: 400, body: inherited })).toMatchObject({ format: 'nested', code: 'c' });
+  });
+
   it('wrong field types never crash a decoder', () => {
     const bodies = [
       { error_id: 1, message: {} },
