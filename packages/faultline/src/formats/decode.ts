@@ -4,10 +4,12 @@ import {
   parseRetryAfterMs,
   parseShouldRetry,
 } from '../http/retry-after.ts';
+import { Decoded, objectOf, statusValue, str } from './decoded.ts';
+import { type HeaderValues, headersOf, idOf } from './headers.ts';
 import { parseJson } from './parse-body.ts';
 import { htmlMessage, looksLikeHtml, oneLine } from './readable.ts';
 import { reasonPhrase } from './reason.ts';
-import type { DecodedError, DecodeInput, Decoder, HeaderSource } from './types.ts';
+import type { DecodedError, DecodeInput, Decoder } from './types.ts';
 import { looksLikeXmlError, xmlText } from './xml.ts';
 
 /**
@@ -18,396 +20,26 @@ import { looksLikeXmlError, xmlText } from './xml.ts';
  * list and trying each of them in turn give the same answer.
  */
 
-/** Every header a built-in shape reads, by slot; request-id lists are runs of slots. */
-const NAMES = [
-  'content-type',
-  'retry-after',
-  'retry-after-ms',
-  'x-ms-retry-after-ms',
-  'x-should-retry',
-  'stripe-should-retry',
-  'ratelimit',
-  // 7–10: the usual request ids (ours, seed 001's, Stripe's, the common trace one)
-  'x-correlation-id',
-  'x-request-id',
-  'request-id',
-  'x-trace-id',
-  // 11: Azure's code; 12–14: Azure's request ids
-  'x-ms-error-code',
-  'x-ms-request-id',
-  'x-ms-correlation-request-id',
-  'apim-request-id',
-  // 15: AWS's code; 16–18: AWS's request ids
-  'x-amzn-errortype',
-  'x-amzn-requestid',
-  'x-amz-request-id',
-  'x-amzn-request-id',
-  // 19–21: GitHub
-  'x-github-request-id',
-  'x-ratelimit-remaining',
-  'x-ratelimit-reset',
-];
-
-/** The slot of a lower-case header name; -1 for a header no shape reads. */
-function slotOf(name: string): number {
-  // A switch on constant strings compiles to pointer comparisons: cheaper than any lookup.
-  switch (name) {
-    case 'content-type':
-      return 0;
-    case 'retry-after':
-      return 1;
-    case 'retry-after-ms':
-      return 2;
-    case 'x-ms-retry-after-ms':
-      return 3;
-    case 'x-should-retry':
-      return 4;
-    case 'stripe-should-retry':
-      return 5;
-    case 'ratelimit':
-      return 6;
-    case 'x-correlation-id':
-      return 7;
-    case 'x-request-id':
-      return 8;
-    case 'request-id':
-      return 9;
-    case 'x-trace-id':
-      return 10;
-    case 'x-ms-error-code':
-      return 11;
-    case 'x-ms-request-id':
-      return 12;
-    case 'x-ms-correlation-request-id':
-      return 13;
-    case 'apim-request-id':
-      return 14;
-    case 'x-amzn-errortype':
-      return 15;
-    case 'x-amzn-requestid':
-      return 16;
-    case 'x-amz-request-id':
-      return 17;
-    case 'x-amzn-request-id':
-      return 18;
-    case 'x-github-request-id':
-      return 19;
-    case 'x-ratelimit-remaining':
-      return 20;
-    case 'x-ratelimit-reset':
-      return 21;
-  }
-  return -1;
-}
-
-/**
- * Lengths of our names by first letter (bit n = some name of length n): a record key of
- * another spelling can only be one of ours if its first letter and length fit, so only those
- * few are lower-cased. Lower-casing never changes the length of a name that becomes ASCII.
- */
-function mayBeOurs(key: string): boolean {
-  const first = key.charCodeAt(0) | 32;
-  const lengths =
-    first === 120 // x
-      ? 0x82bb9400
-      : first === 114 // r
-        ? 0x4e00
-        : first === 99 // c
-          ? 0x1000
-          : first === 97 // a
-            ? 0x8000
-            : first === 115 // s
-              ? 0x80000
-              : 0;
-  return ((lengths >>> key.length) & 1) === 1;
-}
-
-/** Header values by slot: a string, or undefined when absent. */
-export type HeaderValues = (string | undefined)[];
-
-/**
- * Every header a shape reads, in one pass: a Node-style record (any spelling: the first key
- * that matches wins, as a case-insensitive lookup finds it), a fetch `Headers` (iterated once:
- * cheaper than a dozen `get`s), or any other `get` (asked per name). A header source that
- * throws is treated as having no such header.
- */
-export function headersOf(source: HeaderSource | undefined): HeaderValues {
-  const values: HeaderValues = [];
-  try {
-    if (typeof source !== 'object' || source === null) return values;
-    if (typeof (source as { get?: unknown }).get === 'function') {
-      if (typeof Headers === 'function' && Object.getPrototypeOf(source) === Headers.prototype) {
-        (source as Headers).forEach((value, name) => {
-          const slot = slotOf(name);
-          if (slot >= 0) values[slot] = value;
-        });
-      } else {
-        for (let slot = 0; slot < NAMES.length; slot++) {
-          try {
-            const value: unknown = (source as { get(name: string): unknown }).get(NAMES[slot]!);
-            if (typeof value === 'string') values[slot] = value;
-          } catch {
-            // This name is absent; the others may still be read.
-          }
-        }
-      }
-      return values;
-    }
-    const record = source as Readonly<Record<string, unknown>>;
-    let seen = 0;
-    for (const key in record) {
-      let slot = slotOf(key);
-      if (slot < 0 && mayBeOurs(key)) slot = slotOf(key.toLowerCase());
-      if (slot < 0 || (seen >>> slot) & 1) continue;
-      seen |= 1 << slot;
-      const value = record[key];
-      if (typeof value === 'string') values[slot] = value;
-      else if (Array.isArray(value)) {
-        if (value.length) values[slot] = String(value[0]);
-      } else if (value != null) values[slot] = String(value);
-    }
-  } catch {
-    // Header objects that throw: what was read so far stands.
-  }
-  return values;
-}
-
-/** The first non-blank value of slots `from` to `to` (inclusive), trimmed. */
-function idOf(h: HeaderValues, from: number, to: number): string | undefined {
-  for (let slot = from; slot <= to; slot++) {
-    const value = h[slot]?.trim();
-    if (value) return value;
-  }
-  return undefined;
-}
-
-const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
-
-/** The body as a plain object (not an array), or undefined. */
-const objectOf = (value: unknown): Record<string, unknown> | undefined =>
-  typeof value === 'object' && value !== null && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : undefined;
-
-/**
- * An integer HTTP status in a body (a number or a three-digit string), or undefined.
- * @example statusValue('429') // 429
- */
-export function statusValue(value: unknown): number | undefined {
-  if (typeof value === 'number')
-    return Number.isInteger(value) && value >= 100 && value <= 599 ? value : undefined;
-  // Most strings here are not statuses (`"error"`): only three characters are worth a regex.
-  const n = typeof value === 'string' && value.length === 3 && /^\d{3}$/.test(value) ? Number(value) : value;
-  return typeof n === 'number' && Number.isInteger(n) && n >= 100 && n <= 599 ? n : undefined;
-}
-
-/**
- * A decoded error. `fields` is computed on first read: most callers never look at it. It is
- * an accessor, so a spread copy leaves it out; `JSON.stringify` keeps it (see `toJSON`).
- */
-class Decoded implements DecodedError {
-  declare format: string;
-  declare status: number;
-  declare code: string | undefined;
-  declare message: string;
-  declare requestId: string | undefined;
-  declare link: string | undefined;
-  declare retryAfterMs: number | undefined;
-  declare shouldRetry: boolean | undefined;
-  #body: unknown;
-  #text: string | undefined;
-  #http: number | undefined;
-  #fields: Record<string, unknown> | undefined;
-
-  constructor(
-    body: unknown,
-    text: string | undefined,
-    retryAfterMs: number | undefined,
-    http: number | undefined,
-  ) {
-    this.format = '';
-    this.status = 0;
-    this.code = undefined;
-    this.message = '';
-    this.requestId = undefined;
-    this.link = undefined;
-    this.retryAfterMs = retryAfterMs;
-    this.shouldRetry = undefined;
-    this.#body = body;
-    this.#text = text;
-    this.#http = http;
-    this.#fields = undefined;
-  }
-
-  /** Fills in what a shape read; a delay given here is the shape's own (else `Retry-After`'s). */
-  is(
-    format: string,
-    status: number,
-    code: string | undefined,
-    message: string,
-    requestId: string | undefined,
-    link?: string,
-    retryAfterMs?: number,
-  ): this {
-    this.format = format;
-    this.status = status;
-    this.code = code;
-    this.message = message;
-    this.requestId = requestId;
-    this.link = link;
-    if (retryAfterMs !== undefined) this.retryAfterMs = retryAfterMs;
-    return this;
-  }
-
-  /** The HTTP status when it is an error status; else an error status the body states. */
-  statusOf(stated?: unknown): number {
-    const http = this.#http;
-    if (http !== undefined && http >= 400) return http;
-    const value = statusValue(stated);
-    return value !== undefined && value >= 400 ? value : (http ?? value ?? 0);
-  }
-
-  get fields(): Readonly<Record<string, unknown>> {
-    this.#fields ??= fieldsOf(this.format, this.#body, this.#text);
-    return this.#fields;
-  }
-
-  toJSON(): object {
-    return { ...this, fields: this.fields };
-  }
-}
-
-/**
- * Every other member of the body: what a shape reports as extra fields. Members of the inner
- * object (`error`, or legacy's `extra`) first, then the outer ones; prototype-polluting keys never.
- */
-function fieldsOf(format: string, source: unknown, text: string | undefined): Record<string, unknown> {
-  try {
-    if (typeof source === 'string') {
-      // AWS's XML errors are the only text bodies with fields.
-      if (format !== 'aws') return {};
-      const type = xmlText(source, 'Type');
-      const hostId = xmlText(source, 'HostId');
-      return { ...(type ? { type } : {}), ...(hostId ? { hostId } : {}) };
-    }
-    // We parsed this body without a reviver, for speed; one that may name `__proto__` (also
-    // spelled with \u escapes) is parsed again without those keys, as `parseBody` does.
-    let body = source;
-    if (text !== undefined && (text.includes('__proto__') || text.includes('\\u')))
-      body = parseJson(text, undefined, true);
-    const b = objectOf(body);
-    if (!b) return {};
-    let outer = 'error';
-    let inner = 'code,message';
-    let from: unknown = b['error'];
-    switch (format) {
-      case 'problem': {
-        const instance = str(b['instance']);
-        const id = instance?.toLowerCase().startsWith('urn:uuid:') && instance.length > 9;
-        outer = `type,status,detail,code${id ? ',instance' : ''}`;
-        from = undefined;
-        break;
-      }
-      case 'structured':
-        outer = 'error_id,correlation_id,link,message,detail,status_code,extra';
-        from = undefined;
-        break;
-      case 'legacy':
-        outer = 'detail,status_code,extra';
-        from = b['extra'];
-        inner = '';
-        break;
-      case 'envelope':
-        outer = 'error,status,status_code';
-        inner = 'code,message,httpStatus';
-        break;
-      case 'stripe':
-        inner = 'code,message,doc_url';
-        break;
-      case 'nested':
-        inner = 'code,message,request_id';
-        break;
-      case 'aws':
-        outer = '__type,code,message,Message,errorMessage';
-        from = undefined;
-        break;
-      case 'github':
-        outer = 'message,documentation_url,status';
-        from = undefined;
-        break;
-      case 'spring':
-        outer = 'status,error,message,requestId';
-        from = undefined;
-        break;
-      case 'trace':
-        outer = 'message,trace_id';
-        from = undefined;
-        break;
-      case 'generic':
-        outer =
-          typeof b['error'] === 'string' && typeof b['error_description'] === 'string'
-            ? 'error,error_description,error_uri'
-            : typeof b['detail'] === 'string'
-              ? 'detail,code,status'
-              : '';
-        from = undefined;
-        break;
-      case 'flat': {
-        const status = b['status'];
-        outer = `message,statusCode${typeof b['code'] === 'string' ? ',code' : ''}${typeof b['message'] === 'string' ? '' : ',error'}${status === 'error' || typeof status === 'number' ? ',status' : ''}`;
-        from = undefined;
-        break;
-      }
-      case 'azure':
-        // Decoded from its header alone: the body was not Azure's.
-        if (!objectOf(from)) return {};
-        break;
-      case 'html':
-      case 'text':
-        return {};
-    }
-    const into = from === undefined ? {} : without(objectOf(from) ?? {}, inner.split(','), {});
-    return without(b, outer.split(','), into);
-  } catch {
-    // A hostile body that throws now: no fields rather than a throwing property.
-    return {};
-  }
-}
-
-/** The members of `body` not in `keys` and not prototype-polluting, added to `into`. */
-function without(
-  body: Record<string, unknown>,
-  keys: readonly string[],
-  into: Record<string, unknown>,
-): Record<string, unknown> {
-  for (const key of Object.keys(body)) {
-    if (!keys.includes(key) && key !== '__proto__' && key !== 'constructor' && key !== 'prototype')
-      into[key] = body[key];
-  }
-  return into;
-}
-
-/** Every top-level member a shape reads (see `decodeBody`). */
-const MEMBERS =
-  'error,message,error_id,correlation_id,link,status_code,detail,status,type,title,instance,code,request_id,requestId,trace_id,traceId,__type,Message,errorMessage,RequestId,documentation_url,errors,timestamp,error_description,error_uri,statusCode'.split(
-    ',',
-  );
-
 function isPlain(value: object): boolean {
   const proto = Object.getPrototypeOf(value);
   return proto === Object.prototype || proto === null;
 }
 
-/** Every member of an `error` object a shape reads. */
-const INNER =
-  'code,message,httpStatus,status,details,param,type,doc_url,request_log_url,request_id,innererror,target,retry_after'.split(
-    ',',
-  );
-
-/** The members a shape reads (`names`), by name, as a plain object. */
-function copyMembers(body: Record<string, unknown>, names: readonly string[]): Record<string, unknown> {
+/**
+ * Every member of a class instance (an `Error`, getters of a class), inherited ones included,
+ * as a plain object: what a `for…in` pass cannot see. A member that throws is left out.
+ */
+function copyMembers(body: Record<string, unknown>): Record<string, unknown> {
   const copy: Record<string, unknown> = {};
-  for (const name of names) if (name in body) copy[name] = body[name];
+  for (let at: object | null = body; at && at !== Object.prototype; at = Object.getPrototypeOf(at)) {
+    for (const key of Object.getOwnPropertyNames(at)) {
+      try {
+        if (!(key in copy)) copy[key] = body[key];
+      } catch {
+        // As if absent.
+      }
+    }
+  }
   return copy;
 }
 
@@ -593,7 +225,7 @@ function decodeBody(
   let statusCodeCamel: unknown;
   // A body we did not parse may be a class instance (an `Error`, an object with getters) whose
   // members are not enumerable: its members are read by name into a plain copy first.
-  const members = text !== undefined || isPlain(b) ? b : copyMembers(b, MEMBERS);
+  const members = text !== undefined || isPlain(b) ? b : copyMembers(b);
   for (const key in members) {
     switch (key) {
       case 'error':
@@ -729,7 +361,7 @@ function decodeBody(
     // Bits: 1 param, 2 code, 4 doc_url / request_log_url / request_id (not OpenAI),
     // 8 request_id (not Stripe), 16 innererror / target (Azure).
     let has = 0;
-    const innerMembers = text !== undefined || isPlain(inner) ? inner : copyMembers(inner, INNER);
+    const innerMembers = text !== undefined || isPlain(inner) ? inner : copyMembers(inner);
     for (const key in innerMembers) {
       switch (key) {
         case 'code':

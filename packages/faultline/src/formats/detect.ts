@@ -1,6 +1,7 @@
 import { parseRetryAfter } from '../http/retry-after.ts';
 import { readHeader } from './common.ts';
-import { decodeAs, headersOf, withRetryHeaders, withRetrySignals } from './decode.ts';
+import { decodeAs, withRetryHeaders, withRetrySignals } from './decode.ts';
+import { headersOf } from './headers.ts';
 import { parseBody } from './parse-body.ts';
 import type { DecodedError, DecodeInput, Decoder, HeaderSource } from './types.ts';
 
