@@ -20,6 +20,7 @@ import { looksLikeXmlError, xmlText } from './xml.ts';
  * list and trying each of them in turn give the same answer.
  */
 
+/** Whether a body is a plain object, as `JSON.parse` makes them: a `for…in` pass sees its members. */
 function isPlain(value: object): boolean {
   const proto = Object.getPrototypeOf(value);
   return proto === Object.prototype || proto === null;

@@ -87,21 +87,14 @@ function slotOf(name: string): number {
  * another spelling can only be one of ours if its first letter and length fit, so only those
  * few are lower-cased. Lower-casing never changes the length of a name that becomes ASCII.
  */
+const LENGTHS: number[] = [];
+for (const name of NAMES) {
+  const first = name.charCodeAt(0);
+  LENGTHS[first] = (LENGTHS[first] ?? 0) | (1 << name.length);
+}
+
 function mayBeOurs(key: string): boolean {
-  const first = key.charCodeAt(0) | 32;
-  const lengths =
-    first === 120 // x
-      ? 0x82bb9400
-      : first === 114 // r
-        ? 0x4e00
-        : first === 99 // c
-          ? 0x1000
-          : first === 97 // a
-            ? 0x8000
-            : first === 115 // s
-              ? 0x80000
-              : 0;
-  return ((lengths >>> key.length) & 1) === 1;
+  return (((LENGTHS[key.charCodeAt(0) | 32] ?? 0) >>> key.length) & 1) === 1;
 }
 
 /** Header values by slot: a string, or undefined when absent. */

@@ -94,6 +94,75 @@ describe('the candidate filter changes no result', () => {
   });
 });
 
+describe('header names in any spelling', () => {
+  /** Every header a built-in shape reads. */
+  const READ = [
+    'content-type',
+    'retry-after',
+    'retry-after-ms',
+    'x-ms-retry-after-ms',
+    'x-should-retry',
+    'stripe-should-retry',
+    'ratelimit',
+    'x-correlation-id',
+    'x-request-id',
+    'request-id',
+    'x-trace-id',
+    'x-ms-error-code',
+    'x-ms-request-id',
+    'x-ms-correlation-request-id',
+    'apim-request-id',
+    'x-amzn-errortype',
+    'x-amzn-requestid',
+    'x-amz-request-id',
+    'x-amzn-request-id',
+    'x-github-request-id',
+    'x-ratelimit-remaining',
+    'x-ratelimit-reset',
+  ];
+  const spell = (name: string, how: number) =>
+    how === 0
+      ? name
+      : how === 1
+        ? name.toUpperCase()
+        : name.replace(/(^|-)([a-z])/g, (_, dash: string, c: string) => dash + c.toUpperCase());
+
+  it('a record decodes alike whatever the case of its names', () => {
+    fc.assert(
+      fc.property(
+        shaped,
+        fc.dictionary(
+          fc.constantFrom(...READ),
+          fc.constantFrom('application/problem+json', '2', '250', 'false', 'id-1', '"a";r=0;t=4', '0'),
+          { maxKeys: 6 },
+        ),
+        fc.array(fc.integer({ min: 0, max: 2 }), { minLength: 22, maxLength: 22 }),
+        (value, lower, hows) => {
+          const spelled = Object.fromEntries(
+            Object.entries(lower).map(([name, v]) => [spell(name, hows[READ.indexOf(name)]!), v]),
+          );
+          const text = JSON.stringify(value);
+          const expected = decodeError({ status: 429, headers: lower, body: text, now: 0 });
+          expect(plain(decodeError({ status: 429, headers: spelled, body: text, now: 0 }))).toEqual(
+            plain(expected),
+          );
+        },
+      ),
+      { numRuns: 1000 },
+    );
+    for (const name of READ) {
+      for (const how of [1, 2]) {
+        const headers = { [spell(name, how)]: 'v-1', date: 'x' };
+        const lower = { [name]: 'v-1', date: 'x' };
+        for (const body of ['{"message":"m"}', '{"error":{"code":"c","message":"m"}}', '', '{"__type":"T"}'])
+          expect(plain(decodeError({ status: 400, headers, body }))).toEqual(
+            plain(decodeError({ status: 400, headers: lower, body })),
+          );
+      }
+    }
+  });
+});
+
 describe('the candidate filter on examples it once got wrong', () => {
   it('a blank X-Amzn-ErrorType still lets the AWS decoder read the body code', () => {
     const input = { status: 400, headers: { 'x-amzn-errortype': ' ' }, now: 0 };
