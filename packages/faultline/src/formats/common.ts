@@ -1,6 +1,7 @@
 import type { ApiError } from '../error/api-error.ts';
 import { CORRELATION_HEADER } from '../http/correlation.ts';
-import { formatRetryAfter, parseRetryAfter } from '../http/retry-after.ts';
+import { formatRetryAfter } from '../http/retry-after.ts';
+import { statusValue } from './decoded.ts';
 import type { DecodedError, DecodeInput, EncodeContext, HeaderSource } from './types.ts';
 
 /**
@@ -91,23 +92,6 @@ export function asObject(value: unknown): Record<string, unknown> | undefined {
 }
 
 /**
- * A string field, or undefined.
- * @example str(body['message']) ?? 'no message'
- */
-export function str(value: unknown): string | undefined {
-  return typeof value === 'string' ? value : undefined;
-}
-
-/**
- * An integer HTTP status in a body (a number or a three-digit string), or undefined.
- * @example statusValue('429') // 429
- */
-export function statusValue(value: unknown): number | undefined {
-  const n = typeof value === 'string' && /^\d{3}$/.test(value) ? Number(value) : value;
-  return typeof n === 'number' && Number.isInteger(n) && n >= 100 && n <= 599 ? n : undefined;
-}
-
-/**
  * The status a decoded error reports. The HTTP status wins when it is an error status; a body
  * that states an error status wins over a 2xx/3xx or missing one (APIs that answer 200-on-error,
  * callers that decode a stored body). 0 when neither is known, as fetch reports opaque responses.
@@ -119,19 +103,6 @@ export function statusOf(input: DecodeInput, bodyStatus?: unknown): number {
   const stated = statusValue(bodyStatus);
   if (stated !== undefined && stated >= 400) return stated;
   return http ?? stated ?? 0;
-}
-
-/**
- * Delay from the `Retry-After` header in ms; else `fallbackSeconds` from the body. Never NaN or Infinity.
- * @example retryAfterOf({ status: 429, headers: { 'retry-after': '3' }, body }) // 3000
- */
-export function retryAfterOf(input: DecodeInput, fallbackSeconds?: unknown): number | undefined {
-  const now = typeof input.now === 'number' && Number.isFinite(input.now) ? input.now : undefined;
-  const header = parseRetryAfter(readHeader(input.headers, 'retry-after'), now);
-  if (header !== undefined && Number.isFinite(header)) return header;
-  if (typeof fallbackSeconds === 'number' && Number.isFinite(fallbackSeconds) && fallbackSeconds >= 0)
-    return Math.ceil(fallbackSeconds * 1000);
-  return undefined;
 }
 
 /**

@@ -1,43 +1,13 @@
-import {
-  asObject,
-  errorHeaders,
-  extras,
-  guard,
-  JSON_TYPE,
-  readHeader,
-  retryAfterOf,
-  statusOf,
-  statusValue,
-  str,
-  without,
-} from './common.ts';
-import type { Decoder, WireFormat } from './types.ts';
+import { errorHeaders, extras, JSON_TYPE } from './common.ts';
+import { decodeAs } from './decode.ts';
+import type { DecodeInput, Decoder, WireFormat } from './types.ts';
 
 /** Seed 001 sends the request id as a header; the body has no room for it. */
 const REQUEST_ID_HEADER = 'x-request-id';
 const INNER = ['code', 'message', 'httpStatus'] as const;
 
 /** The decoding half of `envelope`, shared with `envelopeDecoder` (no encoder: what the client bundles). */
-const decodeEnvelope = guard((input) => {
-  const body = asObject(input.body);
-  const inner = asObject(body?.['error']);
-  const code = str(inner?.['code']);
-  const message = str(inner?.['message']);
-  if (!body || !inner || code === undefined || message === undefined) return undefined;
-  // What sets it apart from `nested` and Stripe: a status number inside or beside `error`.
-  const stated = statusValue(inner['httpStatus']) ?? statusValue(body['status_code']);
-  if (stated === undefined) return undefined;
-  return {
-    format: 'envelope',
-    status: statusOf(input, stated),
-    code,
-    message,
-    requestId: readHeader(input.headers, REQUEST_ID_HEADER)?.trim() || undefined,
-    link: undefined,
-    retryAfterMs: retryAfterOf(input),
-    fields: without(body, ['error', 'status', 'status_code'], without(inner, INNER)),
-  };
-});
+const decodeEnvelope = (input: DecodeInput) => decodeAs(input, 'envelope');
 
 /**
  * Seed 001's envelope: `{error:{code, message, httpStatus}, status:"error", status_code}`.

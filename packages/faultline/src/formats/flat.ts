@@ -1,17 +1,7 @@
 import type { ApiError } from '../error/api-error.ts';
-import {
-  asObject,
-  extras,
-  guard,
-  headersWithCorrelation,
-  JSON_TYPE,
-  requestIdFromHeaders,
-  retryAfterOf,
-  statusOf,
-  str,
-  without,
-} from './common.ts';
-import type { Decoder, WireFormat } from './types.ts';
+import { extras, headersWithCorrelation, JSON_TYPE } from './common.ts';
+import { decodeAs } from './decode.ts';
+import type { DecodeInput, Decoder, WireFormat } from './types.ts';
 
 /**
  * The three bodies of seed 003: `{error}`, `{message}` and `{message, status: "error"}`.
@@ -42,29 +32,7 @@ export function defaultFlatShape(error: ApiError): FlatShape {
 }
 
 /** The decoding half of `flat`, shared with `flatDecoder` (no encoder: what the client bundles). */
-const decodeFlat = guard((input) => {
-  const body = asObject(input.body);
-  if (!body) return undefined;
-  const message = str(body['message']) ?? str(body['error']);
-  if (message === undefined) return undefined;
-  const code = str(body['code']);
-  const used = ['message', 'statusCode'];
-  if (code !== undefined) used.push('code');
-  // `error` is the message only when there is no `message`; beside one it is a reason phrase.
-  if (str(body['message']) === undefined) used.push('error');
-  // `status: "error"` is a marker, not data; a numeric status is a status.
-  if (body['status'] === 'error' || typeof body['status'] === 'number') used.push('status');
-  return {
-    format: 'flat',
-    status: statusOf(input, body['statusCode'] ?? body['status']),
-    code,
-    message,
-    requestId: requestIdFromHeaders(input.headers),
-    link: undefined,
-    retryAfterMs: retryAfterOf(input),
-    fields: without(body, used),
-  };
-});
+const decodeFlat = (input: DecodeInput) => decodeAs(input, 'flat');
 
 /**
  * A flat body: the message in a top-level `error` or `message`. It has no code and no id,

@@ -1,37 +1,9 @@
-import {
-  asObject,
-  guard,
-  headersWithCorrelation,
-  JSON_TYPE,
-  requestIdFromHeaders,
-  retryAfterOf,
-  statusOf,
-  statusValue,
-  str,
-  without,
-} from './common.ts';
-import type { Decoder, WireFormat } from './types.ts';
+import { headersWithCorrelation, JSON_TYPE } from './common.ts';
+import { decodeAs } from './decode.ts';
+import type { DecodeInput, Decoder, WireFormat } from './types.ts';
 
 /** The decoding half of `legacy`, shared with `legacyDecoder` (no encoder: what the client bundles). */
-const decodeLegacy = guard((input) => {
-  const body = asObject(input.body);
-  const detail = body?.['detail'];
-  if (!body || !('status_code' in body)) return undefined;
-  const stated = statusValue(body['status_code']);
-  // FastAPI-style validation errors put a list in `detail`; keep its first message readable.
-  const message = str(detail) ?? (Array.isArray(detail) ? str(asObject(detail[0])?.['msg']) : undefined);
-  if (stated === undefined || message === undefined) return undefined;
-  return {
-    format: 'legacy',
-    status: statusOf(input, stated),
-    code: undefined,
-    message,
-    requestId: requestIdFromHeaders(input.headers),
-    link: undefined,
-    retryAfterMs: retryAfterOf(input),
-    fields: without(body, ['detail', 'status_code', 'extra'], without(asObject(body['extra']) ?? {}, [])),
-  };
-});
+const decodeLegacy = (input: DecodeInput) => decodeAs(input, 'legacy');
 
 /**
  * Seed 000's old shape: `{detail, status_code, extra}`. Kept for clients that have not

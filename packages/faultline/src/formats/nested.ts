@@ -1,16 +1,6 @@
-import {
-  asObject,
-  errorHeaders,
-  extras,
-  guard,
-  JSON_TYPE,
-  requestIdFromHeaders,
-  retryAfterOf,
-  statusOf,
-  str,
-  without,
-} from './common.ts';
-import type { Decoder, WireFormat } from './types.ts';
+import { errorHeaders, extras, JSON_TYPE } from './common.ts';
+import { decodeAs } from './decode.ts';
+import type { DecodeInput, Decoder, WireFormat } from './types.ts';
 
 const KEYS = ['code', 'message', 'request_id'] as const;
 const UUID_HEX = /^req_([0-9a-f]{8})([0-9a-f]{4})([0-9a-f]{4})([0-9a-f]{4})([0-9a-f]{12})$/i;
@@ -36,24 +26,7 @@ export function fromRequestId(requestId: string): string | undefined {
 }
 
 /** The decoding half of `nested`, shared with `nestedDecoder` (no encoder: what the client bundles). */
-const decodeNested = guard((input) => {
-  const body = asObject(input.body);
-  const inner = asObject(body?.['error']);
-  const code = str(inner?.['code']);
-  const message = str(inner?.['message']);
-  if (!body || !inner || code === undefined || message === undefined) return undefined;
-  return {
-    format: 'nested',
-    status: statusOf(input),
-    code,
-    message,
-    requestId: str(inner['request_id']) || requestIdFromHeaders(input.headers),
-    link: undefined,
-    // Seed 004 repeats the delay as `retry_after` (seconds); the header wins when both are there.
-    retryAfterMs: retryAfterOf(input, inner['retry_after']),
-    fields: without(body, ['error'], without(inner, KEYS)),
-  };
-});
+const decodeNested = (input: DecodeInput) => decodeAs(input, 'nested');
 
 /**
  * Seed 004's shape: `{error: {code, message, request_id, ...extras}}`, the extras being the

@@ -1,18 +1,7 @@
-import {
-  asObject,
-  extras,
-  guard,
-  headersWithCorrelation,
-  JSON_TYPE,
-  requestIdFromHeaders,
-  retryAfterOf,
-  statusOf,
-  statusValue,
-  str,
-  without,
-} from './common.ts';
+import { extras, headersWithCorrelation, JSON_TYPE } from './common.ts';
+import { decodeAs } from './decode.ts';
 import { reasonPhrase } from './reason.ts';
-import type { Decoder, EncodeContext, WireFormat } from './types.ts';
+import type { DecodeInput, Decoder, EncodeContext, WireFormat } from './types.ts';
 
 const KEYS = ['timestamp', 'status', 'error', 'message', 'path', 'requestId'] as const;
 
@@ -30,25 +19,7 @@ export interface SpringOptions {
 }
 
 /** The decoding half of `spring`, shared with `springDecoder` (no encoder: what the client bundles). */
-const decodeSpring = guard((input) => {
-  const body = asObject(input.body);
-  const stated = statusValue(body?.['status']);
-  const reason = str(body?.['error']);
-  const timestamp = body?.['timestamp'];
-  // Spring Boot 1 wrote epoch milliseconds; later versions an ISO string.
-  if (!body || stated === undefined || reason === undefined) return undefined;
-  if (typeof timestamp !== 'string' && typeof timestamp !== 'number') return undefined;
-  return {
-    format: 'spring',
-    status: statusOf(input, stated),
-    code: undefined,
-    message: str(body['message']) || reason,
-    requestId: str(body['requestId']) || requestIdFromHeaders(input.headers),
-    link: undefined,
-    retryAfterMs: retryAfterOf(input),
-    fields: without(body, ['status', 'error', 'message', 'requestId']),
-  };
-});
+const decodeSpring = (input: DecodeInput) => decodeAs(input, 'spring');
 
 /**
  * Spring Boot's default error body, seed 002's 403/429 shape:

@@ -1,18 +1,8 @@
 import type { ApiError } from '../error/api-error.ts';
-import {
-  asObject,
-  errorHeaders,
-  extras,
-  guard,
-  JSON_TYPE,
-  linkFor,
-  retryAfterOf,
-  statusOf,
-  str,
-  without,
-} from './common.ts';
+import { errorHeaders, extras, JSON_TYPE, linkFor } from './common.ts';
 import { compilable, entryDefaults, entryHeaders, members, messageJson } from './compile.ts';
-import type { Decoder, EncodeContext, Encoded, WireFormat } from './types.ts';
+import { decodeAs } from './decode.ts';
+import type { DecodeInput, Decoder, EncodeContext, Encoded, WireFormat } from './types.ts';
 
 const KEYS = ['error_id', 'correlation_id', 'link', 'message'] as const;
 // The legacy keys are reserved too: during the transition both shapes share one body.
@@ -34,22 +24,7 @@ function encodeStructured(error: ApiError, context: EncodeContext): Encoded {
 }
 
 /** The decoding half of `structured`, shared with `structuredDecoder` (no encoder: what the client bundles). */
-const decodeStructured = guard((input) => {
-  const body = asObject(input.body);
-  const code = str(body?.['error_id']);
-  const message = str(body?.['message']);
-  if (!body || code === undefined || message === undefined) return undefined;
-  return {
-    format: 'structured',
-    status: statusOf(input, body['status_code']),
-    code,
-    message,
-    requestId: str(body['correlation_id']),
-    link: str(body['link']),
-    retryAfterMs: retryAfterOf(input),
-    fields: without(body, RESERVED),
-  };
-});
+const decodeStructured = (input: DecodeInput) => decodeAs(input, 'structured');
 
 /**
  * Seed 000's canonical shape: `{error_id, correlation_id, link, message}`, then the entry's

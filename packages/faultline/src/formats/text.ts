@@ -1,5 +1,4 @@
-import { guard, readHeader, requestIdFromHeaders, retryAfterOf, statusOf } from './common.ts';
-import { looksLikeHtml, oneLine } from './readable.ts';
+import { decoderFor } from './decode.ts';
 import type { Decoder } from './types.ts';
 
 /**
@@ -7,22 +6,4 @@ import type { Decoder } from './types.ts';
  * `Too Many Requests`), as one capped line. HTML is left to `htmlPage`, blank bodies to the caller.
  * @example plainText.decode({ status: 502, body: 'Bad Gateway' })?.message // 'Bad Gateway'
  */
-export const plainText: Decoder = {
-  name: 'text',
-  decode: guard((input) => {
-    if (typeof input.body !== 'string') return undefined;
-    if (looksLikeHtml(input.body, readHeader(input.headers, 'content-type'))) return undefined;
-    const message = oneLine(input.body);
-    if (message === '') return undefined;
-    return {
-      format: 'text',
-      status: statusOf(input),
-      code: undefined,
-      message,
-      requestId: requestIdFromHeaders(input.headers),
-      link: undefined,
-      retryAfterMs: retryAfterOf(input),
-      fields: {},
-    };
-  }),
-};
+export const plainText: Decoder = /* @__PURE__ */ decoderFor('text');

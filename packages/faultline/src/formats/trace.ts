@@ -1,35 +1,11 @@
-import {
-  asObject,
-  errorHeaders,
-  extras,
-  guard,
-  JSON_TYPE,
-  retryAfterOf,
-  statusOf,
-  str,
-  without,
-} from './common.ts';
-import type { Decoder, WireFormat } from './types.ts';
+import { errorHeaders, extras, JSON_TYPE } from './common.ts';
+import { decodeAs } from './decode.ts';
+import type { DecodeInput, Decoder, WireFormat } from './types.ts';
 
 const KEYS = ['message', 'trace_id'] as const;
 
 /** The decoding half of `trace`, shared with `traceDecoder` (no encoder: what the client bundles). */
-const decodeTrace = guard((input) => {
-  const body = asObject(input.body);
-  const message = str(body?.['message']);
-  const traceId = str(body?.['trace_id']);
-  if (!body || message === undefined || traceId === undefined) return undefined;
-  return {
-    format: 'trace',
-    status: statusOf(input),
-    code: undefined,
-    message,
-    requestId: traceId,
-    link: undefined,
-    retryAfterMs: retryAfterOf(input),
-    fields: without(body, KEYS),
-  };
-});
+const decodeTrace = (input: DecodeInput) => decodeAs(input, 'trace');
 
 /**
  * Seed 002's 400/500 shape: `{message, trace_id}`, the trace id being our correlation id.

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { decoders } from '../../src/formats/index.ts';
 import { decodeError, parseBody } from '../../src/index.ts';
 
 describe('decode-only shapes', () => {
@@ -257,12 +258,84 @@ describe('order of specificity', () => {
   });
 });
 
+describe('fields, computed on first read', () => {
+  it('drops __proto__ keys at any depth of a text body, as parseBody does, and serialises', () => {
+    for (const key of ['__proto__', '\\u005f_proto__']) {
+      const text = `{"message":"m","trace_id":"t","details":{"${key}":{"polluted":true},"a":1}}`;
+      const decoded = decodeError({ status: 400, body: text });
+      expect(decoded?.fields).toEqual({ details: { a: 1 } });
+      expect(Object.keys(decoded?.fields['details'] as object)).toEqual(['a']);
+      expect(JSON.parse(JSON.stringify(decoded))).toEqual({
+        format: 'trace',
+        status: 400,
+        message: 'm',
+        requestId: 't',
+        fields: { details: { a: 1 } },
+      });
+    }
+  });
+
+  it('a custom decoder list is tried in turn, with the retry headers applied to its answer', () => {
+    const mine = {
+      name: 'mine',
+      decode: () => ({
+        format: 'mine',
+        status: 418,
+        code: 'tea',
+        message: 'short and stout',
+        requestId: undefined,
+        link: undefined,
+        retryAfterMs: undefined,
+        fields: { pot: 1 },
+      }),
+    };
+    const input = {
+      status: 418,
+      headers: { 'retry-after-ms': '250', 'x-should-retry': 'false' },
+      body: '{}',
+    };
+    expect(decodeError(input, [mine])).toEqual({ ...mine.decode(), retryAfterMs: 250, shouldRetry: false });
+    expect(decodeError(input, [])).toBeUndefined();
+    // A decoder that throws is skipped; the built-in list still answers after it.
+    const broken = {
+      name: 'broken',
+      decode: (): never => {
+        throw new Error('boom');
+      },
+    };
+    const body = '{"message":"m","trace_id":"t"}';
+    expect(decodeError({ ...input, body }, [broken, ...decoders])).toMatchObject({
+      format: 'trace',
+      retryAfterMs: 250,
+      shouldRetry: false,
+    });
+  });
+});
+
 describe('hostile and broken input', () => {
   it('returns undefined for non-objects and unknown shapes', () => {
     const inputs: unknown[] = [null, undefined, 42, 'text', [], () => 1];
     for (const input of inputs) expect(decodeError(input as never)).toBeUndefined();
     for (const body of [null, 0, true, [], [1, 2], {}, { data: 1 }, { error: 5 }, { message: 7 }])
       expect(decodeError({ status: 500, body })).toBeUndefined();
+  });
+
+  it('reads members that are not enumerable: an Error, getters of a class, inherited ones', () => {
+    expect(decodeError({ status: 500, body: new Error('boom') })).toMatchObject({
+      format: 'flat',
+      message: 'boom',
+    });
+    class Body {
+      get message() {
+        return 'm';
+      }
+      get trace_id() {
+        return 't';
+      }
+    }
+    expect(decodeError({ status: 500, body: new Body() })).toMatchObject({ format: 'trace', requestId: 't' });
+    const inherited = Object.create({ error: { code: 'c', message: 'm' } });
+    expect(decodeError({ status: 400, body: inherited })).toMatchObject({ format: 'nested', code: 'c' });
   });
 
   it('wrong field types never crash a decoder', () => {

@@ -284,7 +284,9 @@ describe('ecosystem error conventions decode to one DecodedError', () => {
       expect(decoded).toMatchObject(v.expected);
       // The same bytes as raw text decode the same way (what the client hands over).
       const text = typeof v.body === 'string' ? v.body : JSON.stringify(v.body);
-      expect(decodeError({ status: v.status, headers: v.headers, body: text, now: NOW })).toEqual(decoded);
+      const fromText = decodeError({ status: v.status, headers: v.headers, body: text, now: NOW });
+      expect(fromText).toEqual(decoded);
+      expect(fromText?.fields).toEqual(decoded?.fields);
     });
   }
 

@@ -162,6 +162,7 @@ describe('seed vectors: decoding', () => {
       expect(fromJson?.fields).toEqual(fields ?? {});
       // Raw text (as a client reads it off the socket) decodes to the same thing.
       expect(fromText).toEqual(fromJson);
+      expect(fromText?.fields).toEqual(fromJson?.fields);
       expect(parseBody(v.text, 'application/json')).toEqual(parsed);
     });
   }
