@@ -35,7 +35,9 @@ function run(command: string, args: string[]): string {
 
 for (const variant of variants) {
   const base = join(dir, variant);
-  for (const f of readdirSync(dir)) if (f.startsWith(variant)) rmSync(join(dir, f));
+  // This variant's dumps only (`faultline` must not take `faultline-registered`'s with it).
+  const ours = (f: string) => f === variant || f.startsWith(`${variant}.`);
+  for (const f of readdirSync(dir)) if (ours(f)) rmSync(join(dir, f));
   const child = spawn(
     'valgrind',
     [
@@ -67,10 +69,7 @@ for (const variant of variants) {
   run('callgrind_control', ['-d', String(child.pid)]);
   child.kill('SIGKILL');
   // The last dump is the measured window (the first holds what ran before `-z`).
-  const dump = readdirSync(dir)
-    .filter((f) => f.startsWith(variant))
-    .sort()
-    .at(-1)!;
+  const dump = readdirSync(dir).filter(ours).sort().at(-1)!;
   const text = readFileSync(join(dir, dump), 'utf8');
   const total = Number(/^summary: (\d+)/m.exec(text)?.[1] ?? 0);
   const inclusive = run('callgrind_annotate', ['--inclusive=yes', '--threshold=100', join(dir, dump)]);

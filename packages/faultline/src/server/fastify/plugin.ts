@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import type {
   FastifyBaseLogger,
   FastifyError,
-  FastifyInstance,
   FastifyPluginCallback,
   FastifyReply,
   FastifyRequest,
@@ -13,43 +12,15 @@ import { CLIENT_REQUEST_HEADER, CORRELATION_HEADER } from '../../http/correlatio
 import { createEngine, pathOf } from '../shared/engine.ts';
 import { allowedMethods } from './allowed-methods.ts';
 import { answerExpectation } from './connection.ts';
+import {
+  bindInFactory,
+  bindings,
+  clientRequestId,
+  isBound,
+  LOG_LABEL,
+  requestIdLogLabel,
+} from './log-binding.ts';
 import type { FaultlineDecoration, FaultlineFastifyOptions } from './types.ts';
-
-/** Longest client request id copied into logs; it is the client's text, not ours. */
-const MAX_CLIENT_ID = 128;
-
-/** Marks a request logger that already carries our bindings. */
-const BOUND = Symbol('faultline.bound');
-type Bound = { [BOUND]?: true };
-
-function bindings(id: string, client: string | string[] | undefined): Record<string, string> {
-  return typeof client === 'string'
-    ? { correlation_id: id, client_request_id: client.slice(0, MAX_CLIENT_ID) }
-    : { correlation_id: id };
-}
-
-/**
- * Adds our bindings in the child-logger factory, so the request's one child logger (and with it
- * Fastify's own "incoming request" line) carries them — no second child per request. Fastify
- * captures the factory when a route is declared, so routes declared before the plugin loaded
- * keep the old one; `correlate` covers them.
- */
-function bindInFactory(fastify: FastifyInstance): void {
-  const previous = fastify.childLoggerFactory;
-  // Fastify puts the request id in the bindings under this label; it is our correlation id.
-  const label = fastify.initialConfig.requestIdLogLabel ?? 'reqId';
-  fastify.setChildLoggerFactory(function (this: FastifyInstance, logger, base, opts, raw) {
-    // Written into Fastify's own bindings object (made per request): no second object to merge.
-    const bound = base as Record<string, unknown>;
-    const id = bound[label];
-    bound['correlation_id'] = id === undefined ? '' : String(id);
-    const client = raw.headers[CLIENT_REQUEST_HEADER];
-    if (typeof client === 'string') bound['client_request_id'] = client.slice(0, MAX_CLIENT_ID);
-    const child = previous.call(this, logger, base, opts, raw);
-    (child as Bound)[BOUND] = true;
-    return child;
-  });
-}
 
 /**
  * A correlation id, as `newCorrelationId` makes one; node:crypto's directly, since the web
@@ -74,7 +45,12 @@ const plugin: FastifyPluginCallback<FaultlineFastifyOptions> = (fastify, options
 
   // Fastify's disabled logger returns itself from child(): skip building bindings nobody reads.
   const logs = fastify.log.child({}) !== fastify.log;
-  if (logs && ownsRequestId) bindInFactory(fastify);
+  // Fastify binds the request id under its `requestIdLogLabel`. When that id is ours and the label
+  // is `correlation_id`, Fastify's binding is ours: no factory (whose result Fastify validates on
+  // every request), and only a client's X-Client-Request-Id takes a child (`correlate`).
+  const label = requestIdLogLabel(fastify);
+  const boundByFastify = logs && ownsRequestId && label === LOG_LABEL;
+  if (logs && ownsRequestId && !boundByFastify) bindInFactory(fastify, label);
 
   fastify.decorateRequest('correlationId', '');
 
@@ -82,14 +58,21 @@ const plugin: FastifyPluginCallback<FaultlineFastifyOptions> = (fastify, options
     const id = idFor(request);
     request.correlationId = id;
     reply.header(CORRELATION_HEADER, id);
-    // Routes whose logger came from our factory are bound already; others (declared before the
-    // plugin loaded, or with a header-trusted id) get one more child, from here on.
-    if (logs && (request.log as Bound)[BOUND] !== true) {
-      const log: FastifyBaseLogger = request.log.child(bindings(id, request.headers[CLIENT_REQUEST_HEADER]));
-      request.log = log;
-      reply.log = log;
+    if (boundByFastify) {
+      const client = clientRequestId(request.headers[CLIENT_REQUEST_HEADER]);
+      if (client !== undefined) rebind(request, reply, { client_request_id: client });
+    } else if (logs && !isBound(request.log)) {
+      // Routes whose logger came from our factory are bound already; others (declared before the
+      // plugin loaded, or with a header-trusted id) get one more child, from here on.
+      rebind(request, reply, bindings(id, request.headers[CLIENT_REQUEST_HEADER]));
     }
     return id;
+  }
+
+  function rebind(request: FastifyRequest, reply: FastifyReply, fields: Record<string, string>): void {
+    const log: FastifyBaseLogger = request.log.child(fields);
+    request.log = log;
+    reply.log = log;
   }
 
   function send(request: FastifyRequest, reply: FastifyReply, error: ApiError): void {
