@@ -79,11 +79,15 @@ const plugin: FastifyPluginCallback<FaultlineFastifyOptions> = (fastify, options
     // An onRequest hook that ran before ours may have failed: correlate now, late but never absent.
     const id = request.correlationId || correlate(request, reply);
     const out = engine.render(error, id, pathOf(request.url));
+    reply.code(out.status);
+    // Names come lower-case from the engine; the content type goes in through `type`, a plain store.
+    const headers = out.headers;
+    for (const name in headers) if (name !== 'content-type') reply.header(name, headers[name]);
     // The body is sent as the string it is, through a pass-through serializer: without one,
     // Fastify appends `; charset=utf-8` to a JSON-like type given a string, and registered JSON
     // media types (problem+json included) take none. A Buffer would avoid that too, but costs a
     // copy and makes Node write head and body as two chunks (writev) instead of one string.
-    reply.code(out.status).headers(out.headers).serializer(passThrough).send(out.body);
+    reply.type(out.contentType).serializer(passThrough).send(out.body);
   }
 
   const decoration: FaultlineDecoration = {
@@ -136,8 +140,10 @@ const plugin: FastifyPluginCallback<FaultlineFastifyOptions> = (fastify, options
  * `X-Client-Request-Id`) to the request logger, and answers every error — thrown ApiErrors,
  * Fastify's own body/schema/route errors, unknown bugs — in the configured wire format.
  * Sets the app's error and not-found handlers; encapsulated handlers may still rethrow to it.
+ * Log the request id as `correlation_id` (Fastify's `LogController` label) and the plugin adds
+ * nothing to the logger per request; under any other label it binds through a child-logger factory.
  * @example
- * const app = Fastify({ logger: true });
+ * const app = Fastify({ logger: true, logController: new LogController({ requestIdLogLabel: 'correlation_id' }) });
  * await app.register(faultlineFastify, { catalog: api, format: structured, docsBase: 'https://api.example/errors' });
  * app.get('/things/:id', async (req) => { throw api.error('e4040', { id: req.params.id }); });
  */
