@@ -21,6 +21,9 @@ const option = (name: string, fallback: string) =>
 const script = option('server', join(root, 'bench/servers/limits.ts'));
 const path = option('path', '/limited');
 const variants = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+// `--node=<flag>` (repeatable) passes a Node/V8 flag to the servers, e.g. --node=--perf-basic-prof
+// (then /tmp/perf-<pid>.map names the JIT code callgrind shows as bare addresses).
+const nodeFlags = process.argv.filter((a) => a.startsWith('--node=')).map((a) => a.slice('--node='.length));
 const WARM = Number(process.env['WARM'] ?? 20_000);
 const N = Number(process.env['N'] ?? 4000);
 const autocannon = createRequire(import.meta.url).resolve('autocannon/autocannon.js');
@@ -47,6 +50,7 @@ for (const variant of variants) {
       '--instr-atstart=no',
       `--callgrind-out-file=${base}`,
       process.execPath,
+      ...nodeFlags,
       script,
       variant,
       `bench:callgrind:${Date.now()}:`,
@@ -77,6 +81,6 @@ for (const variant of variants) {
   const slowTotal = slow ? Number(slow[1]!.replace(/,/g, '')) : 0;
   const n = report.requests.total;
   console.log(
-    `${variant}: ${Math.round(total / n)} instructions/request (clean ${Math.round((total - slowTotal) / n)}; literal slow path ${Math.round(slowTotal / n)}) over ${n} requests, ${report.non2xx} non-2xx`,
+    `${variant}: ${Math.round(total / n)} instructions/request (clean ${Math.round((total - slowTotal) / n)}; literal slow path ${Math.round(slowTotal / n)}) over ${n} requests, ${report.non2xx} non-2xx (pid ${child.pid}, ${dump})`,
   );
 }

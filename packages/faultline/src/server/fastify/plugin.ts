@@ -39,9 +39,6 @@ const plugin: FastifyPluginCallback<FaultlineFastifyOptions> = (fastify, options
   // a header (`requestIdHeader`) keeps that id as `reqId`; ours is generated apart from it.
   const ownsRequestId = !fastify.initialConfig.requestIdHeader;
   if (ownsRequestId) fastify.setGenReqId(newCorrelationId);
-  const idFor: (request: FastifyRequest) => string = ownsRequestId
-    ? (request) => request.id
-    : newCorrelationId;
 
   // Fastify's disabled logger returns itself from child(): skip building bindings nobody reads.
   const logs = fastify.log.child({}) !== fastify.log;
@@ -55,7 +52,7 @@ const plugin: FastifyPluginCallback<FaultlineFastifyOptions> = (fastify, options
   fastify.decorateRequest('correlationId', '');
 
   function correlate(request: FastifyRequest, reply: FastifyReply): string {
-    const id = idFor(request);
+    const id = ownsRequestId ? request.id : newCorrelationId();
     request.correlationId = id;
     reply.header(CORRELATION_HEADER, id);
     if (boundByFastify) {
@@ -78,7 +75,8 @@ const plugin: FastifyPluginCallback<FaultlineFastifyOptions> = (fastify, options
   function send(request: FastifyRequest, reply: FastifyReply, error: ApiError): void {
     // An onRequest hook that ran before ours may have failed: correlate now, late but never absent.
     const id = request.correlationId || correlate(request, reply);
-    const out = engine.render(error, id, pathOf(request.url));
+    // The path only if the format asks (compiled formats never do).
+    const out = engine.render(error, id, () => pathOf(request.url));
     reply.code(out.status);
     // Names come lower-case from the engine; the content type goes in through `type`, a plain store.
     const headers = out.headers;
