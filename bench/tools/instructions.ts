@@ -26,6 +26,8 @@ const variants = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const nodeFlags = process.argv.filter((a) => a.startsWith('--node=')).map((a) => a.slice('--node='.length));
 const WARM = Number(process.env['WARM'] ?? 20_000);
 const N = Number(process.env['N'] ?? 4000);
+// Load connections (`CONNECTIONS`, default 10); scenario 2's wrk runs 50.
+const CONNECTIONS = process.env['CONNECTIONS'] ?? '10';
 const autocannon = createRequire(import.meta.url).resolve('autocannon/autocannon.js');
 const dir = join(root, 'bench/.tmp/callgrind');
 mkdirSync(dir, { recursive: true });
@@ -63,10 +65,10 @@ for (const variant of variants) {
     }),
   );
   const url = `http://127.0.0.1:${port}${path}`;
-  run(process.execPath, [autocannon, '-c', '10', '-a', String(WARM), '-j', url]);
+  run(process.execPath, [autocannon, '-c', CONNECTIONS, '-a', String(WARM), '-j', url]);
   run('callgrind_control', ['-i', 'on', String(child.pid)]);
   run('callgrind_control', ['-z', String(child.pid)]);
-  const report = JSON.parse(run(process.execPath, [autocannon, '-c', '10', '-a', String(N), '-j', url])) as {
+  const report = JSON.parse(run(process.execPath, [autocannon, '-c', CONNECTIONS, '-a', String(N), '-j', url])) as {
     requests: { total: number };
     non2xx: number;
   };
