@@ -59,7 +59,7 @@ const level = process.env['BENCH_LOG_LEVEL'] ?? 'warn';
 emit({
   id: 'fastify-errors',
   title: '2. Fastify error path — faultline adapter vs the same answer hand-written',
-  method: `${method} Every server: Fastify with genReqId = randomUUID (the correlation id), pino logger at \`${level}\` to /dev/null (BENCH_LOG_LEVEL).`,
+  method: `${method} Every server: Fastify with genReqId = randomUUID (the correlation id) logged as correlation_id (LogController label), pino logger at \`${level}\` to /dev/null (BENCH_LOG_LEVEL), one full GC while idle before serving (the nextTick state of a long-running process, bench/README.md).`,
   figures,
   notes,
 });

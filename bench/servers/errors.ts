@@ -8,7 +8,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import Fastify, { type FastifyInstance } from 'fastify';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import { announce } from '../lib/child.ts';
 import { DEPRECATION, FAILED, INVALID, PARAM, SUNSET, structuredBody, transitionBody } from './bodies.ts';
 
@@ -101,15 +103,34 @@ async function peer(app: FastifyInstance, variant: string): Promise<void> {
   }
 }
 
+/**
+ * One full GC while the server is idle, before it serves: every process then runs in the state
+ * a service reaches once V8 has collected at a quiet moment (as it does during any sizeable
+ * start-up, or when its memory reducer runs). Such a GC frees the maps of Node's nextTick objects
+ * (none is alive then), and V8 rebuilds that object literal through its runtime from then on
+ * (bench/README.md, "nextTick slow path"). Left to chance, a small server never gets that GC
+ * and a larger one does, which swung a process's CPU per request by up to 10 %.
+ */
+async function settle(): Promise<void> {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  // From a macrotask: the tick queue is empty, so no tick object keeps those maps alive.
+  await new Promise((resolve) => setImmediate(resolve));
+  gc();
+}
+
 const variant = process.argv[2] ?? '';
 const level = process.env['BENCH_LOG_LEVEL'] ?? 'warn';
-// The id every log line and the answer carry: a random UUID per request, on both sides.
+// The id every log line and the answer carry: a random UUID per request, logged as
+// `correlation_id` (faultline's README setup), on both sides.
 const app = Fastify({
   logger: level === 'off' ? false : { level, file: '/dev/null' },
   genReqId: () => randomUUID(),
+  logController: new LogController({ requestIdLogLabel: 'correlation_id' }),
 });
 if (variant in bare) bare[variant]!(app);
 else if (variant.startsWith('faultline')) await faultline(app, variant);
 else await peer(app, variant);
 await app.listen({ host: '127.0.0.1', port: 0 });
+await settle();
 announce((app.server.address() as AddressInfo).port);

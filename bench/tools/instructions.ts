@@ -21,8 +21,13 @@ const option = (name: string, fallback: string) =>
 const script = option('server', join(root, 'bench/servers/limits.ts'));
 const path = option('path', '/limited');
 const variants = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+// `--node=<flag>` (repeatable) passes a Node/V8 flag to the servers, e.g. --node=--perf-basic-prof
+// (then /tmp/perf-<pid>.map names the JIT code callgrind shows as bare addresses).
+const nodeFlags = process.argv.filter((a) => a.startsWith('--node=')).map((a) => a.slice('--node='.length));
 const WARM = Number(process.env['WARM'] ?? 20_000);
 const N = Number(process.env['N'] ?? 4000);
+// Load connections (`CONNECTIONS`, default 10); scenario 2's wrk runs 50.
+const CONNECTIONS = process.env['CONNECTIONS'] ?? '10';
 const autocannon = createRequire(import.meta.url).resolve('autocannon/autocannon.js');
 const dir = join(root, 'bench/.tmp/callgrind');
 mkdirSync(dir, { recursive: true });
@@ -35,7 +40,9 @@ function run(command: string, args: string[]): string {
 
 for (const variant of variants) {
   const base = join(dir, variant);
-  for (const f of readdirSync(dir)) if (f.startsWith(variant)) rmSync(join(dir, f));
+  // This variant's dumps only (`faultline` must not take `faultline-registered`'s with it).
+  const ours = (f: string) => f === variant || f.startsWith(`${variant}.`);
+  for (const f of readdirSync(dir)) if (ours(f)) rmSync(join(dir, f));
   const child = spawn(
     'valgrind',
     [
@@ -45,6 +52,7 @@ for (const variant of variants) {
       '--instr-atstart=no',
       `--callgrind-out-file=${base}`,
       process.execPath,
+      ...nodeFlags,
       script,
       variant,
       `bench:callgrind:${Date.now()}:`,
@@ -57,20 +65,17 @@ for (const variant of variants) {
     }),
   );
   const url = `http://127.0.0.1:${port}${path}`;
-  run(process.execPath, [autocannon, '-c', '10', '-a', String(WARM), '-j', url]);
+  run(process.execPath, [autocannon, '-c', CONNECTIONS, '-a', String(WARM), '-j', url]);
   run('callgrind_control', ['-i', 'on', String(child.pid)]);
   run('callgrind_control', ['-z', String(child.pid)]);
-  const report = JSON.parse(run(process.execPath, [autocannon, '-c', '10', '-a', String(N), '-j', url])) as {
+  const report = JSON.parse(run(process.execPath, [autocannon, '-c', CONNECTIONS, '-a', String(N), '-j', url])) as {
     requests: { total: number };
     non2xx: number;
   };
   run('callgrind_control', ['-d', String(child.pid)]);
   child.kill('SIGKILL');
   // The last dump is the measured window (the first holds what ran before `-z`).
-  const dump = readdirSync(dir)
-    .filter((f) => f.startsWith(variant))
-    .sort()
-    .at(-1)!;
+  const dump = readdirSync(dir).filter(ours).sort().at(-1)!;
   const text = readFileSync(join(dir, dump), 'utf8');
   const total = Number(/^summary: (\d+)/m.exec(text)?.[1] ?? 0);
   const inclusive = run('callgrind_annotate', ['--inclusive=yes', '--threshold=100', join(dir, dump)]);
@@ -78,6 +83,6 @@ for (const variant of variants) {
   const slowTotal = slow ? Number(slow[1]!.replace(/,/g, '')) : 0;
   const n = report.requests.total;
   console.log(
-    `${variant}: ${Math.round(total / n)} instructions/request (clean ${Math.round((total - slowTotal) / n)}; literal slow path ${Math.round(slowTotal / n)}) over ${n} requests, ${report.non2xx} non-2xx`,
+    `${variant}: ${Math.round(total / n)} instructions/request (clean ${Math.round((total - slowTotal) / n)}; literal slow path ${Math.round(slowTotal / n)}) over ${n} requests, ${report.non2xx} non-2xx (pid ${child.pid}, ${dump})`,
   );
 }

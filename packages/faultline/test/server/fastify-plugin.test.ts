@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { structured } from '../../src/formats/index.ts';
 import faultlineDefault, { faultlineFastify, frameworkErrors } from '../../src/server/fastify/index.ts';
@@ -67,6 +67,50 @@ describe('faultline/fastify specifics', () => {
     for (const line of lines) expect(line).toMatchObject({ correlation_id: id, client_request_id: 'abc' });
     // One child logger per request: the bindings appear once, not nested twice.
     expect(JSON.stringify(lines[1]).match(/correlation_id/g)).toHaveLength(1);
+  });
+
+  it('leaves the binding to Fastify when its log label is correlation_id (no child-logger factory)', async () => {
+    const logController = new LogController({ requestIdLogLabel: 'correlation_id' });
+    const { app, logs } = withLogs({ logController });
+    const factory = app.childLoggerFactory;
+    await app.register(faultlineFastify, options);
+    expect(app.childLoggerFactory).toBe(factory);
+    app.get('/w', async (request) => {
+      request.log.info('inside the handler');
+      throw testCatalog.error('upstream_busy');
+    });
+    const plain = await app.inject({ url: '/w' });
+    const id = plain.headers['x-correlation-id'];
+    expect(plain.json()['correlation_id']).toBe(id);
+    const lines = logs.filter((l) => l['correlation_id'] === id);
+    expect(lines.map((l) => l['msg'])).toEqual([
+      'incoming request',
+      'inside the handler',
+      'The widget store is busy.',
+      'request completed',
+    ]);
+    for (const line of lines) expect(line).not.toHaveProperty('reqId');
+    expect(JSON.stringify(lines[1]).match(/correlation_id/g)).toHaveLength(1);
+    // A client's request id joins from the plugin's onRequest hook on.
+    const tagged = await app.inject({ url: '/w', headers: { 'x-client-request-id': 'c7' } });
+    const inside = logs.find((l) => l['msg'] === 'inside the handler' && l['client_request_id'] === 'c7');
+    expect(inside).toMatchObject({ correlation_id: tagged.headers['x-correlation-id'] });
+  });
+
+  it('binds through its factory when the log label is another one', async () => {
+    const { app, logs } = withLogs({ logController: new LogController({ requestIdLogLabel: 'rid' }) });
+    await app.register(faultlineFastify, options);
+    app.get('/w', async (request) => {
+      request.log.info('inside the handler');
+      return 'ok';
+    });
+    const res = await app.inject({ url: '/w', headers: { 'x-client-request-id': 'c8' } });
+    const id = res.headers['x-correlation-id'];
+    expect(logs.find((l) => l['msg'] === 'inside the handler')).toMatchObject({
+      rid: id,
+      correlation_id: id,
+      client_request_id: 'c8',
+    });
   });
 
   it('binds the logger of routes declared before the plugin loaded too', async () => {

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import type {
   FastifyBaseLogger,
   FastifyError,
-  FastifyInstance,
   FastifyPluginCallback,
   FastifyReply,
   FastifyRequest,
@@ -13,43 +12,15 @@ import { CLIENT_REQUEST_HEADER, CORRELATION_HEADER } from '../../http/correlatio
 import { createEngine, pathOf } from '../shared/engine.ts';
 import { allowedMethods } from './allowed-methods.ts';
 import { answerExpectation } from './connection.ts';
+import {
+  bindInFactory,
+  bindings,
+  clientRequestId,
+  isBound,
+  LOG_LABEL,
+  requestIdLogLabel,
+} from './log-binding.ts';
 import type { FaultlineDecoration, FaultlineFastifyOptions } from './types.ts';
-
-/** Longest client request id copied into logs; it is the client's text, not ours. */
-const MAX_CLIENT_ID = 128;
-
-/** Marks a request logger that already carries our bindings. */
-const BOUND = Symbol('faultline.bound');
-type Bound = { [BOUND]?: true };
-
-function bindings(id: string, client: string | string[] | undefined): Record<string, string> {
-  return typeof client === 'string'
-    ? { correlation_id: id, client_request_id: client.slice(0, MAX_CLIENT_ID) }
-    : { correlation_id: id };
-}
-
-/**
- * Adds our bindings in the child-logger factory, so the request's one child logger (and with it
- * Fastify's own "incoming request" line) carries them — no second child per request. Fastify
- * captures the factory when a route is declared, so routes declared before the plugin loaded
- * keep the old one; `correlate` covers them.
- */
-function bindInFactory(fastify: FastifyInstance): void {
-  const previous = fastify.childLoggerFactory;
-  // Fastify puts the request id in the bindings under this label; it is our correlation id.
-  const label = fastify.initialConfig.requestIdLogLabel ?? 'reqId';
-  fastify.setChildLoggerFactory(function (this: FastifyInstance, logger, base, opts, raw) {
-    // Written into Fastify's own bindings object (made per request): no second object to merge.
-    const bound = base as Record<string, unknown>;
-    const id = bound[label];
-    bound['correlation_id'] = id === undefined ? '' : String(id);
-    const client = raw.headers[CLIENT_REQUEST_HEADER];
-    if (typeof client === 'string') bound['client_request_id'] = client.slice(0, MAX_CLIENT_ID);
-    const child = previous.call(this, logger, base, opts, raw);
-    (child as Bound)[BOUND] = true;
-    return child;
-  });
-}
 
 /**
  * A correlation id, as `newCorrelationId` makes one; node:crypto's directly, since the web
@@ -68,39 +39,53 @@ const plugin: FastifyPluginCallback<FaultlineFastifyOptions> = (fastify, options
   // a header (`requestIdHeader`) keeps that id as `reqId`; ours is generated apart from it.
   const ownsRequestId = !fastify.initialConfig.requestIdHeader;
   if (ownsRequestId) fastify.setGenReqId(newCorrelationId);
-  const idFor: (request: FastifyRequest) => string = ownsRequestId
-    ? (request) => request.id
-    : newCorrelationId;
 
   // Fastify's disabled logger returns itself from child(): skip building bindings nobody reads.
   const logs = fastify.log.child({}) !== fastify.log;
-  if (logs && ownsRequestId) bindInFactory(fastify);
+  // Fastify binds the request id under its `requestIdLogLabel`. When that id is ours and the label
+  // is `correlation_id`, Fastify's binding is ours: no factory (whose result Fastify validates on
+  // every request), and only a client's X-Client-Request-Id takes a child (`correlate`).
+  const label = requestIdLogLabel(fastify);
+  const boundByFastify = logs && ownsRequestId && label === LOG_LABEL;
+  if (logs && ownsRequestId && !boundByFastify) bindInFactory(fastify, label);
 
   fastify.decorateRequest('correlationId', '');
 
   function correlate(request: FastifyRequest, reply: FastifyReply): string {
-    const id = idFor(request);
+    const id = ownsRequestId ? request.id : newCorrelationId();
     request.correlationId = id;
     reply.header(CORRELATION_HEADER, id);
-    // Routes whose logger came from our factory are bound already; others (declared before the
-    // plugin loaded, or with a header-trusted id) get one more child, from here on.
-    if (logs && (request.log as Bound)[BOUND] !== true) {
-      const log: FastifyBaseLogger = request.log.child(bindings(id, request.headers[CLIENT_REQUEST_HEADER]));
-      request.log = log;
-      reply.log = log;
+    if (boundByFastify) {
+      const client = clientRequestId(request.headers[CLIENT_REQUEST_HEADER]);
+      if (client !== undefined) rebind(request, reply, { client_request_id: client });
+    } else if (logs && !isBound(request.log)) {
+      // Routes whose logger came from our factory are bound already; others (declared before the
+      // plugin loaded, or with a header-trusted id) get one more child, from here on.
+      rebind(request, reply, bindings(id, request.headers[CLIENT_REQUEST_HEADER]));
     }
     return id;
+  }
+
+  function rebind(request: FastifyRequest, reply: FastifyReply, fields: Record<string, string>): void {
+    const log: FastifyBaseLogger = request.log.child(fields);
+    request.log = log;
+    reply.log = log;
   }
 
   function send(request: FastifyRequest, reply: FastifyReply, error: ApiError): void {
     // An onRequest hook that ran before ours may have failed: correlate now, late but never absent.
     const id = request.correlationId || correlate(request, reply);
-    const out = engine.render(error, id, pathOf(request.url));
+    // The path only if the format asks (compiled formats never do).
+    const out = engine.render(error, id, () => pathOf(request.url));
+    reply.code(out.status);
+    // Names come lower-case from the engine; the content type goes in through `type`, a plain store.
+    const headers = out.headers;
+    for (const name in headers) if (name !== 'content-type') reply.header(name, headers[name]);
     // The body is sent as the string it is, through a pass-through serializer: without one,
     // Fastify appends `; charset=utf-8` to a JSON-like type given a string, and registered JSON
     // media types (problem+json included) take none. A Buffer would avoid that too, but costs a
     // copy and makes Node write head and body as two chunks (writev) instead of one string.
-    reply.code(out.status).headers(out.headers).serializer(passThrough).send(out.body);
+    reply.type(out.contentType).serializer(passThrough).send(out.body);
   }
 
   const decoration: FaultlineDecoration = {
@@ -153,8 +138,10 @@ const plugin: FastifyPluginCallback<FaultlineFastifyOptions> = (fastify, options
  * `X-Client-Request-Id`) to the request logger, and answers every error — thrown ApiErrors,
  * Fastify's own body/schema/route errors, unknown bugs — in the configured wire format.
  * Sets the app's error and not-found handlers; encapsulated handlers may still rethrow to it.
+ * Log the request id as `correlation_id` (Fastify's `LogController` label) and the plugin adds
+ * nothing to the logger per request; under any other label it binds through a child-logger factory.
  * @example
- * const app = Fastify({ logger: true });
+ * const app = Fastify({ logger: true, logController: new LogController({ requestIdLogLabel: 'correlation_id' }) });
  * await app.register(faultlineFastify, { catalog: api, format: structured, docsBase: 'https://api.example/errors' });
  * app.get('/things/:id', async (req) => { throw api.error('e4040', { id: req.params.id }); });
  */

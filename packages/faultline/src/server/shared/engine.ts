@@ -81,14 +81,14 @@ export function createEngine<Req>(
   }
 
   function resolve(error: unknown, request: Req, log: FaultlineLogger, lazyFields?: LogFields): ApiError {
-    // Read only when a line is written: an expected 4xx logs nothing and pays nothing.
-    const logFields = () => (typeof lazyFields === 'function' ? lazyFields() : lazyFields);
+    // Read only when a line is written: an expected 4xx logs nothing and pays nothing (not even
+    // a closure to read them with).
     if (isApiError(error)) {
       if (error.status >= 500)
         logSafely(
           log,
           'error',
-          { ...logFields(), error_id: error.id, err: error.cause ?? error },
+          { ...fieldsOf(lazyFields), error_id: error.id, err: error.cause ?? error },
           error.message,
         );
       return error;
@@ -108,14 +108,14 @@ export function createEngine<Req>(
       logSafely(
         log,
         'debug',
-        { ...logFields(), error_id: answer.id, err: error },
+        { ...fieldsOf(lazyFields), error_id: answer.id, err: error },
         'request rejected by the framework',
       );
       return answer;
     }
     const answer = fault('internal', { request, error }, log);
     // The cause goes to the log under the request's correlation id; the body never sees it.
-    logSafely(log, 'error', { ...logFields(), error_id: answer.id, err: error }, 'unhandled error');
+    logSafely(log, 'error', { ...fieldsOf(lazyFields), error_id: answer.id, err: error }, 'unhandled error');
     return answer;
   }
 
@@ -185,6 +185,11 @@ function compileEncoders(
     const fast = encoder?.(error, correlationId);
     return fast && { status: fast.status, headers: fast.headers, contentType, body: fast.body };
   };
+}
+
+/** The fields of a log line, built now if they were given as a function. */
+function fieldsOf(fields: LogFields | undefined): Record<string, unknown> | undefined {
+  return typeof fields === 'function' ? fields() : fields;
 }
 
 function allowOf(allow: readonly string[] | undefined): { allow?: readonly string[] } {
