@@ -32,8 +32,9 @@ export interface BodyTimeoutOptions {
  */
 export const bodyTimeouts: FastifyPluginCallback<BodyTimeoutOptions> = fp(
   (app, options: BodyTimeoutOptions, done) => {
-    app.addHook('preParsing', async (request, reply, payload) => {
-      if (!hasBody(request) || options.skip?.(request)) return payload;
+    // A callback-style hook: it runs for every request with a body, and a promise per hook costs.
+    app.addHook('preParsing', (request, reply, payload, next) => {
+      if (!hasBody(request) || options.skip?.(request)) return next(null, payload);
       const guarded = new PassThrough();
       let idle: NodeJS.Timeout | undefined;
       const fail = (limit: 'idle' | 'total') => {
@@ -67,7 +68,7 @@ export const bodyTimeouts: FastifyPluginCallback<BodyTimeoutOptions> = fp(
       Object.defineProperty(guarded, 'receivedEncodedLength', {
         get: () => (payload as { receivedEncodedLength?: number }).receivedEncodedLength,
       });
-      return payload.pipe(guarded);
+      next(null, payload.pipe(guarded));
     });
     done();
   },

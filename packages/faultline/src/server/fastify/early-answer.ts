@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import type { FastifyPluginCallback, FastifyRequest } from 'fastify';
+import type { FastifyPluginCallback, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 
 /**
@@ -41,17 +41,28 @@ export const earlyAnswers: FastifyPluginCallback<EarlyAnswerOptions> = fp(
     // Without a listener Node sends `100 Continue` itself before any hook ran.
     app.server.on('checkContinue', (request, response) => app.server.emit('request', request, response));
 
-    app.addHook('preParsing', async (request, reply, payload) => {
-      if (!expectsContinue(request) || reply.sent) return payload;
-      const declared = declaredLength(request);
-      const limit = request.routeOptions.bodyLimit;
-      // Fastify's parser is about to refuse it unread: let that refusal be the only answer.
-      if (declared !== undefined && limit !== undefined && declared > limit) return payload;
-      reply.raw.writeContinue();
-      return payload;
+    // Callback-style hooks: they run on every request with a body, and a promise per hook costs.
+    app.addHook('preParsing', (request, reply, payload, next) => {
+      if (expectsContinue(request) && !reply.sent) {
+        const declared = declaredLength(request);
+        const limit = request.routeOptions.bodyLimit;
+        // Fastify's parser is about to refuse it unread: let that refusal be the only answer.
+        if (declared === undefined || limit === undefined || declared <= limit) reply.raw.writeContinue();
+      }
+      next(null, payload);
     });
 
-    app.addHook('onSend', async (request, reply) => {
+    app.addHook('onSend', (request, reply, payload, next) => {
+      try {
+        answerEarly(request, reply);
+      } catch (error) {
+        return next(error as Error);
+      }
+      next(null, payload);
+    });
+
+    /** After an answer sent with the body unread: drain a small rest, or close and linger. */
+    function answerEarly(request: FastifyRequest, reply: FastifyReply): void {
       const raw = request.raw;
       if (raw.complete || !hasBody(request)) return;
       const declared = declaredLength(request);
@@ -67,7 +78,7 @@ export const earlyAnswers: FastifyPluginCallback<EarlyAnswerOptions> = fp(
       reply.header('connection', 'close');
       const socket = raw.socket;
       if (socket) lingerOnClose(socket, lingerMs, lingerBytes);
-    });
+    }
     done();
   },
   { name: 'faultline-early-answers', fastify: '5.x' },
