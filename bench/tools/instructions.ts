@@ -68,7 +68,9 @@ for (const variant of variants) {
   run(process.execPath, [autocannon, '-c', CONNECTIONS, '-a', String(WARM), '-j', url]);
   run('callgrind_control', ['-i', 'on', String(child.pid)]);
   run('callgrind_control', ['-z', String(child.pid)]);
-  const report = JSON.parse(run(process.execPath, [autocannon, '-c', CONNECTIONS, '-a', String(N), '-j', url])) as {
+  const report = JSON.parse(
+    run(process.execPath, [autocannon, '-c', CONNECTIONS, '-a', String(N), '-j', url]),
+  ) as {
     requests: { total: number };
     non2xx: number;
   };
