@@ -14,7 +14,8 @@ export * from './store.ts';
 export async function openStore(databaseUrl: string): Promise<Store> {
   // The PostgreSQL driver is loaded only for a postgres URL: a SQLite service does not keep
   // its code live in the heap, which every full GC walks.
-  if (/^postgres(ql)?:\/\//.test(databaseUrl)) return (await import('./postgres.ts')).openPostgresStore(databaseUrl);
+  if (/^postgres(ql)?:\/\//.test(databaseUrl))
+    return (await import('./postgres.ts')).openPostgresStore(databaseUrl);
   const path = sqlitePath(databaseUrl);
   if (path === undefined)
     throw new Error('DATABASE_URL must look like sqlite:./data/signals.db or sqlite:///absolute/path.db');
