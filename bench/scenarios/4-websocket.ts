@@ -358,6 +358,12 @@ try {
   notes.push(
     `RSS after a GC, last round: bare ${(lastRound.bare[0].rss / MiB).toFixed(0)} → ${(lastRound.bare[1].rss / MiB).toFixed(0)} MiB, service ${(lastRound.service[0].rss / MiB).toFixed(0)} → ${(lastRound.service[1].rss / MiB).toFixed(0)} MiB`,
   );
+  // What each full GC during ingest has to mark at least: the ingest CPU gap tracks it.
+  const liveHeap = (side: 'bare' | 'service') =>
+    (median(rounds.map((r) => r[side][0].heapUsed)) / MiB).toFixed(1);
+  notes.push(
+    `live JS heap after GCs, warmed up, before the sessions (median): bare ${liveHeap('bare')} MiB, service ${liveHeap('service')} MiB`,
+  );
 
   // --- C. drain: SIGTERM → first warning on every session ------------------------------------
   let warned = 0;

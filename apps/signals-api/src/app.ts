@@ -22,6 +22,7 @@ import { docsRoutes } from './routes/docs.ts';
 import { healthRoutes } from './routes/health.ts';
 import { streamRoutes } from './routes/stream.ts';
 import { DRAIN_LIMIT_BYTES, uploadRoutes } from './routes/upload.ts';
+import { lazySchemaCompilers } from './schema-compilers.ts';
 import { DEFAULT_STREAM_CONFIG, type StreamConfig } from './stream/config.ts';
 import { createStreamHub, type StreamHub } from './stream/hub.ts';
 
@@ -69,6 +70,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     logController: new LogController({ requestIdLogLabel: 'correlation_id' }),
     frameworkErrors,
     clientErrorHandler,
+    // ajv and fast-json-stringify load only if a route declares a schema (none does).
+    schemaController: lazySchemaCompilers(),
     ...serverTimeouts(config),
   });
 

@@ -1,5 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { errors, jwtVerify, SignJWT } from 'jose';
+// jose's subpaths, not its index: the index loads every JWE/JWK/JWKS module too (~45 modules),
+// code a token service never runs but that stays live in the heap every full GC walks.
+import * as errors from 'jose/errors';
+import { SignJWT } from 'jose/jwt/sign';
+import { jwtVerify } from 'jose/jwt/verify';
 import type { Store } from '../db/store.ts';
 import { isScope } from './scopes.ts';
 

@@ -1,9 +1,7 @@
-import { openPostgresStore } from './postgres.ts';
 import { openSqliteStore } from './sqlite.ts';
 import type { Store } from './store.ts';
 
 export { type Migration, migrate, POSTGRES_MIGRATIONS, SQLITE_MIGRATIONS } from './migrations.ts';
-export { migratePostgres, openPostgresStore } from './postgres.ts';
 export { openSqliteStore } from './sqlite.ts';
 export * from './store.ts';
 
@@ -14,7 +12,10 @@ export * from './store.ts';
  * const store = await openStore(config.databaseUrl);
  */
 export async function openStore(databaseUrl: string): Promise<Store> {
-  if (/^postgres(ql)?:\/\//.test(databaseUrl)) return openPostgresStore(databaseUrl);
+  // The PostgreSQL driver is loaded only for a postgres URL: a SQLite service does not keep
+  // its code live in the heap, which every full GC walks.
+  if (/^postgres(ql)?:\/\//.test(databaseUrl))
+    return (await import('./postgres.ts')).openPostgresStore(databaseUrl);
   const path = sqlitePath(databaseUrl);
   if (path === undefined)
     throw new Error('DATABASE_URL must look like sqlite:./data/signals.db or sqlite:///absolute/path.db');

@@ -5,7 +5,7 @@ import {
   type Limiter,
   type LimiterLog,
 } from 'faultline/limits';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { signals } from '../catalog.ts';
 import type { Config } from '../config.ts';
 
@@ -33,6 +33,9 @@ export async function openLimiter(config: Config, log: LimiterLog): Promise<Open
   const leaseMs = config.leaseSeconds * 1000;
   let redis: Redis | undefined;
   if (config.redisUrl !== undefined) {
+    // Loaded only when configured: without REDIS_URL the client's code would stay live in the
+    // heap for nothing, and every full GC walks it.
+    const { Redis } = await import('ioredis');
     redis = new Redis(config.redisUrl, {
       // Fail fast while Redis is away: a queued command would hold the request instead.
       enableOfflineQueue: false,

@@ -1,9 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { WireFormat } from 'faultline';
-import { renderHtml, renderMarkdown } from 'faultline/docs';
 import { signals } from '../catalog.ts';
-import { documented } from '../documented.ts';
-import { serviceOpenApi } from '../openapi.ts';
 
 /**
  * Options of the docs routes.
@@ -25,12 +22,13 @@ export interface DocsRouteOptions {
  */
 export const docsRoutes: FastifyPluginAsync<DocsRouteOptions> = async (app, { format, docsBase, now }) => {
   const cache = new Map<string, string>();
-  const page = (kind: 'html' | 'md' | 'openapi'): string => {
+  const page = async (kind: 'html' | 'md' | 'openapi'): Promise<string> => {
     const base = docsBase();
     // The example bodies change shape at the sunset: key the cache on the encoded example's keys.
     const key = `${kind}|${base}|${exampleShape(format, now)}`;
     let text = cache.get(key);
     if (text === undefined) {
+      const { renderHtml, renderMarkdown, documented, serviceOpenApi } = await renderers();
       const options = { format, docsBase: base, now };
       text =
         kind === 'html'
@@ -44,15 +42,29 @@ export const docsRoutes: FastifyPluginAsync<DocsRouteOptions> = async (app, { fo
   };
 
   app.get('/docs/errors', async (_request, reply) =>
-    reply.type('text/html; charset=utf-8').send(page('html')),
+    reply.type('text/html; charset=utf-8').send(await page('html')),
   );
   app.get('/docs/errors.md', async (_request, reply) =>
-    reply.type('text/markdown; charset=utf-8').send(page('md')),
+    reply.type('text/markdown; charset=utf-8').send(await page('md')),
   );
   app.get('/openapi.json', async (_request, reply) =>
-    reply.type('application/json; charset=utf-8').send(page('openapi')),
+    reply.type('application/json; charset=utf-8').send(await page('openapi')),
   );
 };
+
+/**
+ * The page renderers and the OpenAPI builder, loaded on the first docs request: a service
+ * that never serves its docs does not keep their code (and the schema modules behind it)
+ * live in the heap, which every full GC walks.
+ */
+async function renderers() {
+  const [docs, { documented }, { serviceOpenApi }] = await Promise.all([
+    import('faultline/docs'),
+    import('../documented.ts'),
+    import('../openapi.ts'),
+  ]);
+  return { renderHtml: docs.renderHtml, renderMarkdown: docs.renderMarkdown, documented, serviceOpenApi };
+}
 
 /** Which fields an error body has right now (legacy + structured, or structured only). */
 function exampleShape(format: WireFormat, now: () => number): string {
