@@ -146,6 +146,8 @@ export function createRedisStore(options: RedisStoreOptions): LimitStore {
       };
     },
     release(subject, lease) {
+      // Leases of this store are strings; anything else was never one of its leases.
+      if (typeof lease !== 'string') return;
       const key = leaseKeyOf(subject);
       const leases = pending.get(key);
       if (!leases) pending.set(key, [lease]);
@@ -161,7 +163,7 @@ export function createRedisStore(options: RedisStoreOptions): LimitStore {
       }
     },
     async renew(subject, lease) {
-      await redis.faultlineRenew(leaseKeyOf(subject), lease, leaseMs);
+      if (typeof lease === 'string') await redis.faultlineRenew(leaseKeyOf(subject), lease, leaseMs);
     },
     async ping() {
       await redis.ping();
