@@ -17,7 +17,10 @@
  */
 export const DECIDE = `
 local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+-- Every argument a script hands Redis as a Lua number is printed with %.17g (costly): the
+-- arguments below are strings, cut from TIME and ARGV or printed as integers.
+local nows = t[1] .. string.sub('00000' .. t[2], -6, -4)
+local now = tonumber(nows)
 local r1, r2, r3, r4 = string.match(ARGV[1], '^(%S+) (%S+) (%S+) (%S+)$')
 local rl, win, cl, ttl, id = tonumber(r1), tonumber(r2), tonumber(r3), tonumber(r4), ARGV[2]
 -- Leases this instance gave back since its last call ride along: no separate ZREM round trip.
@@ -29,32 +32,37 @@ for k = 2, #KEYS do
 end
 local used, reset, inflight = 0, 0, 0
 if rl > 0 then
-  redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - win)
+  redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', string.format('%d', now - win))
   used = redis.call('ZCARD', KEYS[1])
   if used > 0 then
-    local first = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+    local first = redis.call('ZRANGE', KEYS[1], '0', '0', 'WITHSCORES')
     reset = tonumber(first[2]) + win - now
   end
   if used >= rl then
     -- The used-rl+1 th oldest must leave before one more fits (the limit may have shrunk).
-    local nth = redis.call('ZRANGE', KEYS[1], used - rl, used - rl, 'WITHSCORES')
+    local nth = string.format('%d', used - rl)
+    nth = redis.call('ZRANGE', KEYS[1], nth, nth, 'WITHSCORES')
     return {1, used, reset, 0, tonumber(nth[2]) + win - now}
   end
 end
 if cl > 0 then
-  redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
   inflight = redis.call('ZCARD', KEYS[2])
-  if inflight >= cl then return {2, used, reset, inflight, 0} end
+  -- Lapsed leases only matter when they would block: sweep them then, not on every call.
+  if inflight >= cl then
+    redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', nows)
+    inflight = redis.call('ZCARD', KEYS[2])
+    if inflight >= cl then return {2, used, reset, inflight, 0} end
+  end
 end
 if rl > 0 then
-  redis.call('ZADD', KEYS[1], now, id)
-  redis.call('PEXPIRE', KEYS[1], win)
+  redis.call('ZADD', KEYS[1], nows, id)
+  redis.call('PEXPIRE', KEYS[1], r2)
   used = used + 1
   if used == 1 then reset = win end
 end
 if cl > 0 then
-  redis.call('ZADD', KEYS[2], now + ttl, id)
-  redis.call('PEXPIRE', KEYS[2], ttl)
+  redis.call('ZADD', KEYS[2], string.format('%d', now + ttl), id)
+  redis.call('PEXPIRE', KEYS[2], r4)
   inflight = inflight + 1
 end
 return {0, used, reset, inflight, 0}
