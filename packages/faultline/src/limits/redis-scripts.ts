@@ -12,7 +12,8 @@
  * ARGV: `"<rate limit> <window ms> <concurrency limit> <lease ms>"` in one string (0 = no such
  * rule; one argument costs the client less than four), member id, then for each lease set from
  * KEYS[2] on: a count and that many leases to give back first.
- * Returns `{verdict (0 ok, 1 rate, 2 concurrency), used, reset ms, in flight, wait ms}`.
+ * Returns `{used, reset ms, in flight}` when admitted, `{-1, used, reset ms, in flight, wait ms}`
+ * when refused by rate, `{-2, …}` by concurrency: every element costs the client a decode.
  * @example redis.defineCommand('faultlineDecide', { lua: DECIDE }); // numkeys first, as EVAL
  */
 export const DECIDE = `
@@ -42,7 +43,7 @@ if rl > 0 then
     -- The used-rl+1 th oldest must leave before one more fits (the limit may have shrunk).
     local nth = string.format('%d', used - rl)
     nth = redis.call('ZRANGE', KEYS[1], nth, nth, 'WITHSCORES')
-    return {1, used, reset, 0, tonumber(nth[2]) + win - now}
+    return {-1, used, reset, 0, tonumber(nth[2]) + win - now}
   end
 end
 if cl > 0 then
@@ -51,7 +52,7 @@ if cl > 0 then
   if inflight >= cl then
     redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', nows)
     inflight = redis.call('ZCARD', KEYS[2])
-    if inflight >= cl then return {2, used, reset, inflight, 0} end
+    if inflight >= cl then return {-2, used, reset, inflight, 0} end
   end
 end
 if rl > 0 then
@@ -65,7 +66,7 @@ if cl > 0 then
   redis.call('PEXPIRE', KEYS[2], r4)
   inflight = inflight + 1
 end
-return {0, used, reset, inflight, 0}
+return {used, reset, inflight}
 `;
 
 /**

@@ -133,40 +133,30 @@ export function createRedisStore(options: RedisStoreOptions): LimitStore {
         reply = await redis.faultlineDecide(keys.length, keys, args);
       }
       // Integer replies arrive as numbers: read them in place, no copy.
-      const verdict = reply[0]!;
-      if (verdict === 1)
-        return {
-          allowed: false,
-          rejectedBy: 'rate',
-          rateUsed: reply[1]!,
-          rateResetMs: reply[2]!,
-          inFlight: reply[3]!,
-          retryAfterMs: reply[4]!,
-        };
-      if (verdict === 2)
-        return {
-          allowed: false,
-          rejectedBy: 'concurrency',
-          rateUsed: reply[1]!,
-          rateResetMs: reply[2]!,
-          inFlight: reply[3]!,
-          retryAfterMs: 0,
-        };
-      if (!concurrency)
-        return {
-          allowed: true,
-          rateUsed: reply[1]!,
-          rateResetMs: reply[2]!,
-          inFlight: reply[3]!,
-          retryAfterMs: 0,
-        };
+      if (reply.length === 3)
+        return concurrency
+          ? {
+              allowed: true,
+              rateUsed: reply[0]!,
+              rateResetMs: reply[1]!,
+              inFlight: reply[2]!,
+              retryAfterMs: 0,
+              lease: id,
+            }
+          : {
+              allowed: true,
+              rateUsed: reply[0]!,
+              rateResetMs: reply[1]!,
+              inFlight: reply[2]!,
+              retryAfterMs: 0,
+            };
       return {
-        allowed: true,
+        allowed: false,
+        rejectedBy: reply[0] === -1 ? 'rate' : 'concurrency',
         rateUsed: reply[1]!,
         rateResetMs: reply[2]!,
         inFlight: reply[3]!,
-        retryAfterMs: 0,
-        lease: id,
+        retryAfterMs: reply[4]!,
       };
     },
     release(subject, lease) {
