@@ -9,9 +9,9 @@
 
 /**
  * KEYS: rate set, lease set, then lease sets of other subjects with leases to give back.
- * ARGV: `"<rate limit> <window ms> <concurrency limit> <lease ms>"` in one string (0 = no such
- * rule; one argument costs the client less than four), member id, then for each lease set from
- * KEYS[2] on: a count and that many leases to give back first.
+ * ARGV: `"<rate limit> <window ms> <concurrency limit> <lease ms> <member id>"` in one string
+ * (0 = no such rule; one argument costs the client less than five), then for each lease set from
+ * KEYS[2] on: a count and that many leases to give back first (none at all when nothing is).
  * Returns `{used, reset ms, in flight}` when admitted, `{-1, used, reset ms, in flight, wait ms}`
  * when refused by rate, `{-2, …}` by concurrency: every element costs the client a decode.
  * @example redis.defineCommand('faultlineDecide', { lua: DECIDE }); // numkeys first, as EVAL
@@ -22,12 +22,12 @@ local t = redis.call('TIME')
 -- arguments below are strings, cut from TIME and ARGV or printed as integers.
 local nows = t[1] .. string.sub('00000' .. t[2], -6, -4)
 local now = tonumber(nows)
-local r1, r2, r3, r4 = string.match(ARGV[1], '^(%S+) (%S+) (%S+) (%S+)$')
-local rl, win, cl, ttl, id = tonumber(r1), tonumber(r2), tonumber(r3), tonumber(r4), ARGV[2]
+local r1, r2, r3, r4, id = string.match(ARGV[1], '^(%S+) (%S+) (%S+) (%S+) (%S+)$')
+local rl, win, cl, ttl = tonumber(r1), tonumber(r2), tonumber(r3), tonumber(r4)
 -- Leases this instance gave back since its last call ride along: no separate ZREM round trip.
-local a = 3
+local a = 2
 for k = 2, #KEYS do
-  local n = tonumber(ARGV[a])
+  local n = tonumber(ARGV[a]) or 0
   if n > 0 then redis.call('ZREM', KEYS[k], unpack(ARGV, a + 1, a + n)) end
   a = a + n + 1
 end

@@ -84,8 +84,7 @@ export function createRedisStore(options: RedisStoreOptions): LimitStore {
     }
     pending.clear();
   };
-  // The rules travel as one argument (each argument costs the client an encoding and a write);
-  // a service has few plans, so the last one's text is kept.
+  // A service has few plans, so the text of the last one's rules is kept.
   let lastRules = { rateLimit: -1, windowMs: -1, concurrencyLimit: -1, text: '' };
   const rulesOf = (check: LimitCheck): string => {
     const rateLimit = check.rate ? check.rate.limit : 0;
@@ -113,11 +112,12 @@ export function createRedisStore(options: RedisStoreOptions): LimitStore {
       const rateKey = `${prefix}{${subject}}:rate`;
       const leaseKey = leaseKeyOf(subject);
       let reply: number[];
-      if (pending.size === 0)
-        reply = await redis.faultlineDecide(2, rateKey, leaseKey, rulesOf(check), id, 0);
+      // Rules and member id travel as one argument: each argument costs the client a write.
+      const head = `${rulesOf(check)} ${id}`;
+      if (pending.size === 0) reply = await redis.faultlineDecide(2, rateKey, leaseKey, head);
       else {
         const keys: string[] = [rateKey, leaseKey];
-        const args: (string | number)[] = [rulesOf(check), id];
+        const args: (string | number)[] = [head];
         const own = pending.get(subject);
         if (own) {
           pending.delete(subject);
