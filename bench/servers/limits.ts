@@ -9,8 +9,14 @@
  */
 import type { AddressInfo } from 'node:net';
 import rateLimit from '@fastify/rate-limit';
-import Fastify, { type FastifyInstance } from 'fastify';
-import { createLimiter, createMemoryStore, createRedisStore, type LimitStore } from 'faultline/limits';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import {
+  type Admission,
+  createLimiter,
+  createMemoryStore,
+  createRedisStore,
+  type LimitStore,
+} from 'faultline/limits';
 import { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
 import { announce } from '../lib/child.ts';
@@ -37,16 +43,34 @@ function faultline(store: LimitStore): void {
     store,
     errors: { rate: refuse, concurrency: refuse, unavailable: refuse },
   });
-  // The signals-api shape: rate + concurrency decided together, the slot held until the answer.
-  app.addHook('onRequest', async (request, reply) => {
-    const admission = await limiter.admit({
-      subject: subject(),
-      rate: { limit: POINTS, windowSeconds: 60, policy: 'rpm' },
-      concurrency: { limit: POINTS, policy: 'concurrency' },
-    });
+  const admitted = (request: FastifyRequest, reply: FastifyReply, admission: Admission): void => {
     reply.headers(admission.headers);
     // 'close' fires once per request: `on` skips the once-wrapper and its removal.
     request.raw.on('close', admission.release);
+  };
+  // The signals-api shape: rate + concurrency decided together, the slot held until the answer.
+  // A callback hook with `admitNow`: the memory store answers in the same call (no promise);
+  // Redis answers with a promise, as `admit` would.
+  app.addHook('onRequest', (request, reply, done) => {
+    let admission: Admission | Promise<Admission>;
+    try {
+      admission = limiter.admitNow({
+        subject: subject(),
+        rate: { limit: POINTS, windowSeconds: 60, policy: 'rpm' },
+        concurrency: { limit: POINTS, policy: 'concurrency' },
+      });
+    } catch (error) {
+      return done(error as Error);
+    }
+    if (admission instanceof Promise)
+      admission.then((a) => {
+        admitted(request, reply, a);
+        done();
+      }, done);
+    else {
+      admitted(request, reply, admission);
+      done();
+    }
   });
 }
 

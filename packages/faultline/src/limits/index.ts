@@ -15,4 +15,4 @@ export {
 } from './limiter.ts';
 export { createMemoryStore, type MemoryStoreOptions } from './memory-store.ts';
 export { createRedisStore, type RedisLike, type RedisStoreOptions } from './redis-store.ts';
-export type { ConcurrencyRule, Decision, LimitCheck, LimitStore, RateRule } from './types.ts';
+export type { ConcurrencyRule, Decision, Lease, LimitCheck, LimitStore, RateRule } from './types.ts';

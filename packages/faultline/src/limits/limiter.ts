@@ -1,5 +1,5 @@
 import { createHeaderCache } from './headers.ts';
-import type { Decision, LimitCheck, LimitStore } from './types.ts';
+import type { Decision, Lease, LimitCheck, LimitStore } from './types.ts';
 
 /**
  * What a refusal factory receives: the limit, the wait, and the headers to send with the 429.
@@ -93,8 +93,8 @@ export function createLimiter(options: LimiterOptions): Limiter {
   const policy = options.onStoreFailure ?? 'open';
   const unavailableAfter = options.unavailableRetryAfterSeconds ?? 5;
   let down = false;
-  /** Leases held by this process: lease id → subject. */
-  const held = new Map<string, string>();
+  /** Leases held by this process, newest first (a list: taking one out costs no lookup). */
+  let newest: Hold | undefined;
   let renewing = false;
 
   const failed = (cause: unknown): void => {
@@ -173,16 +173,24 @@ export function createLimiter(options: LimiterOptions): Limiter {
   };
 
   /** Gives a lease back once; while held, the shared renewal timer keeps it alive. */
-  function holdLease(subject: string, lease: string | undefined): () => void {
+  function holdLease(subject: string, lease: Lease | undefined): () => void {
     if (lease === undefined) return noop;
-    held.set(lease, subject);
+    const hold: Hold = { subject, lease, older: newest, newer: undefined, held: true };
+    if (newest) newest.newer = hold;
+    newest = hold;
     if (!renewing) startRenewal();
     return () => {
-      if (!held.delete(lease)) return;
+      if (!hold.held) return;
+      hold.held = false;
+      if (hold.newer) hold.newer.older = hold.older;
+      else newest = hold.older;
+      if (hold.older) hold.older.newer = hold.newer;
+      // Unlinked for good: a kept admission must not keep the leases after it alive.
+      hold.older = hold.newer = undefined;
       // A failed release is not fatal: the lease lapses after its TTL.
       let done: void | Promise<void>;
       try {
-        done = store.release(subject, lease);
+        done = store.release(hold.subject, hold.lease);
       } catch (cause) {
         return failed(cause);
       }
@@ -195,9 +203,9 @@ export function createLimiter(options: LimiterOptions): Limiter {
     renewing = true;
     const timer = setInterval(
       () => {
-        for (const [lease, subject] of held) {
+        for (let hold = newest; hold; hold = hold.older) {
           try {
-            const done = store.renew(subject, lease);
+            const done = store.renew(hold.subject, hold.lease);
             if (isPromise(done)) done.then(answered, failed);
           } catch (cause) {
             failed(cause);
@@ -209,6 +217,15 @@ export function createLimiter(options: LimiterOptions): Limiter {
     // Never keeps the process alive; it lives as long as the limiter.
     timer.unref();
   }
+}
+
+/** A lease this process holds: a link of the limiter's list of held leases. */
+interface Hold {
+  readonly subject: string;
+  readonly lease: Lease;
+  older: Hold | undefined;
+  newer: Hold | undefined;
+  held: boolean;
 }
 
 function noop(): void {}

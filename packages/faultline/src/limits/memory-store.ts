@@ -1,5 +1,5 @@
 import { SlidingLog } from './sliding-log.ts';
-import type { Decision, LimitCheck, LimitStore } from './types.ts';
+import type { Decision, Lease, LimitCheck, LimitStore } from './types.ts';
 
 /**
  * Options of `createMemoryStore`.
@@ -17,7 +17,39 @@ export interface MemoryStoreOptions {
 interface Subject {
   log: SlidingLog | undefined;
   windowMs: number;
-  leases: Map<string, number> | undefined;
+  /** Slots held, in no order (a release moves the last one into the gap). */
+  slots: Slot[] | undefined;
+}
+
+/**
+ * One held concurrency slot, and the lease the store hands out for it: giving it back needs no
+ * lookup and no id, and a slot given back (or lapsed) twice is a no-op.
+ */
+interface Slot {
+  expiry: number;
+  /** Position in `held`; -1 once given back or lapsed. */
+  index: number;
+  readonly held: Slot[];
+}
+
+/** Takes a slot out of its subject's list in O(1). */
+function free(slot: Slot): void {
+  const held = slot.held;
+  const last = held.pop()!;
+  if (last !== slot) {
+    held[slot.index] = last;
+    last.index = slot.index;
+  }
+  slot.index = -1;
+}
+
+/** Drops the slots whose lease lapsed (their holders crashed or forgot to give them back). */
+function sweep(held: Slot[], at: number): void {
+  for (let i = held.length - 1; i >= 0; i--) if (held[i]!.expiry <= at) free(held[i]!);
+}
+
+function isSlot(lease: Lease): lease is Slot {
+  return typeof lease === 'object' && Array.isArray((lease as Partial<Slot>).held);
 }
 
 /**
@@ -32,11 +64,10 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): LimitStore 
   const maxSubjects = options.maxSubjects ?? 100_000;
   const leaseMs = options.leaseMs ?? 60_000;
   const subjects = new Map<string, Subject>();
-  let sequence = 0;
 
   const idle = (subject: Subject, at: number): boolean => {
     if (subject.log && subject.log.newest() > at - subject.windowMs) return false;
-    if (subject.leases) for (const expiry of subject.leases.values()) if (expiry > at) return false;
+    if (subject.slots) for (const slot of subject.slots) if (slot.expiry > at) return false;
     return true;
   };
 
@@ -50,7 +81,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): LimitStore 
       // Everyone busy: forget the oldest anyway rather than grow without bound.
       if (subjects.size >= maxSubjects) subjects.delete(subjects.keys().next().value as string);
     }
-    const subject: Subject = { log: undefined, windowMs: 0, leases: undefined };
+    const subject: Subject = { log: undefined, windowMs: 0, slots: undefined };
     subjects.set(key, subject);
     return subject;
   };
@@ -83,13 +114,14 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): LimitStore 
           };
       }
       let inFlight = 0;
-      if (check.concurrency) {
-        subject.leases ??= new Map();
+      const concurrency = check.concurrency;
+      if (concurrency) {
+        subject.slots ??= [];
+        const held = subject.slots;
         // Lapsed leases only matter when they would block: sweep them then, not on every call.
-        if (subject.leases.size >= check.concurrency.limit)
-          for (const [id, expiry] of subject.leases) if (expiry <= at) subject.leases.delete(id);
-        inFlight = subject.leases.size;
-        if (inFlight >= check.concurrency.limit)
+        if (held.length >= concurrency.limit) sweep(held, at);
+        inFlight = held.length;
+        if (inFlight >= concurrency.limit)
           return {
             allowed: false,
             rejectedBy: 'concurrency',
@@ -105,17 +137,18 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): LimitStore 
         rateUsed++;
         rateResetMs = subject.log!.resetMs(at, windowMs);
       }
-      if (!check.concurrency) return { allowed: true, rateUsed, rateResetMs, inFlight, retryAfterMs: 0 };
-      const lease = `m${++sequence}`;
-      subject.leases!.set(lease, at + leaseMs);
+      if (!concurrency) return { allowed: true, rateUsed, rateResetMs, inFlight, retryAfterMs: 0 };
+      const held = subject.slots!;
+      const lease: Slot = { expiry: at + leaseMs, index: held.length, held };
+      held.push(lease);
       return { allowed: true, rateUsed, rateResetMs, inFlight: inFlight + 1, retryAfterMs: 0, lease };
     },
-    release(key, lease) {
-      subjects.get(key)?.leases?.delete(lease);
+    // A slot knows its list: no subject lookup (a subject forgotten meanwhile keeps no state).
+    release(_key, lease) {
+      if (isSlot(lease) && lease.index >= 0) free(lease);
     },
-    renew(key, lease) {
-      const leases = subjects.get(key)?.leases;
-      if (leases?.has(lease)) leases.set(lease, now() + leaseMs);
+    renew(_key, lease) {
+      if (isSlot(lease) && lease.index >= 0) lease.expiry = now() + leaseMs;
     },
     async ping() {},
   };

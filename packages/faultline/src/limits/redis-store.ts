@@ -27,8 +27,9 @@ export interface RedisStoreOptions {
 type Scripted = RedisLike & {
   /** ioredis sets it on cluster clients: keys of different subjects then live on different nodes. */
   readonly isCluster?: boolean;
-  faultlineDecide(...numkeysKeysArgs: (string | number)[]): Promise<number[]>;
-  faultlineRelease(...numkeysKeysArgs: (string | number)[]): Promise<unknown>;
+  /** numkeys, keys, args; ioredis flattens one level of nested arrays (no deeper). */
+  faultlineDecide(...numkeysKeysArgs: (string | number | (string | number)[])[]): Promise<number[]>;
+  faultlineRelease(...numkeysKeysArgs: (string | number | (string | number)[])[]): Promise<unknown>;
   faultlineRenew(lease: string, id: string, ttl: number): Promise<unknown>;
 };
 
@@ -61,7 +62,7 @@ export function createRedisStore(options: RedisStoreOptions): LimitStore {
   // slot (one subject), so there releases ride only with a decision for the same subject.
   const anyKey = redis.isCluster !== true;
   const leaseKeyOf = (subject: string) => `${prefix}{${subject}}:leases`;
-  // Releases wait for the end of this turn of the event loop (lease set → leases): a decision in
+  // Releases wait for the end of this turn of the event loop (subject → leases): a decision in
   // the meantime carries them in its script call; the rest leave together in one call.
   const pending = new Map<string, string[]>();
   let flushing = false;
@@ -70,90 +71,104 @@ export function createRedisStore(options: RedisStoreOptions): LimitStore {
     if (pending.size === 0) return;
     // A lost release is not fatal: the lease lapses after its TTL; outages surface in decide().
     if (pending.size === 1 || !anyKey) {
-      for (const [key, leases] of pending) redis.zrem(key, ...leases).catch(ignore);
+      for (const [subject, leases] of pending) redis.zrem(leaseKeyOf(subject), ...leases).catch(ignore);
     } else {
       const keys: string[] = [];
       const args: (string | number)[] = [];
-      for (const [key, leases] of pending) {
-        keys.push(key);
+      for (const [subject, leases] of pending) {
+        keys.push(leaseKeyOf(subject));
         args.push(leases.length, ...leases);
       }
-      redis.faultlineRelease(keys.length, ...keys, ...args).catch(ignore);
+      // ioredis flattens one level of nested argument arrays: no spread copies of keys and args.
+      redis.faultlineRelease(keys.length, keys, args).catch(ignore);
     }
     pending.clear();
+  };
+  // A service has few plans, so the text of the last one's rules is kept.
+  let lastRules = { rateLimit: -1, windowMs: -1, concurrencyLimit: -1, text: '' };
+  const rulesOf = (check: LimitCheck): string => {
+    const rateLimit = check.rate ? check.rate.limit : 0;
+    const windowMs = check.rate ? check.rate.windowSeconds * 1000 : 0;
+    const concurrencyLimit = check.concurrency ? check.concurrency.limit : 0;
+    const last = lastRules;
+    if (
+      last.rateLimit === rateLimit &&
+      last.windowMs === windowMs &&
+      last.concurrencyLimit === concurrencyLimit
+    )
+      return last.text;
+    const text = `${rateLimit} ${windowMs} ${concurrencyLimit} ${leaseMs}`;
+    lastRules = { rateLimit, windowMs, concurrencyLimit, text };
+    return text;
   };
 
   return {
     kind: 'redis',
     leaseMs,
     async decide(check: LimitCheck): Promise<Decision> {
-      const rate = check.rate;
       const concurrency = check.concurrency;
-      const leaseKey = leaseKeyOf(check.subject);
+      const subject = check.subject;
       const id = `${instance}:${++sequence}`;
-      const keys: string[] = [`${prefix}{${check.subject}}:rate`, leaseKey];
-      // The rules travel as one argument: each argument costs the client an encoding and a write.
-      const rules = `${rate ? rate.limit : 0} ${rate ? rate.windowSeconds * 1000 : 0} ${concurrency ? concurrency.limit : 0} ${leaseMs}`;
-      const args: (string | number)[] = [rules, id];
-      const own = pending.get(leaseKey);
-      if (own) {
-        pending.delete(leaseKey);
-        args.push(own.length, ...own);
-      } else args.push(0);
-      if (anyKey && pending.size > 0)
-        for (const [key, leases] of pending) {
-          if (keys.length - 2 >= MAX_CARRIED_KEYS) break;
-          keys.push(key);
-          args.push(leases.length, ...leases);
-          pending.delete(key);
-        }
-      const reply = await redis.faultlineDecide(keys.length, ...keys, ...args);
+      const rateKey = `${prefix}{${subject}}:rate`;
+      const leaseKey = leaseKeyOf(subject);
+      let reply: number[];
+      // Rules and member id travel as one argument: each argument costs the client a write.
+      const head = `${rulesOf(check)} ${id}`;
+      if (pending.size === 0) reply = await redis.faultlineDecide(2, rateKey, leaseKey, head);
+      else {
+        const keys: string[] = [rateKey, leaseKey];
+        const args: (string | number)[] = [head];
+        const own = pending.get(subject);
+        if (own) {
+          pending.delete(subject);
+          args.push(own.length, ...own);
+        } else args.push(0);
+        if (anyKey)
+          for (const [other, leases] of pending) {
+            if (keys.length - 2 >= MAX_CARRIED_KEYS) break;
+            keys.push(leaseKeyOf(other));
+            args.push(leases.length, ...leases);
+            pending.delete(other);
+          }
+        reply = await redis.faultlineDecide(keys.length, keys, args);
+      }
       // Integer replies arrive as numbers: read them in place, no copy.
-      const verdict = reply[0]!;
-      if (verdict === 1)
-        return {
-          allowed: false,
-          rejectedBy: 'rate',
-          rateUsed: reply[1]!,
-          rateResetMs: reply[2]!,
-          inFlight: reply[3]!,
-          retryAfterMs: reply[4]!,
-        };
-      if (verdict === 2)
-        return {
-          allowed: false,
-          rejectedBy: 'concurrency',
-          rateUsed: reply[1]!,
-          rateResetMs: reply[2]!,
-          inFlight: reply[3]!,
-          retryAfterMs: 0,
-        };
-      if (!concurrency)
-        return {
-          allowed: true,
-          rateUsed: reply[1]!,
-          rateResetMs: reply[2]!,
-          inFlight: reply[3]!,
-          retryAfterMs: 0,
-        };
+      if (reply.length === 3)
+        return concurrency
+          ? {
+              allowed: true,
+              rateUsed: reply[0]!,
+              rateResetMs: reply[1]!,
+              inFlight: reply[2]!,
+              retryAfterMs: 0,
+              lease: id,
+            }
+          : {
+              allowed: true,
+              rateUsed: reply[0]!,
+              rateResetMs: reply[1]!,
+              inFlight: reply[2]!,
+              retryAfterMs: 0,
+            };
       return {
-        allowed: true,
+        allowed: false,
+        rejectedBy: reply[0] === -1 ? 'rate' : 'concurrency',
         rateUsed: reply[1]!,
         rateResetMs: reply[2]!,
         inFlight: reply[3]!,
-        retryAfterMs: 0,
-        lease: id,
+        retryAfterMs: reply[4]!,
       };
     },
     release(subject, lease) {
-      const key = leaseKeyOf(subject);
-      const leases = pending.get(key);
-      if (!leases) pending.set(key, [lease]);
+      // Leases of this store are strings; anything else was never one of its leases.
+      if (typeof lease !== 'string') return;
+      const leases = pending.get(subject);
+      if (!leases) pending.set(subject, [lease]);
       else if (leases.length < MAX_LEASES_PER_KEY) leases.push(lease);
       else {
         // A full batch leaves now; the next lease starts a new one.
-        pending.set(key, [lease]);
-        redis.zrem(key, ...leases).catch(ignore);
+        pending.set(subject, [lease]);
+        redis.zrem(leaseKeyOf(subject), ...leases).catch(ignore);
       }
       if (!flushing) {
         flushing = true;
@@ -161,7 +176,7 @@ export function createRedisStore(options: RedisStoreOptions): LimitStore {
       }
     },
     async renew(subject, lease) {
-      await redis.faultlineRenew(leaseKeyOf(subject), lease, leaseMs);
+      if (typeof lease === 'string') await redis.faultlineRenew(leaseKeyOf(subject), lease, leaseMs);
     },
     async ping() {
       await redis.ping();

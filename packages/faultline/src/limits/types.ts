@@ -48,8 +48,16 @@ export interface Decision {
   /** When refused: how long to wait, in milliseconds. */
   readonly retryAfterMs: number;
   /** The lease to give back; present when allowed with a concurrency rule. */
-  readonly lease?: string;
+  readonly lease?: Lease;
 }
+
+/**
+ * One held concurrency slot, as its store names it: opaque, give it back as it is (the Redis
+ * store names leases with strings; the memory store hands out the slot itself, so giving it
+ * back needs no lookup).
+ * @example if (decision.lease !== undefined) await store.release(check.subject, decision.lease);
+ */
+export type Lease = string | object;
 
 /**
  * Where limit state lives. `decide` answers all rules of a check in one step (one round trip
@@ -62,8 +70,8 @@ export interface LimitStore {
   /** `memory` or `redis`, for logs and health reports. */
   readonly kind: string;
   decide(check: LimitCheck): Decision | Promise<Decision>;
-  release(subject: string, lease: string): void | Promise<void>;
-  renew(subject: string, lease: string): void | Promise<void>;
+  release(subject: string, lease: Lease): void | Promise<void>;
+  renew(subject: string, lease: Lease): void | Promise<void>;
   /** Milliseconds a lease lives without renewal. */
   readonly leaseMs: number;
   /** Throws when the store cannot answer. */

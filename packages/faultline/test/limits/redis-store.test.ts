@@ -81,6 +81,30 @@ describe('Redis store', () => {
     for (const s of subjects) expect(await redis.zcard(`${prefix}{${s}}:leases`)).toBe(0);
   });
 
+  it('gives back every lease of a batch, whether it leaves alone, with others, or with a decision', async () => {
+    const store = createRedisStore({ redis, prefix });
+    const check = (subject: string) => ({ subject, concurrency: { limit: 10 } });
+    const hold = (subject: string, n: number) =>
+      Promise.all(Array.from({ length: n }, () => store.decide(check(subject))));
+    const giveBack = (subject: string, held: { lease?: unknown }[]) => {
+      for (const decision of held) store.release(subject, decision.lease as string);
+    };
+    const turn = () => new Promise((done) => setImmediate(done));
+    const inFlight = (subject: string) => redis.zcard(`${prefix}{${subject}}:leases`);
+    // Three leases of two subjects, carried by a decision of one of them and of a third.
+    const [x, y] = [await hold('batch-x', 3), await hold('batch-y', 3)];
+    giveBack('batch-x', x);
+    giveBack('batch-y', y);
+    expect(await store.decide(check('batch-y'))).toMatchObject({ allowed: true, inFlight: 1 });
+    expect([await inFlight('batch-x'), await inFlight('batch-y')]).toEqual([0, 1]);
+    // Three leases of two subjects, left together in one call.
+    const [x2, z] = [await hold('batch-x', 3), await hold('batch-z', 3)];
+    giveBack('batch-x', x2);
+    giveBack('batch-z', z);
+    await turn();
+    expect([await inFlight('batch-x'), await inFlight('batch-z')]).toEqual([0, 0]);
+  });
+
   it('releases a lease, and lets a lapsed one go by itself', async () => {
     const store = createRedisStore({ redis, prefix, leaseMs: 200 });
     const check = { subject: 'lease', concurrency: { limit: 1 } };
