@@ -1,5 +1,5 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Limiter } from 'faultline/limits';
+import type { FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
+import type { Admission, Limiter } from 'faultline/limits';
 import { signals } from '../catalog.ts';
 import type { Config } from '../config.ts';
 import type { Plan, Store } from '../db/store.ts';
@@ -46,8 +46,11 @@ export interface AccountLimits {
    * released when it fails, whatever the failure.
    */
   billed<T>(request: FastifyRequest, videoSeconds: number, work: () => Promise<T>): Promise<T>;
-  /** `POST /v0/auth` per client IP (ih3001). */
-  limitIp(request: FastifyRequest, reply: FastifyReply): Promise<void>;
+  /**
+   * `POST /v0/auth` per client IP (ih3001), as a callback-style `onRequest` hook: with the
+   * memory store it decides without a promise (a flood of guesses is its hot path).
+   */
+  limitIp: onRequestHookHandler;
 }
 
 /**
@@ -133,12 +136,27 @@ export function createAccountLimits(options: AccountLimitsOptions): AccountLimit
       plans.set(request, ticket.plan);
       await precheckQuota(store, keyId, ticket.plan, now());
     },
-    async limitIp(request, reply) {
-      const admission = await limiter.admit({
-        subject: `ip:${request.ip}`,
-        rate: { limit: config.authRpmPerIp, windowSeconds: 60, policy: 'auth-per-ip' },
-      });
-      reply.headers(admission.headers);
+    limitIp(request, reply, done) {
+      let admission: Admission | Promise<Admission>;
+      try {
+        admission = limiter.admitNow({
+          subject: `ip:${request.ip}`,
+          rate: { limit: config.authRpmPerIp, windowSeconds: 60, policy: 'auth-per-ip' },
+        });
+      } catch (refusal) {
+        return done(refusal as Error);
+      }
+      if (!(admission instanceof Promise)) {
+        reply.headers(admission.headers);
+        return done();
+      }
+      admission.then(
+        (admitted) => {
+          reply.headers(admitted.headers);
+          done();
+        },
+        (refusal: unknown) => done(refusal as Error),
+      );
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync, FastifyRequest, onRequestHookHandler } from 'fastify';
 import { checkCredentials } from '../auth/credentials.ts';
 import { isScope } from '../auth/scopes.ts';
 import { TOKEN_TTL_SECONDS, type TokenService } from '../auth/tokens.ts';
@@ -13,7 +13,7 @@ export interface AuthRouteOptions {
   readonly store: Store;
   readonly tokens: TokenService;
   /** Per-client-IP rate limit (ih3001), run before the body is parsed or a secret checked. */
-  readonly limitIp?: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+  readonly limitIp?: onRequestHookHandler;
   /** `SIGNALS_KEY_PEPPER`; undefined = the pepper kept in the store. */
   readonly keyPepper?: string | undefined;
 }
