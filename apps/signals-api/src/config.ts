@@ -59,6 +59,12 @@ export interface Config {
   readonly dataDir: string;
   /** `SIGNALS_AUTH_RPM_PER_IP`: `POST /v0/auth` requests per minute from one client IP (default 60). */
   readonly authRpmPerIp: number;
+  /**
+   * `SIGNALS_AUTH_REFUSAL_DELAY_MS`: how long a `POST /v0/auth` over the per-IP limit waits for
+   * its ih3001 (default 250; 0 = at once). A client that ignores `Retry-After` then gets one answer
+   * per connection per delay, so a flood of guesses cannot make the server work at its pace.
+   */
+  readonly authRefusalDelayMs: number;
   /** `SIGNALS_LIMITS_ON_STORE_FAILURE`: when Redis fails, admit unchecked (`open`, default) or refuse with ih1002 (`closed`). */
   readonly limitsOnStoreFailure: 'open' | 'closed';
   /** `SIGNALS_REDIS_PREFIX`: prefix of every limits key in Redis (default `signals:limits:`). */
@@ -211,6 +217,14 @@ export function loadConfig(env: Env): Config {
     1_000_000,
     fail,
   );
+  const authRefusalDelayMs = integer(
+    read('SIGNALS_AUTH_REFUSAL_DELAY_MS'),
+    'SIGNALS_AUTH_REFUSAL_DELAY_MS',
+    250,
+    0,
+    10_000,
+    fail,
+  );
   const failureText = read('SIGNALS_LIMITS_ON_STORE_FAILURE') ?? 'open';
   const limitsOnStoreFailure =
     failureText === 'open' || failureText === 'closed'
@@ -260,6 +274,7 @@ export function loadConfig(env: Env): Config {
     tmpDir,
     dataDir,
     authRpmPerIp,
+    authRefusalDelayMs,
     limitsOnStoreFailure,
     redisPrefix,
     leaseSeconds,

@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
+import { isApiError } from 'faultline';
 import type { Admission, Limiter } from 'faultline/limits';
 import { signals } from '../catalog.ts';
 import type { Config } from '../config.ts';
@@ -75,6 +76,24 @@ export function createAccountLimits(options: AccountLimitsOptions): AccountLimit
   // A reservation outlives the longest analysis, so only a crashed instance lets one lapse.
   const holdMs = config.analyzerTimeoutMs + 60_000;
 
+  /**
+   * An auth refusal answered after `authRefusalDelayMs`: one connection that ignores Retry-After
+   * gets one answer per delay, so guessing in a loop costs the server almost nothing. The wait
+   * ends early, with the same answer, if the client goes away.
+   */
+  const refuseLater = (reply: FastifyReply, refusal: Error, done: (error?: Error) => void) => {
+    const delayMs = config.authRefusalDelayMs;
+    // Only the limit's own refusal waits: a limits store that failed (ih1002) is our fault.
+    if (delayMs <= 0 || !isApiError(refusal) || refusal.id !== 'ih3001') return done(refusal);
+    const answer = () => {
+      clearTimeout(timer);
+      reply.raw.off('close', answer);
+      done(refusal);
+    };
+    const timer = setTimeout(answer, delayMs);
+    reply.raw.once('close', answer);
+  };
+
   const admit = async (keyId: string): Promise<Ticket> => {
     const account = await store.accountLimits(keyId);
     // authenticate() found the key a moment ago; gone now means revoked/deleted meanwhile.
@@ -144,7 +163,7 @@ export function createAccountLimits(options: AccountLimitsOptions): AccountLimit
           rate: { limit: config.authRpmPerIp, windowSeconds: 60, policy: 'auth-per-ip' },
         });
       } catch (refusal) {
-        return done(refusal as Error);
+        return refuseLater(reply, refusal as Error, done);
       }
       if (!(admission instanceof Promise)) {
         reply.headers(admission.headers);
@@ -155,7 +174,7 @@ export function createAccountLimits(options: AccountLimitsOptions): AccountLimit
           reply.headers(admitted.headers);
           done();
         },
-        (refusal: unknown) => done(refusal as Error),
+        (refusal: unknown) => refuseLater(reply, refusal as Error, done),
       );
     },
   };

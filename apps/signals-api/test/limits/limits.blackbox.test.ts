@@ -6,6 +6,8 @@ import { countingModel, emptyUpload, keyOnPlan, oneMinuteVideo, setPlan, uploadB
 const NOW = '2026-05-20T22:30:00Z';
 const NEXT_MIDNIGHT = '2026-05-21T00:00:00.000Z';
 const AUTH_RPM_PER_IP = 30;
+/** How long a refused auth waits for its answer here (SIGNALS_AUTH_REFUSAL_DELAY_MS). */
+const AUTH_REFUSAL_DELAY_MS = 300;
 
 for (const mode of ['legacy', 'structured'] as const) {
   describe(`account limits on one instance (SQLite, in-process limits, ${mode} errors)`, () => {
@@ -26,6 +28,7 @@ for (const mode of ['legacy', 'structured'] as const) {
         SIGNALS_ANALYZER: 'http',
         SIGNALS_ANALYZER_URL: model.url,
         SIGNALS_AUTH_RPM_PER_IP: String(AUTH_RPM_PER_IP),
+        SIGNALS_AUTH_REFUSAL_DELAY_MS: String(AUTH_REFUSAL_DELAY_MS),
         SIGNALS_MAX_IN_FLIGHT_ANALYSES: '100',
       });
     });
@@ -149,7 +152,16 @@ for (const mode of ['legacy', 'structured'] as const) {
           body: '{',
         });
       for (let i = authCalls; i < AUTH_RPM_PER_IP; i++) await expectError(await attempt(), 'ih4006');
+      // A client that goes away while its refusal waits leaves nothing behind; the next one is answered.
+      const gone = new AbortController();
+      const abandoned = fetch(`${server.url}/v0/auth`, { method: 'POST', body: '{', signal: gone.signal });
+      setTimeout(() => gone.abort(), 50);
+      await expect(abandoned).rejects.toThrow();
+      // The refusal itself is held back (a flood of guesses is answered at the server's pace, not
+      // the client's): the only timing here is that deliberate lower bound.
+      const sent = performance.now();
       const res = await attempt();
+      expect(performance.now() - sent).toBeGreaterThanOrEqual(AUTH_REFUSAL_DELAY_MS - 5);
       expect(res.headers.get('ratelimit-policy')).toBe(`"auth-per-ip";q=${AUTH_RPM_PER_IP};w=60`);
       expect(res.headers.get('ratelimit')).toBe(`"auth-per-ip";r=0;t=${res.headers.get('retry-after')}`);
       await expectError(res, 'ih3001');
