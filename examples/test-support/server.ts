@@ -1,8 +1,9 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
+import { startListening } from '../../test-support/listening.ts';
 
 // Shared by the example tests (not a workspace: no package.json). Starts an example exactly as
 // its README says (`node examples/<name>/src/main.ts`), on PORT=0 with a fresh data directory.
@@ -56,45 +57,16 @@ export async function startExample(
   // faultline from its sources (as npm scripts run it) and, in a coverage run, the error recorder.
   const flags = ['--conditions=development'];
   if (coverage) flags.push('--import', join(REPO_ROOT, 'packages/faultline/src/testing/register.ts'));
-  const child = spawn(NODE, [...flags, join(REPO_ROOT, 'examples', name, 'src/main.ts')], {
-    cwd: dir,
-    env: fullEnv,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-    out += chunk;
-  });
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-    err += chunk;
-  });
-  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
-  let url: string;
-  try {
-    url = await waitForUrl(
-      child,
-      () => out,
-      () => err,
-    );
-  } catch (error) {
-    child.kill('SIGKILL');
-    rmSync(dir, { recursive: true, force: true });
-    throw error;
-  }
-  return {
-    url,
-    dir,
-    stdout: () => out,
-    async stop() {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      const code = await exited;
-      clearTimeout(timer);
-      rmSync(dir, { recursive: true, force: true });
-      return code;
+  const server = await startListening(
+    name,
+    NODE,
+    [...flags, join(REPO_ROOT, 'examples', name, 'src/main.ts')],
+    {
+      dir,
+      env: fullEnv,
     },
-  };
+  );
+  return { url: server.url, dir, stdout: server.stdout, stop: () => server.stop() };
 }
 
 /**
@@ -119,34 +91,6 @@ export function useExample(
       return server.url;
     },
   };
-}
-
-function waitForUrl(child: ChildProcess, stdout: () => string, stderr: () => string): Promise<string> {
-  return new Promise((done, fail) => {
-    const check = () => {
-      const match = /listening on (http:\/\/\S+)/.exec(stdout());
-      if (match) {
-        cleanup();
-        done(match[1]!);
-      }
-    };
-    const onExit = (code: number | null) => {
-      cleanup();
-      fail(new Error(`example exited (${code}) before listening:\n${stderr()}${stdout()}`));
-    };
-    const timer = setTimeout(() => {
-      cleanup();
-      fail(new Error(`example did not print its URL within 20 s:\n${stderr()}${stdout()}`));
-    }, 20_000);
-    const cleanup = () => {
-      clearTimeout(timer);
-      child.stdout?.off('data', check);
-      child.off('exit', onExit);
-    };
-    child.stdout?.on('data', check);
-    child.once('exit', onExit);
-    check();
-  });
 }
 
 /**

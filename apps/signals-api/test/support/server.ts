@@ -1,8 +1,8 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-
+import { startListening } from '../../../../test-support/listening.ts';
 import { checkContract, unrecordedFetch, watchOrigin } from './contract.ts';
 
 export { recordResponse } from './contract.ts';
@@ -108,34 +108,11 @@ export interface TestServer {
 export async function startServer(env: Readonly<Record<string, string>> = {}): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'signals-test-'));
   const fullEnv = serverEnv(dir, env);
-  const child = spawn(NODE, [...NODE_FLAGS, BIN, 'serve'], {
-    cwd: dir,
+  const server = await startListening('signals-api serve', NODE, [...NODE_FLAGS, BIN, 'serve'], {
+    dir,
     env: fullEnv,
-    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let out = '';
-  let err = '';
-  // Always drain both pipes: a full pipe would block the server's writes.
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-    out += chunk;
-  });
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-    err += chunk;
-  });
-  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
-
-  let url: string;
-  try {
-    url = await waitForUrl(
-      child,
-      () => out,
-      () => err,
-    );
-  } catch (error) {
-    child.kill('SIGKILL');
-    rmSync(dir, { recursive: true, force: true });
-    throw error;
-  }
+  const { url, child, exited } = server;
 
   // The contract every answer is checked against: this server's own document, fetched now,
   // while the server surely runs (a test may kill it before stop()).
@@ -149,18 +126,14 @@ export async function startServer(env: Readonly<Record<string, string>> = {}): P
     url,
     databaseUrl: fullEnv['DATABASE_URL']!,
     env: fullEnv,
-    stdout: () => out,
+    stdout: server.stdout,
     kill(signal) {
       child.kill(signal);
     },
     exited,
     async stop(signal = 'SIGTERM') {
       const problems = await checkContract(url, await contract);
-      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      const code = await exited;
-      clearTimeout(timer);
-      rmSync(dir, { recursive: true, force: true });
+      const code = await server.stop(signal);
       if (problems.length > 0)
         throw new Error(
           `answers that break ${url}/openapi.json:\n${problems.map((p) => `- ${p}`).join('\n')}`,
@@ -230,32 +203,4 @@ function baseEnv(): Record<string, string> {
   const coverage = process.env['FAULTLINE_COVERAGE'];
   if (coverage) env['FAULTLINE_COVERAGE'] = coverage;
   return env;
-}
-
-function waitForUrl(child: ChildProcess, stdout: () => string, stderr: () => string): Promise<string> {
-  return new Promise((done, fail) => {
-    const check = () => {
-      const match = /listening on (http:\/\/\S+)/.exec(stdout());
-      if (match) {
-        cleanup();
-        done(match[1]!);
-      }
-    };
-    const onExit = (code: number | null) => {
-      cleanup();
-      fail(new Error(`signals-api serve exited (${code}) before listening:\n${stderr()}${stdout()}`));
-    };
-    const timer = setTimeout(() => {
-      cleanup();
-      fail(new Error(`signals-api serve did not print its URL within 20 s:\n${stderr()}${stdout()}`));
-    }, 20_000);
-    const cleanup = () => {
-      clearTimeout(timer);
-      child.stdout?.off('data', check);
-      child.off('exit', onExit);
-    };
-    child.stdout?.on('data', check);
-    child.once('exit', onExit);
-    check();
-  });
 }
