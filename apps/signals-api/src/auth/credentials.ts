@@ -49,6 +49,6 @@ export async function checkCredentials(
   if (!key) return hasher.burn(keySecret) || undefined;
   const { ok, rehash } = await hasher.verify(keySecret, key.secretHash);
   if (!ok || key.revokedAt !== undefined) return undefined;
-  if (rehash !== undefined) await store.replaceSecretHash?.(key.id, key.secretHash, rehash);
+  if (rehash !== undefined) await store.replaceSecretHash(key.id, key.secretHash, rehash);
   return key;
 }

@@ -85,6 +85,12 @@ class PostgresStore implements Store {
     return (await this.#sql`SELECT * FROM api_keys ORDER BY created_at, id`).map(toKey);
   }
 
+  async replaceSecretHash(id: string, from: string, to: string): Promise<boolean> {
+    const rows = await this.#sql`UPDATE api_keys SET secret_hash = ${to}
+      WHERE id = ${id} AND secret_hash = ${from} RETURNING id`;
+    return rows.length === 1;
+  }
+
   async revokeKey(id: string, at: Date): Promise<boolean> {
     await this.#sql`UPDATE api_keys SET revoked_at = ${at} WHERE id = ${id} AND revoked_at IS NULL`;
     return (await this.#sql`SELECT 1 FROM api_keys WHERE id = ${id}`).length > 0;

@@ -134,9 +134,8 @@ export interface Store {
   /**
    * Replaces a key's stored hash only while it still equals `from` (a legacy row rehashed on
    * use; two instances racing write the same kind of value). False when nothing changed.
-   * Optional: a store without it leaves legacy rows as they are, which still verify.
    */
-  replaceSecretHash?(id: string, from: string, to: string): Promise<boolean>;
+  replaceSecretHash(id: string, from: string, to: string): Promise<boolean>;
 
   /** Creates or replaces a plan. */
   putPlan(plan: Plan): Promise<void>;

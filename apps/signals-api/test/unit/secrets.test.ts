@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { checkCredentials } from '../../src/auth/credentials.ts';
 import { provisionKey } from '../../src/auth/provision.ts';
 import { createSecretHasher, hashSecret, verifySecret } from '../../src/auth/secrets.ts';
+import { openPostgresStore } from '../../src/db/postgres.ts';
 import { openSqliteStore } from '../../src/db/sqlite.ts';
+import type { Store } from '../../src/db/store.ts';
+import { freshDatabase } from '../limits/support.ts';
 
 // Cheap parameters keep the suite fast; the stored string carries them, so verify follows.
 const FAST = { ln: 8, r: 8, p: 1 };
@@ -45,37 +48,65 @@ describe('HMAC-SHA-256 secrets under a pepper', () => {
   });
 });
 
-describe('checkCredentials', () => {
-  it('opens keys stored with HMAC, rehashes a legacy scrypt row on its first success, refuses the rest alike', async () => {
-    const store = openSqliteStore(':memory:');
-    try {
-      const issued = await provisionKey(store, {
-        scopes: ['interhumanai.upload'],
-        plan: 'default',
-        now: new Date(),
-      });
-      expect((await store.getKey(issued.key_id))?.secretHash).toMatch(/^hmac-sha256\$/);
-      expect((await checkCredentials(store, issued.key_id, issued.key_secret))?.id).toBe(issued.key_id);
-      expect(await checkCredentials(store, issued.key_id, 'sk_wrong')).toBeUndefined();
-      expect(await checkCredentials(store, 'key_unknown', issued.key_secret)).toBeUndefined();
+/** Each store the service runs on, opened fresh; `close` also drops what it made. */
+const stores: [string, () => Promise<{ store: Store; close(): Promise<void> }>][] = [
+  [
+    'SQLite',
+    async () => {
+      const store = openSqliteStore(':memory:');
+      return { store, close: () => store.close() };
+    },
+  ],
+  [
+    'PostgreSQL',
+    async () => {
+      const db = await freshDatabase();
+      const store = await openPostgresStore(db.url);
+      const close = async () => {
+        await store.close();
+        await db.drop();
+      };
+      return { store, close };
+    },
+  ],
+];
 
-      const legacy = await hashSecret('sk_legacy', FAST);
-      await store.createKey({
-        id: 'key_legacy',
-        secretHash: legacy,
-        scopes: ['interhumanai.upload'],
-        plan: 'default',
-        createdAt: new Date(),
-      });
-      expect(await checkCredentials(store, 'key_legacy', 'sk_nope')).toBeUndefined();
-      expect((await store.getKey('key_legacy'))?.secretHash).toBe(legacy);
-      expect((await checkCredentials(store, 'key_legacy', 'sk_legacy'))?.id).toBe('key_legacy');
-      expect((await store.getKey('key_legacy'))?.secretHash).toMatch(/^hmac-sha256\$/);
-      expect((await checkCredentials(store, 'key_legacy', 'sk_legacy'))?.id).toBe('key_legacy');
-    } finally {
-      await store.close();
-    }
-  });
+describe('checkCredentials', () => {
+  it.each(stores)(
+    'on %s: opens keys stored with HMAC, rehashes a legacy scrypt row on its first success, refuses the rest alike',
+    async (_name, open) => {
+      const { store, close } = await open();
+      try {
+        const issued = await provisionKey(store, {
+          scopes: ['interhumanai.upload'],
+          plan: 'default',
+          now: new Date(),
+        });
+        expect((await store.getKey(issued.key_id))?.secretHash).toMatch(/^hmac-sha256\$/);
+        expect((await checkCredentials(store, issued.key_id, issued.key_secret))?.id).toBe(issued.key_id);
+        expect(await checkCredentials(store, issued.key_id, 'sk_wrong')).toBeUndefined();
+        expect(await checkCredentials(store, 'key_unknown', issued.key_secret)).toBeUndefined();
+
+        const legacy = await hashSecret('sk_legacy', FAST);
+        await store.createKey({
+          id: 'key_legacy',
+          secretHash: legacy,
+          scopes: ['interhumanai.upload'],
+          plan: 'default',
+          createdAt: new Date(),
+        });
+        expect(await checkCredentials(store, 'key_legacy', 'sk_nope')).toBeUndefined();
+        expect((await store.getKey('key_legacy'))?.secretHash).toBe(legacy);
+        expect((await checkCredentials(store, 'key_legacy', 'sk_legacy'))?.id).toBe('key_legacy');
+        expect((await store.getKey('key_legacy'))?.secretHash).toMatch(/^hmac-sha256\$/);
+        expect((await checkCredentials(store, 'key_legacy', 'sk_legacy'))?.id).toBe('key_legacy');
+        // Compare-and-set: a row already rehashed (by another instance) is left alone.
+        expect(await store.replaceSecretHash('key_legacy', legacy, 'hmac-sha256$other')).toBe(false);
+      } finally {
+        await close();
+      }
+    },
+  );
 
   it('with a configured pepper, keys made under it verify under it only', async () => {
     const store = openSqliteStore(':memory:');
