@@ -72,6 +72,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     clientErrorHandler,
     // ajv and fast-json-stringify load only if a route declares a schema (none does).
     schemaController: lazySchemaCompilers(),
+    // request.ip (the per-IP limits) reads X-Forwarded-For only as set by a trusted proxy.
+    ...(config.trustProxy === undefined ? {} : { trustProxy: [...config.trustProxy] }),
     ...serverTimeouts(config),
   });
 

@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { isIP } from 'node:net';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -57,6 +58,13 @@ export interface Config {
   readonly tmpDir: string;
   /** `SIGNALS_DATA_DIR`: service state on disk (default `./data`). */
   readonly dataDir: string;
+  /**
+   * `SIGNALS_TRUST_PROXY`: the proxies in front of the service whose `X-Forwarded-For` names the
+   * client — a comma-separated list of addresses, CIDR ranges and `loopback`, `linklocal`,
+   * `uniquelocal`. Unset: the socket's peer is the client (per-IP limits then see a load
+   * balancer as one client).
+   */
+  readonly trustProxy: readonly string[] | undefined;
   /** `SIGNALS_AUTH_RPM_PER_IP`: `POST /v0/auth` requests per minute from one client IP (default 60). */
   readonly authRpmPerIp: number;
   /**
@@ -209,6 +217,7 @@ export function loadConfig(env: Env): Config {
   const tmpDir = resolve(read('SIGNALS_TMP_DIR') ?? join(tmpdir(), 'signals-api'));
   const dataDir = resolve(read('SIGNALS_DATA_DIR') ?? './data');
 
+  const trustProxy = trustedProxies(read('SIGNALS_TRUST_PROXY'), fail);
   const authRpmPerIp = integer(
     read('SIGNALS_AUTH_RPM_PER_IP'),
     'SIGNALS_AUTH_RPM_PER_IP',
@@ -273,6 +282,7 @@ export function loadConfig(env: Env): Config {
     maintenance,
     tmpDir,
     dataDir,
+    trustProxy,
     authRpmPerIp,
     authRefusalDelayMs,
     limitsOnStoreFailure,
@@ -305,6 +315,34 @@ function flag(text: string | undefined, name: string, fail: Fail): boolean {
   if (['1', 'true', 'yes', 'on'].includes(lower)) return true;
   if (['0', 'false', 'no', 'off'].includes(lower)) return false;
   return fail(`${name} must be 1/true/yes/on or 0/false/no/off (got "${text}")`, false);
+}
+
+/** Names proxy-addr (Fastify's `trustProxy`) knows for whole address ranges. */
+const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/**
+ * `SIGNALS_TRUST_PROXY` as Fastify's `trustProxy`: the addresses of trusted proxies. "Trust
+ * everything" and hop counts are refused on purpose: neither checks who sent the header, so any
+ * client could name itself in `X-Forwarded-For` and walk past the per-IP limits.
+ */
+function trustedProxies(text: string | undefined, fail: Fail): readonly string[] | undefined {
+  if (text === undefined) return undefined;
+  const entries = text.split(',').map((entry) => entry.trim());
+  const bad = entries.filter((entry) => !PROXY_RANGE_NAMES.has(entry) && !isAddressOrRange(entry));
+  if (bad.length > 0)
+    return fail(
+      `SIGNALS_TRUST_PROXY must be a comma-separated list of proxy addresses, CIDR ranges, loopback, linklocal or uniquelocal (not understood: "${bad.join('", "')}")`,
+      undefined,
+    );
+  return Object.freeze(entries);
+}
+
+function isAddressOrRange(text: string): boolean {
+  const [address = '', bits, extra] = text.split('/');
+  const family = isIP(address);
+  if (family === 0 || extra !== undefined) return false;
+  if (bits === undefined) return true;
+  return /^\d+$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128);
 }
 
 function isHttpUrl(text: string): boolean {

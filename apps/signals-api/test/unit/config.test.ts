@@ -115,6 +115,18 @@ describe('loadConfig', () => {
     expect(problems.join('\n')).toMatch(/SIGNALS_BODY_IDLE_TIMEOUT_MS/);
   });
 
+  it('reads the trusted proxies, and refuses settings that would trust any client', () => {
+    expect(loadConfig({}).trustProxy).toBeUndefined();
+    expect(loadConfig({ SIGNALS_TRUST_PROXY: ' 10.0.0.0/8, loopback,::1,fd00::/8 ' }).trustProxy).toEqual([
+      '10.0.0.0/8',
+      'loopback',
+      '::1',
+      'fd00::/8',
+    ]);
+    for (const text of ['true', '1', '*', '10.0.0.0/33', '10.0.0.1/8/8', 'proxy.internal'])
+      expect(problemsOf({ SIGNALS_TRUST_PROXY: text }).join('\n')).toMatch(/SIGNALS_TRUST_PROXY/);
+  });
+
   it('names every bad variable at once', () => {
     const problems = problemsOf({
       PORT: '80a',
