@@ -1,6 +1,6 @@
 import type { Catalog } from '../catalog/define.ts';
-import { requestIdFromHeaders } from '../formats/common.ts';
 import { decodeError, parseBody, retrySignals } from '../formats/detect.ts';
+import { headersOf, idOf } from '../formats/headers.ts';
 import { reasonPhrase } from '../formats/reason.ts';
 import type { DecodedError } from '../formats/types.ts';
 import { RetryBudget } from './budget.ts';
@@ -212,7 +212,8 @@ export async function decodeResponse(response: Response, now: number = Date.now(
     status: response.status,
     code: undefined,
     message: response.statusText || reasonPhrase(response.status),
-    requestId: requestIdFromHeaders(response.headers),
+    // The usual request-id headers (X-Correlation-ID, X-Request-Id, Request-Id, X-Trace-Id), as the decoder reads them.
+    requestId: idOf(headersOf(response.headers), 7, 10),
     link: undefined,
     retryAfterMs: signals.retryAfterMs,
     fields: {},

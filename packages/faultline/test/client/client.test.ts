@@ -301,7 +301,7 @@ describe('createClient: decoding and what is safe to repeat', () => {
         : json(res, 200, { ok: true }),
     );
     srv.scripts.set('/empty-no', (_q, res) =>
-      res.writeHead(503, { 'retry-after': '4', 'x-should-retry': 'false' }).end(),
+      res.writeHead(503, { 'retry-after': '4', 'x-should-retry': 'false', 'x-request-id': ' lb-2 ' }).end(),
     );
     const { sleep, sleeps } = recorder();
     const client = createClient({ baseUrl: srv.base, sleep });
@@ -313,6 +313,7 @@ describe('createClient: decoding and what is safe to repeat', () => {
       format: 'unknown',
       message: 'Service Unavailable',
       retryAfterMs: 4000,
+      requestId: 'lb-2',
     });
   });
 
