@@ -37,40 +37,54 @@ local t = redis.call('TIME')
 local nows = t[1] .. string.sub('00000' .. t[2], -6, -4)
 local now = tonumber(nows)
 local idPrefix, first = ARGV[2], tonumber(ARGV[3])
-local rules, rl, win, cl, ttl, r2, r4, until_
+local rules, rl, win, cl, ttl, r4, ttl2, until_
 local out, o = {}, 0
 for i = 1, n do
   -- Requests of one service mostly share their rules: parse a rules text once per run of it.
   if ARGV[3 + i] ~= rules then
     rules = ARGV[3 + i]
-    local s1, s3
-    s1, r2, s3, r4 = string.match(rules, '^(%S+) (%S+) (%S+) (%S+)$')
-    rl, win, cl, ttl = tonumber(s1), tonumber(r2), tonumber(s3), tonumber(r4)
+    local s1, s2, s3
+    s1, s2, s3, r4 = string.match(rules, '^(%S+) (%S+) (%S+) (%S+)$')
+    rl, win, cl, ttl = tonumber(s1), tonumber(s2), tonumber(s3), tonumber(r4)
+    ttl2 = string.format('%d', 2 * win)
     until_ = string.format('%d', now + ttl)
   end
   local log, leases = KEYS[2 * i - 1], KEYS[2 * i]
   local used, reset, inflight, refused = 0, 0, 0, false
   if rl > 0 then
-    -- Drop the times that left the window from the head, a few at a time; the first time
-    -- left is the oldest admission still counted.
+    -- Drop the times that left the window from the head: one at a time while few (the usual
+    -- case: about one leaves per admission at a steady rate), then in runs of 32.
     local edge = now - win
-    local head, gone, oldest
-    repeat
-      head = redis.call('LRANGE', log, '0', '7')
-      gone = 0
-      while gone < #head and tonumber(head[gone + 1]) <= edge do gone = gone + 1 end
-      if gone > 0 then redis.call('LPOP', log, gone) end
-    until gone < 8
-    oldest = head[gone + 1]
+    local oldest = redis.call('LINDEX', log, '0')
+    local gone = 0
+    while oldest and tonumber(oldest) <= edge do
+      if gone < 2 then
+        redis.call('LPOP', log)
+        gone = gone + 1
+        oldest = redis.call('LINDEX', log, '0')
+      else
+        local head = redis.call('LRANGE', log, '0', '31')
+        local g = 0
+        while g < #head and tonumber(head[g + 1]) <= edge do g = g + 1 end
+        redis.call('LPOP', log, g)
+        gone = gone + g
+        oldest = head[g + 1]
+        if not oldest and #head == 32 then oldest = redis.call('LINDEX', log, '0') end
+      end
+    end
     if oldest then
-      -- A short list counts itself; only a long one asks for its length.
-      if #head < 8 then used = #head - gone else used = redis.call('LLEN', log) end
+      used = redis.call('LLEN', log)
       reset = tonumber(oldest) + win - now
+      -- The list lives 2 windows from its last refresh: renewed on creation and whenever times
+      -- leave it, which happens at least once a window while it holds any (times left from the
+      -- refresh expire within one) — so every time it holds outlives its window, without a
+      -- PEXPIRE per admission.
+      if gone > 0 then redis.call('PEXPIRE', log, ttl2) end
     end
     if used >= rl then
       -- The (used - rl + 1)th oldest must leave before one more fits (the limit may have shrunk).
       local k = used - rl
-      local nth = head[gone + 1 + k] or redis.call('LINDEX', log, string.format('%d', k))
+      local nth = k == 0 and oldest or redis.call('LINDEX', log, string.format('%d', k))
       out[o + 1], out[o + 2], out[o + 3], out[o + 4], out[o + 5] = -1, used, reset, 0, tonumber(nth) + win - now
       o = o + 5
       refused = true
@@ -92,9 +106,11 @@ for i = 1, n do
   if not refused then
     if rl > 0 then
       redis.call('RPUSH', log, nows)
-      redis.call('PEXPIRE', log, r2)
       used = used + 1
-      if used == 1 then reset = win end
+      if used == 1 then
+        reset = win
+        redis.call('PEXPIRE', log, ttl2)
+      end
     end
     if cl > 0 then
       redis.call('ZADD', leases, until_, idPrefix .. (first + i - 1))
