@@ -160,6 +160,26 @@ describe('Redis store', () => {
     expect(await redis.zcard(`${prefix}{mixed-a}:leases`)).toBe(1);
   });
 
+  it("on a cluster sends each decision alone, carrying only its own subject's releases", async () => {
+    // A cluster client as the store sees it (ioredis sets isCluster): keys of one slot per script.
+    const cluster = Object.create(redis, { isCluster: { value: true } }) as Redis;
+    const store = createRedisStore({ redis: cluster, prefix });
+    const check = (subject: string) => ({
+      subject,
+      rate: { limit: 10, windowSeconds: 60 },
+      concurrency: { limit: 1 },
+    });
+    const [p, q] = await Promise.all([store.decide(check('slot-p')), store.decide(check('slot-q'))]);
+    commands = 0;
+    store.release('slot-p', p.lease!);
+    store.release('slot-q', q.lease!);
+    const [p2, r] = await Promise.all([store.decide(check('slot-p')), store.decide(check('slot-r'))]);
+    // Two decisions, two calls: slot-p's release rode with slot-p; slot-q's left alone.
+    expect(commands).toBe(3);
+    expect([p2.allowed, r.allowed]).toEqual([true, true]);
+    expect(await redis.zcard(`${prefix}{slot-q}:leases`)).toBe(0);
+  });
+
   it('releases a lease, and lets a lapsed one go by itself', async () => {
     const store = createRedisStore({ redis, prefix, leaseMs: 200 });
     const check = { subject: 'lease', concurrency: { limit: 1 } };
