@@ -18,8 +18,9 @@ export interface RedisLike {
 export interface RedisStoreOptions {
   /**
    * An ioredis client. Fail fast rather than queue: `enableOfflineQueue: false`, a `commandTimeout`.
-   * The store already sends the decisions of one turn of the event loop in one call, so
-   * `enableAutoPipelining` adds nothing for it.
+   * Leave `enableAutoPipelining` off on a client the store has to itself: the store already sends
+   * the decisions of one turn of the event loop in one call, and a pipeline around that call only
+   * adds a turn and its own bookkeeping.
    */
   readonly redis: RedisLike;
   /** Prefix of every key (default `faultline:limits:`), so apps and test runs never collide. */
