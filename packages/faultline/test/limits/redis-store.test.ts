@@ -131,6 +131,19 @@ describe('Redis store', () => {
     expect(await redis.pttl(`${prefix}{slide}:log`)).toBeGreaterThan(2000);
   });
 
+  it('drops a long run of times that left the window at once, keeping the later ones', async () => {
+    const store = createRedisStore({ redis, prefix });
+    const check = { subject: 'long-run', rate: { limit: 100, windowSeconds: 2 } };
+    const start = Date.now();
+    await Promise.all(Array.from({ length: 40 }, () => store.decide(check)));
+    await new Promise((done) => setTimeout(done, 1000));
+    await Promise.all(Array.from({ length: 5 }, () => store.decide(check)));
+    await new Promise((done) => setTimeout(done, Math.max(0, start + 2100 - Date.now())));
+    // The 40 first left (popped one by one, then in runs); the 5 later ones still count.
+    expect(await store.decide(check)).toMatchObject({ allowed: true, rateUsed: 6 });
+    expect(await redis.llen(`${prefix}{long-run}:log`)).toBe(6);
+  });
+
   it('decides a turn of many subjects and rules in one call, each on its own state', async () => {
     const store = createRedisStore({ redis, prefix });
     const tight = { subject: 'mixed-a', rate: { limit: 1, windowSeconds: 60 }, concurrency: { limit: 5 } };
