@@ -13,10 +13,11 @@
  * Decides the requests of one turn of the event loop (one or many), each atomically and in order.
  * KEYS: for each decision its rate list and lease set, then lease sets with leases to give back.
  * ARGV: decision count n, lease id prefix, first lease sequence number (decision i's lease is
- * prefix .. first + i - 1), then each decision's rules `"<rate limit> <window ms> <concurrency
- * limit> <lease ms>"` (0 = no such rule; one argument costs the client less than four), then for
- * each lease set after the decisions' keys: a count and that many leases to give back (before
- * any decision).
+ * prefix .. first + i - 1), then the decisions' rules in runs — a count of decisions and their
+ * rules `"<rate limit> <window ms> <concurrency limit> <lease ms>"` (0 = no such rule), until n
+ * are covered: requests of one service mostly share their rules, and every argument costs both
+ * sides — then for each lease set after the decisions' keys: a count and that many leases to
+ * give back (before any decision).
  * Returns one flat list: per decision `used, reset ms, in flight` when admitted (used ≥ 0), or
  * `-1, used, reset ms, in flight, wait ms` when refused by rate, `-2, …` by concurrency. Flat and
  * integers only: every element costs the client a decode, every nested list an array.
@@ -24,7 +25,11 @@
  */
 export const DECIDE = `
 local n = tonumber(ARGV[1])
-local a = n + 4
+local a, covered = 4, 0
+while covered < n do
+  covered = covered + tonumber(ARGV[a])
+  a = a + 2
+end
 for k = 2 * n + 1, #KEYS do
   local c = tonumber(ARGV[a])
   if c > 0 then redis.call('ZREM', KEYS[k], unpack(ARGV, a + 1, a + c)) end
@@ -39,10 +44,16 @@ local now = tonumber(nows)
 local idPrefix, first = ARGV[2], tonumber(ARGV[3])
 local rules, rl, win, cl, ttl, r4, ttl2, until_
 local out, o = {}, 0
+local run, left = 4, 0
 for i = 1, n do
-  -- Requests of one service mostly share their rules: parse a rules text once per run of it.
-  if ARGV[3 + i] ~= rules then
-    rules = ARGV[3 + i]
+  if left == 0 then
+    left = tonumber(ARGV[run])
+    run = run + 2
+  end
+  left = left - 1
+  -- A rules text is parsed once per change of it, not per decision.
+  if ARGV[run - 1] ~= rules then
+    rules = ARGV[run - 1]
     local s1, s2, s3
     s1, s2, s3, r4 = string.match(rules, '^(%S+) (%S+) (%S+) (%S+)$')
     rl, win, cl, ttl = tonumber(s1), tonumber(s2), tonumber(s3), tonumber(r4)

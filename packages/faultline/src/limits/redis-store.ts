@@ -115,7 +115,18 @@ export function createRedisStore(options: RedisStoreOptions): LimitStore {
     const keys: string[] = [];
     const args: (string | number)[] = [batch.length, instance, first];
     for (const w of batch) keys.push(logKeyOf(w.check.subject), leaseKeyOf(w.check.subject));
-    for (const w of batch) args.push(rulesOf(w.check));
+    // Rules in runs (a count, then the text): a turn's requests mostly share one plan's rules.
+    let run = -1;
+    let runRules = '';
+    for (const w of batch) {
+      const rules = rulesOf(w.check);
+      if (rules === runRules) (args[run] as number)++;
+      else {
+        run = args.length;
+        runRules = rules;
+        args.push(1, rules);
+      }
+    }
     if (carry) {
       if (anyKey)
         for (const [subject, leases] of pending) {
