@@ -6,7 +6,7 @@
  * Rate: a list of admission times, oldest first (exact sliding window; pushes and pops at the
  * ends are O(1) and a time costs a few bytes, where a sorted set costs a skiplist node and a
  * member each). Concurrency: a sorted set of lease ids scored by expiry, so a crashed holder's
- * lease lapses by itself. Needs Redis ≥ 6.2 (LPOP with a count).
+ * lease lapses by itself.
  */
 
 /**
@@ -77,7 +77,7 @@ for i = 1, n do
         local head = redis.call('LRANGE', log, '0', '31')
         local g = 0
         while g < #head and tonumber(head[g + 1]) <= edge do g = g + 1 end
-        redis.call('LPOP', log, g)
+        redis.call('LTRIM', log, string.format('%d', g), '-1')
         gone = gone + g
         oldest = head[g + 1]
         if not oldest and #head == 32 then oldest = redis.call('LINDEX', log, '0') end

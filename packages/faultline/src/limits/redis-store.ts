@@ -153,12 +153,12 @@ export function createRedisStore(options: RedisStoreOptions): LimitStore {
       reply.catch(ignore);
       return;
     }
-    reply.then(
-      (flat) => settle(batch, flat, first),
-      (cause: unknown) => {
+    // A failed call (or an unreadable reply) fails every decision still waiting in it.
+    reply
+      .then((flat) => settle(batch, flat, first))
+      .catch((cause: unknown) => {
         for (const w of batch) w.reject(cause);
-      },
-    );
+      });
   };
 
   const flush = () => {
