@@ -193,6 +193,22 @@ describe('Redis store', () => {
     expect(await redis.zcard(`${prefix}{slot-q}:leases`)).toBe(0);
   });
 
+  it('fails every decision of a call that fails or answers something unreadable', async () => {
+    for (const answer of [() => Promise.reject(new Error('down')), () => Promise.resolve(null)]) {
+      const client = {
+        defineCommand(name: string) {
+          (this as Record<string, unknown>)[name] = answer;
+        },
+        zrem: () => Promise.resolve(0),
+        ping: () => Promise.resolve('PONG'),
+      };
+      const store = createRedisStore({ redis: client });
+      const check = { subject: 'broken', rate: { limit: 5, windowSeconds: 60 } };
+      const settled = await Promise.allSettled([store.decide(check), store.decide(check)]);
+      expect(settled.map((s) => s.status)).toEqual(['rejected', 'rejected']);
+    }
+  });
+
   it('releases a lease, and lets a lapsed one go by itself', async () => {
     const store = createRedisStore({ redis, prefix, leaseMs: 200 });
     const check = { subject: 'lease', concurrency: { limit: 1 } };
