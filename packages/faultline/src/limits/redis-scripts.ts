@@ -89,7 +89,8 @@ for i = 1, n do
       -- The list lives 2 windows from its last refresh: renewed on creation and whenever times
       -- leave it, which happens at least once a window while it holds any (times left from the
       -- refresh expire within one) — so every time it holds outlives its window, without a
-      -- PEXPIRE per admission.
+      -- PEXPIRE per admission. (A rule whose window grows can lose times early until the
+      -- list's next refresh.)
       if gone > 0 then redis.call('PEXPIRE', log, ttl2) end
     end
     if used >= rl then
