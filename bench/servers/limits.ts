@@ -31,9 +31,11 @@ const redisUrl = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 
 const app: FastifyInstance = Fastify({ logger: false });
 let redis: Redis | undefined;
-const connectRedis = () => {
-  // The signals-api client settings: auto-pipelining batches the commands of one tick.
-  redis = new Redis(redisUrl, { maxRetriesPerRequest: 1, enableAutoPipelining: true });
+const connectRedis = (enableAutoPipelining: boolean) => {
+  // Auto-pipelining batches the commands of one tick (rate-limiter-flexible sends one per
+  // request). The faultline store batches a turn's decisions into one call itself, so its client
+  // goes without, as signals-api's does: the pipeline would only add a turn of the event loop.
+  redis = new Redis(redisUrl, { maxRetriesPerRequest: 1, enableAutoPipelining });
   return redis;
 };
 
@@ -95,14 +97,19 @@ switch (variant) {
     faultline(createMemoryStore());
     break;
   case 'faultline-redis':
-    faultline(createRedisStore({ redis: connectRedis(), prefix }));
+    faultline(createRedisStore({ redis: connectRedis(false), prefix }));
     break;
   case 'rlf-memory':
     flexible(new RateLimiterMemory({ points: POINTS, duration: 60 }));
     break;
   case 'rlf-redis':
     flexible(
-      new RateLimiterRedis({ storeClient: connectRedis(), points: POINTS, duration: 60, keyPrefix: prefix }),
+      new RateLimiterRedis({
+        storeClient: connectRedis(true),
+        points: POINTS,
+        duration: 60,
+        keyPrefix: prefix,
+      }),
     );
     break;
   case 'fastify-rate-limit':

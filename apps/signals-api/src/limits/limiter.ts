@@ -41,8 +41,9 @@ export async function openLimiter(config: Config, log: LimiterLog): Promise<Open
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
       commandTimeout: REDIS_COMMAND_TIMEOUT_MS,
-      // Decisions of requests arriving in the same tick share one write to the socket.
-      enableAutoPipelining: true,
+      // No auto-pipelining: the store already sends the decisions of one turn of the event loop
+      // in one call; a pipeline around that call would only add a turn.
+      enableAutoPipelining: false,
       retryStrategy: (attempt) => Math.min(attempt * 100, 1000),
     });
     // The limiter logs outages once, with their cause; ioredis would print every reconnect attempt.

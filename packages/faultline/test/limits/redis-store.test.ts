@@ -105,6 +105,110 @@ describe('Redis store', () => {
     expect([await inFlight('batch-x'), await inFlight('batch-z')]).toEqual([0, 0]);
   });
 
+  it('slides the rate window: times leave it as it passes, and the list outlives its newest time', async () => {
+    const store = createRedisStore({ redis, prefix });
+    const check = { subject: 'slide', rate: { limit: 3, windowSeconds: 2 } };
+    const first = await store.decide(check);
+    expect(first).toMatchObject({ allowed: true, rateUsed: 1, rateResetMs: 2000 });
+    await new Promise((done) => setTimeout(done, 300));
+    await store.decide(check);
+    await store.decide(check);
+    const refused = await store.decide(check);
+    expect(refused).toMatchObject({ allowed: false, rejectedBy: 'rate', rateUsed: 3 });
+    // The first admission leaves the window first: the wait is what is left of its second.
+    expect(refused.retryAfterMs).toBeGreaterThan(0);
+    expect(refused.retryAfterMs).toBeLessThanOrEqual(1700);
+    const ttl = await redis.pttl(`${prefix}{slide}:log`);
+    expect(ttl).toBeGreaterThan(2000);
+    expect(ttl).toBeLessThanOrEqual(4000);
+    // Once the first time has left, exactly one more fits; the two later ones still count.
+    await new Promise((done) => setTimeout(done, refused.retryAfterMs + 20));
+    const [again, over] = await Promise.all([store.decide(check), store.decide(check)]);
+    expect(again).toMatchObject({ allowed: true, rateUsed: 3 });
+    expect(over).toMatchObject({ allowed: false, rejectedBy: 'rate', rateUsed: 3 });
+    expect(await redis.llen(`${prefix}{slide}:log`)).toBe(3);
+    // A refused request consumed nothing, and the popping renewed the list's life.
+    expect(await redis.pttl(`${prefix}{slide}:log`)).toBeGreaterThan(2000);
+  });
+
+  it('drops a long run of times that left the window at once, keeping the later ones', async () => {
+    const store = createRedisStore({ redis, prefix });
+    const check = { subject: 'long-run', rate: { limit: 100, windowSeconds: 2 } };
+    const start = Date.now();
+    await Promise.all(Array.from({ length: 40 }, () => store.decide(check)));
+    await new Promise((done) => setTimeout(done, 1000));
+    await Promise.all(Array.from({ length: 5 }, () => store.decide(check)));
+    await new Promise((done) => setTimeout(done, Math.max(0, start + 2100 - Date.now())));
+    // The 40 first left (popped one by one, then in runs); the 5 later ones still count.
+    expect(await store.decide(check)).toMatchObject({ allowed: true, rateUsed: 6 });
+    expect(await redis.llen(`${prefix}{long-run}:log`)).toBe(6);
+  });
+
+  it('decides a turn of many subjects and rules in one call, each on its own state', async () => {
+    const store = createRedisStore({ redis, prefix });
+    const tight = { subject: 'mixed-a', rate: { limit: 1, windowSeconds: 60 }, concurrency: { limit: 5 } };
+    const loose = { subject: 'mixed-b', rate: { limit: 100, windowSeconds: 60 } };
+    const single = { subject: 'mixed-c', concurrency: { limit: 1 } };
+    await store.decide(loose); // loads the script
+    commands = 0;
+    const decisions = await Promise.all([
+      store.decide(tight),
+      store.decide(loose),
+      store.decide(single),
+      store.decide(tight),
+      store.decide(single),
+      store.decide(loose),
+    ]);
+    expect(commands).toBe(1);
+    expect(decisions.map((d) => d.allowed)).toEqual([true, true, true, false, false, true]);
+    expect(decisions[3]).toMatchObject({ rejectedBy: 'rate', rateUsed: 1, inFlight: 0 });
+    expect(decisions[4]).toMatchObject({ rejectedBy: 'concurrency', inFlight: 1 });
+    expect(decisions[5]).toMatchObject({ rateUsed: 3, inFlight: 0 });
+    expect(decisions[0]!.lease).not.toBe(decisions[2]!.lease);
+    expect(decisions[1]!.lease).toBeUndefined();
+    // Each admission holding a slot holds its own lease, and gives back exactly that one.
+    expect(await redis.zscore(`${prefix}{mixed-c}:leases`, decisions[2]!.lease as string)).not.toBeNull();
+    store.release('mixed-c', decisions[2]!.lease!);
+    expect(await store.decide(single)).toMatchObject({ allowed: true, inFlight: 1 });
+    expect(await redis.zcard(`${prefix}{mixed-a}:leases`)).toBe(1);
+  });
+
+  it("on a cluster sends each decision alone, carrying only its own subject's releases", async () => {
+    // A cluster client as the store sees it (ioredis sets isCluster): keys of one slot per script.
+    const cluster = Object.create(redis, { isCluster: { value: true } }) as Redis;
+    const store = createRedisStore({ redis: cluster, prefix });
+    const check = (subject: string) => ({
+      subject,
+      rate: { limit: 10, windowSeconds: 60 },
+      concurrency: { limit: 1 },
+    });
+    const [p, q] = await Promise.all([store.decide(check('slot-p')), store.decide(check('slot-q'))]);
+    commands = 0;
+    store.release('slot-p', p.lease!);
+    store.release('slot-q', q.lease!);
+    const [p2, r] = await Promise.all([store.decide(check('slot-p')), store.decide(check('slot-r'))]);
+    // Two decisions, two calls: slot-p's release rode with slot-p; slot-q's left alone.
+    expect(commands).toBe(3);
+    expect([p2.allowed, r.allowed]).toEqual([true, true]);
+    expect(await redis.zcard(`${prefix}{slot-q}:leases`)).toBe(0);
+  });
+
+  it('fails every decision of a call that fails or answers something unreadable', async () => {
+    for (const answer of [() => Promise.reject(new Error('down')), () => Promise.resolve(null)]) {
+      const client = {
+        defineCommand(name: string) {
+          (this as Record<string, unknown>)[name] = answer;
+        },
+        zrem: () => Promise.resolve(0),
+        ping: () => Promise.resolve('PONG'),
+      };
+      const store = createRedisStore({ redis: client });
+      const check = { subject: 'broken', rate: { limit: 5, windowSeconds: 60 } };
+      const settled = await Promise.allSettled([store.decide(check), store.decide(check)]);
+      expect(settled.map((s) => s.status)).toEqual(['rejected', 'rejected']);
+    }
+  });
+
   it('releases a lease, and lets a lapsed one go by itself', async () => {
     const store = createRedisStore({ redis, prefix, leaseMs: 200 });
     const check = { subject: 'lease', concurrency: { limit: 1 } };
