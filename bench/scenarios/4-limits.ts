@@ -120,7 +120,7 @@ try {
   emit({
     id: 'limits',
     title: '4. Limits — faultline/limits vs no limiter and peer libraries on one Fastify route',
-    method: `GET /limited answering 200 {ok:true} (every limited route also sends rate-limit headers; faultline's in an onRequest callback hook through admitNow, the others in an async hook), requests taking turns among 1,000 subjects (accounts) with 1,000,000 per minute each (every request passes); each server its own process (logger off) that runs one full GC while idle before serving, as scenario 2's do (bench/README.md, nextTick slow path); ${ROUNDS} rounds with fresh processes, ${WARMUP_S} s warm-up per target, ${SECONDS} s measured per target (order alternating); value = median over rounds, ratio = median of per-round ratios to no limiter.`,
+    method: `GET /limited answering 200 {ok:true} (every limited route also sends rate-limit headers; faultline's in an onRequest callback hook through admitNow, the others in an async hook), requests taking turns among 1,000 subjects (accounts) with 1,000,000 per minute each (every request passes); each server its own process (logger off); ${ROUNDS} rounds with fresh processes, ${WARMUP_S} s warm-up per target, ${SECONDS} s measured per target (order alternating); value = median over rounds, ratio = median of per-round ratios to no limiter.`,
     figures,
     notes,
   });

@@ -6,7 +6,6 @@
  * so every request passes: this measures what the check costs, not refusals. Every limited route
  * sends rate-limit headers (faultline and rate-limiter-flexible: IETF RateLimit-Policy and
  * RateLimit; @fastify/rate-limit: its X-RateLimit-*). argv[3] is the Redis key prefix of this run.
- * Each server runs one full GC while idle before it announces its port, as scenario 2's do.
  */
 import type { AddressInfo } from 'node:net';
 import rateLimit from '@fastify/rate-limit';
@@ -21,7 +20,6 @@ import {
 import { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
 import { announce } from '../lib/child.ts';
-import { settle } from '../lib/settle.ts';
 
 const variant = process.argv[2] ?? 'none';
 const prefix = process.argv[3] ?? 'bench:limits:';
@@ -118,6 +116,4 @@ switch (variant) {
 app.get('/limited', async () => ({ ok: true }));
 app.addHook('onClose', async () => redis?.disconnect());
 await app.listen({ host: '127.0.0.1', port: 0 });
-// Every variant serves in a long-running process's state (bench/README.md, "nextTick slow path").
-await settle();
 announce((app.server.address() as AddressInfo).port);
