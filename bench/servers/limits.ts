@@ -46,7 +46,9 @@ function faultline(store: LimitStore): void {
     errors: { rate: refuse, concurrency: refuse, unavailable: refuse },
   });
   const admitted = (request: FastifyRequest, reply: FastifyReply, admission: Admission): void => {
-    reply.headers(admission.headers);
+    // Two known names: two `header` calls, no `Object.keys` walk of the object.
+    const headers = admission.headers;
+    reply.header('ratelimit-policy', headers['ratelimit-policy']).header('ratelimit', headers['ratelimit']);
     // 'close' fires once per request: `on` skips the once-wrapper and its removal.
     request.raw.on('close', admission.release);
   };

@@ -14,6 +14,14 @@ interface Shape {
   readonly rateItem: string;
   /** `"concurrency";r=`, after `, ` when a rate item precedes it. */
   readonly concurrencyItem: string;
+  /**
+   * The last tail of the state field after the rate's remaining count (`;t=60, "concurrency";r=4`)
+   * and what it was built from: the reset and the slots left change far less often than the
+   * rate's remaining count, so most answers reuse it.
+   */
+  tailReset: number;
+  tailSlots: number;
+  tail: string;
 }
 
 /** Apps have a few plans, so a few shapes; past this many the oldest are forgotten. */
@@ -75,26 +83,43 @@ export function createHeaderCache(): (check: LimitCheck, decision: Decision) => 
       rateItem: rateName !== undefined ? items[0]! : '',
       concurrencyItem:
         concurrencyName === undefined ? '' : rateName !== undefined ? `, ${items[1]!}` : items[0]!,
+      tailReset: -1,
+      tailSlots: -1,
+      tail: '',
     };
     if (shapes.length >= MAX_SHAPES) shapes.pop();
     shapes.unshift(shape);
     return shape;
   };
 
+  /** The state field after the rate's remaining count, rebuilt only when its inputs change. */
+  const tailOf = (shape: Shape, reset: number, slots: number): string => {
+    if (shape.tailReset !== reset || shape.tailSlots !== slots) {
+      shape.tail =
+        reset < 0
+          ? `${shape.concurrencyItem}${slots}`
+          : `;t=${reset}${slots < 0 ? '' : `${shape.concurrencyItem}${slots}`}`;
+      shape.tailReset = reset;
+      shape.tailSlots = slots;
+    }
+    return shape.tail;
+  };
+
   return (check, decision) => {
     const shape = find(check);
-    let state = '';
+    // -1: the rule is absent (its part of the field is left out).
+    const slots = check.concurrency
+      ? decision.rejectedBy === 'concurrency'
+        ? 0
+        : whole(check.concurrency.limit - decision.inFlight)
+      : -1;
+    let state: string;
     if (check.rate) {
       const refused = decision.rejectedBy === 'rate';
       const remaining = refused ? 0 : whole(check.rate.limit - decision.rateUsed);
       const reset = Math.max(0, Math.ceil((refused ? decision.retryAfterMs : decision.rateResetMs) / 1000));
-      state = `${shape.rateItem}${remaining};t=${reset}`;
-    }
-    if (check.concurrency) {
-      const remaining =
-        decision.rejectedBy === 'concurrency' ? 0 : whole(check.concurrency.limit - decision.inFlight);
-      state = `${state}${shape.concurrencyItem}${remaining}`;
-    }
+      state = `${shape.rateItem}${remaining}${tailOf(shape, reset, slots)}`;
+    } else state = slots < 0 ? '' : tailOf(shape, -1, slots);
     return { 'ratelimit-policy': shape.policy, ratelimit: state };
   };
 }

@@ -135,7 +135,9 @@ export function createLimiter(options: LimiterOptions): Limiter {
       };
       throw decision.rejectedBy === 'rate' ? errors.rate(info) : errors.concurrency(info);
     }
-    return { headers, unchecked: false, release: holdLease(check.subject, decision.lease) };
+    const lease = decision.lease;
+    if (lease === undefined) return { headers, unchecked: false, release: noop };
+    return holdLease(check.subject, lease, headers);
   };
   const admitNow = (check: LimitCheck): Admission | Promise<Admission> => {
     let decision: Decision | Promise<Decision>;
@@ -172,14 +174,23 @@ export function createLimiter(options: LimiterOptions): Limiter {
     },
   };
 
-  /** Gives a lease back once; while held, the shared renewal timer keeps it alive. */
-  function holdLease(subject: string, lease: Lease | undefined): () => void {
-    if (lease === undefined) return noop;
-    const hold: Hold = { subject, lease, older: newest, newer: undefined, held: true };
-    if (newest) newest.newer = hold;
-    newest = hold;
-    if (!renewing) startRenewal();
-    return () => {
+  /**
+   * The admission of a request that holds a lease: also the link of the list of held leases
+   * (one object, not an admission and a link). `release` gives the lease back once; while held,
+   * the shared renewal timer keeps it alive.
+   */
+  function holdLease(subject: string, lease: Lease, headers: Readonly<Record<string, string>>): Hold {
+    const hold: Hold = {
+      headers,
+      unchecked: false,
+      release: noop,
+      subject,
+      lease,
+      older: newest,
+      newer: undefined,
+      held: true,
+    };
+    hold.release = () => {
       if (!hold.held) return;
       hold.held = false;
       if (hold.newer) hold.newer.older = hold.older;
@@ -196,6 +207,10 @@ export function createLimiter(options: LimiterOptions): Limiter {
       }
       if (isPromise(done)) done.then(answered, failed);
     };
+    if (newest) newest.newer = hold;
+    newest = hold;
+    if (!renewing) startRenewal();
+    return hold;
   }
 
   /** One timer for every held lease (not one per request): long uploads outlive the TTL. */
@@ -219,8 +234,9 @@ export function createLimiter(options: LimiterOptions): Limiter {
   }
 }
 
-/** A lease this process holds: a link of the limiter's list of held leases. */
-interface Hold {
+/** An admission holding a lease: a link of the limiter's list of held leases. */
+interface Hold extends Admission {
+  release: () => void;
   readonly subject: string;
   readonly lease: Lease;
   older: Hold | undefined;

@@ -60,7 +60,9 @@ function isSlot(lease: Lease): lease is Slot {
  * const limiter = createLimiter({ store, errors });
  */
 export function createMemoryStore(options: MemoryStoreOptions = {}): LimitStore {
-  const now = options.now ?? (() => performance.now());
+  // The global `performance` is a lazy getter in Node: read it once, not per decision.
+  const clock = performance;
+  const now = options.now ?? (() => clock.now());
   const maxSubjects = options.maxSubjects ?? 100_000;
   const leaseMs = options.leaseMs ?? 60_000;
   const subjects = new Map<string, Subject>();
