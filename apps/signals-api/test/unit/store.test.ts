@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { openStore, SQLITE_MIGRATIONS, type Store, sqlitePath } from '../../src/db/index.ts';
 
 let dir: string;
@@ -136,6 +136,31 @@ describe('SQLite store', () => {
     await s.putSetting('jwt', 'rotated');
     expect(await s.getSetting('jwt')).toBe('rotated');
     expect(await s.getSetting('missing')).toBeUndefined();
+  });
+
+  it('prepares each statement once, and its reuse still sees what another process wrote', async () => {
+    const s = store!;
+    await s.createKey(newKey('key_a'));
+    const prepare = vi.spyOn(DatabaseSync.prototype, 'prepare');
+    try {
+      for (let i = 0; i < 3; i++) {
+        await s.getKey('key_a');
+        await s.accountLimits('key_a');
+      }
+      expect(prepare).toHaveBeenCalledTimes(2);
+    } finally {
+      prepare.mockRestore();
+    }
+    // The CLI revokes the key and moves it to another plan from its own connection.
+    const cli = new DatabaseSync(join(dir, 'signals.db'));
+    cli.exec("UPDATE api_keys SET revoked_at = '2026-02-01T00:00:00.000Z' WHERE id = 'key_a'");
+    cli.exec(
+      "INSERT INTO plans (name, rpm, concurrency, period_minutes, daily_minutes) VALUES ('big', 9, 9, 9, 9)",
+    );
+    cli.exec("UPDATE api_keys SET plan = 'big' WHERE id = 'key_a'");
+    cli.close();
+    expect((await s.getKey('key_a'))?.revokedAt?.toISOString()).toBe('2026-02-01T00:00:00.000Z');
+    expect((await s.accountLimits('key_a'))?.plan.name).toBe('big');
   });
 
   it('sums usage over a half-open time range', async () => {
