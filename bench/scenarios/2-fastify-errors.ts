@@ -7,6 +7,7 @@
 import { join } from 'node:path';
 import { type Pair, pairOptions, runPairs } from '../lib/pairs.ts';
 import { emit } from '../lib/result.ts';
+import { SETTLE_METHOD } from '../lib/settle.ts';
 
 const script = join(import.meta.dirname, '..', 'servers', 'errors.ts');
 // Secondary pairs run 3 rounds (the main one, the run's 4), to keep the scenario near 3 minutes.
@@ -59,7 +60,7 @@ const level = process.env['BENCH_LOG_LEVEL'] ?? 'warn';
 emit({
   id: 'fastify-errors',
   title: '2. Fastify error path — faultline adapter vs the same answer hand-written',
-  method: `${method} Every server: Fastify with genReqId = randomUUID (the correlation id) logged as correlation_id (LogController label), pino logger at \`${level}\` to /dev/null (BENCH_LOG_LEVEL), one full GC while idle before serving (the nextTick state of a long-running process, bench/README.md).`,
+  method: `${method} Every server: Fastify with genReqId = randomUUID (the correlation id) logged as correlation_id (LogController label), pino logger at \`${level}\` to /dev/null (BENCH_LOG_LEVEL), ${SETTLE_METHOD}.`,
   figures,
   notes,
 });

@@ -8,10 +8,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import { announce } from '../lib/child.ts';
+import { settle } from '../lib/settle.ts';
 import { DEPRECATION, FAILED, INVALID, PARAM, SUNSET, structuredBody, transitionBody } from './bodies.ts';
 
 const CAUSE = 'connection reset by upstream';
@@ -101,22 +100,6 @@ async function peer(app: FastifyInstance, variant: string): Promise<void> {
   } else {
     throw new Error(`unknown variant "${variant}"`);
   }
-}
-
-/**
- * One full GC while the server is idle, before it serves: every process then runs in the state
- * a service reaches once V8 has collected at a quiet moment (as it does during any sizeable
- * start-up, or when its memory reducer runs). Such a GC frees the maps of Node's nextTick objects
- * (none is alive then), and V8 rebuilds that object literal through its runtime from then on
- * (bench/README.md, "nextTick slow path"). Left to chance, a small server never gets that GC
- * and a larger one does, which swung a process's CPU per request by up to 10 %.
- */
-async function settle(): Promise<void> {
-  setFlagsFromString('--expose-gc');
-  const gc = runInNewContext('gc') as () => void;
-  // From a macrotask: the tick queue is empty, so no tick object keeps those maps alive.
-  await new Promise((resolve) => setImmediate(resolve));
-  gc();
 }
 
 const variant = process.argv[2] ?? '';
