@@ -57,6 +57,11 @@ async function faultline(app: FastifyInstance, variant: string): Promise<void> {
   const { bench, formats } = await import('./bench-catalog.ts');
   const format = variant === 'faultline-transition' ? formats.transition : formats.structured;
   await app.register(faultlineFastify, { catalog: bench, format });
+  if (variant === 'faultline-send') {
+    // The documented answer without a throw: `app.faultline.send` from the handler.
+    app.get('/err', (request, reply) => app.faultline.send(request, reply, bench.error('e4001')));
+    return;
+  }
   if (variant === 'faultline-registered') {
     // For the profiler: the plugin's per-request work (hook, log binding) under a hand-written reply.
     app.get('/err', (request, reply) => reply.code(400).send(structuredBody(INVALID, request.id)));
