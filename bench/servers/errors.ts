@@ -21,6 +21,19 @@ const bare: Record<string, (app: FastifyInstance) => void> = {
       reply.code(400).header('x-correlation-id', request.id).send(structuredBody(INVALID, request.id)),
     );
   },
+  'bare-spin'(app) {
+    // For bench/tools/wakeups.ts only: bare made slower by a busy loop, a control that owes
+    // nothing to faultline.
+    const spins = Number(process.env['BENCH_SPIN'] ?? 1500);
+    let sink = 0;
+    app.get('/err', (request, reply) => {
+      let x = 0;
+      for (let i = 0; i < spins; i++) x = (x * 31 + i) | 0;
+      sink ^= x;
+      if (sink === 0.5) reply.header('x-never', '');
+      return reply.code(400).header('x-correlation-id', request.id).send(structuredBody(INVALID, request.id));
+    });
+  },
   'bare-param'(app) {
     app.get('/err', (request, reply) => {
       // The message is built per request, as the template is filled per error.
