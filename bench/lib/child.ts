@@ -39,6 +39,12 @@ export function pinSelf(cpu: number | undefined): boolean {
 /** Whether processes are pinned (taskset present). */
 export const pinning = TASKSET;
 
+/** CPU time a process used so far, µs: in user space and in the kernel on its behalf. */
+export interface CpuTimes {
+  readonly user: number;
+  readonly system: number;
+}
+
 /** A server child process that announced its port over IPC. */
 export interface ServerChild {
   readonly port: number;
@@ -55,6 +61,8 @@ export interface ServerChild {
    * server's cost per request, which other load on a shared machine hardly disturbs.
    */
   cpuMicros(): Promise<number>;
+  /** The same, split: user and system (kernel) time, µs. */
+  cpuTimes(): Promise<CpuTimes>;
   stop(): Promise<void>;
 }
 
@@ -96,10 +104,10 @@ export function startServer(
       clearTimeout(timer);
       reject(new Error(`${script} ${args.join(' ')} exited with ${code} before listening`));
     });
-    const cpuWaiters: ((micros: number) => void)[] = [];
+    const cpuWaiters: ((times: CpuTimes) => void)[] = [];
     const profileWaiters: (() => void)[] = [];
-    child.on('message', (message: { listening?: number; cpu?: number; profiled?: boolean }) => {
-      if (typeof message?.cpu === 'number') {
+    child.on('message', (message: { listening?: number; cpu?: CpuTimes; profiled?: boolean }) => {
+      if (typeof message?.cpu === 'object') {
         cpuWaiters.shift()?.(message.cpu);
         return;
       }
@@ -122,6 +130,11 @@ export function startServer(
             child.send({ profile: action, file });
           }),
         cpuMicros: () =>
+          new Promise((done) => {
+            cpuWaiters.push((t) => done(t.user + t.system));
+            child.send('cpu');
+          }),
+        cpuTimes: () =>
           new Promise((done) => {
             cpuWaiters.push(done);
             child.send('cpu');
@@ -146,7 +159,7 @@ export function announce(port: number): void {
   process.on('message', (message: unknown) => {
     if (message === 'cpu') {
       const { user, system } = process.cpuUsage();
-      process.send?.({ cpu: user + system });
+      process.send?.({ cpu: { user, system } });
     } else if (typeof message === 'object' && message !== null && 'profile' in message) {
       void profileControl(message as ProfileMessage).then((done) => process.send?.(done));
     }

@@ -74,7 +74,10 @@ const answerHeaders = (response: Response) =>
 
 interface Sample {
   readonly rate: number;
+  /** Server CPU per request, µs: user + system, and the two parts. */
   readonly cpu: number;
+  readonly user: number;
+  readonly system: number;
 }
 
 /** One measurement of one target: start it alone, check its answer, warm up, measure, stop. */
@@ -101,12 +104,14 @@ async function measure(
         headers: answerHeaders(response),
       });
     await load({ url, seconds: o.warmup, connections: o.connections, cpu: LOAD_CPU });
-    const before = await server.cpuMicros();
+    const before = await server.cpuTimes();
     const r = await load({ url, seconds: o.seconds, connections: o.connections, cpu: LOAD_CPU });
-    const cpu = ((await server.cpuMicros()) - before) / r.requests;
+    const after = await server.cpuTimes();
+    const user = (after.user - before.user) / r.requests;
+    const system = (after.system - before.system) / r.requests;
     // Every answer is the error: a socket error or a 2xx in the count means a broken run.
     if (r.errors > 0 || r.non2xx < r.requests) throw new Error(`${target.label}: ${JSON.stringify(r)}`);
-    return { rate: r.requestsPerSecond, cpu };
+    return { rate: r.requestsPerSecond, cpu: user + system, user, system };
   } finally {
     await server.stop();
   }
@@ -150,6 +155,7 @@ export async function runPairs(
   }
   const figures: Figure[] = [];
   const rounds: string[] = [];
+  const splits: string[] = [];
   for (const pair of pairs) {
     const { bare, faultline } = samples.get(pair)!;
     const rateRatio = median(faultline.map((s, i) => s.rate / bare[i]!.rate));
@@ -183,12 +189,20 @@ export async function runPairs(
     rounds.push(
       `${pair.name}: req/s bare ${fmt(bare, (s) => s.rate, 0)}, faultline ${fmt(faultline, (s) => s.rate, 0)}; µs/req bare ${fmt(bare, (s) => s.cpu, 2)}, faultline ${fmt(faultline, (s) => s.cpu, 2)}`,
     );
+    // User and kernel time apart: on loopback the kernel time includes waking the load generator,
+    // which grows when the server is slower (bench/README.md, "Where the CPU gap goes").
+    const split = (side: keyof Sample) =>
+      median(faultline.map((s, i) => s[side] / bare[i]![side])).toFixed(2);
+    splits.push(
+      `${pair.name}: user µs/req bare ${fmt(bare, (s) => s.user, 2)}, faultline ${fmt(faultline, (s) => s.user, 2)} (ratio ${split('user')}); system µs/req bare ${fmt(bare, (s) => s.system, 2)}, faultline ${fmt(faultline, (s) => s.system, 2)} (ratio ${split('system')})`,
+    );
   }
   notes.unshift(
     `load: ${loadTool}, 1 thread, ${o.connections} connections; ${pinning && twoCores ? 'server pinned to CPU 1, load to CPU 0 (taskset)' : 'NOT pinned (no taskset or one core)'}`,
     `1-minute load average during the scenario: ${loads.map((l) => l.toFixed(2)).join(' → ')}${Math.max(...loads.slice(0, -1)) > 0.5 + 1 ? ' (the bench itself adds ~1; above that, other work shared the CPUs)' : ''}`,
   );
   notes.push(...rounds.map((r) => `per round — ${r}`));
-  const method = `GET /err, one server process at a time (a fresh one per measurement: its answer checked, ${o.warmup} s warm-up, ${o.seconds} s measured), ${o.rounds} rounds, bare and faultline back to back in alternating order; value = median over rounds; ratio = median of per-round faultline/bare ratios; CPU per request = server user+system time / requests answered.`;
+  notes.push(...splits.map((r) => `server CPU split per round — ${r}`));
+  const method = `GET /err, one server process at a time (a fresh one per measurement: its answer checked, ${o.warmup} s warm-up, ${o.seconds} s measured), ${o.rounds} rounds, bare and faultline back to back in alternating order; value = median over rounds; ratio = median of per-round faultline/bare ratios; CPU per request = server user+system time / requests answered (each part per round in the notes).`;
   return { figures, notes, method };
 }

@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import { pairOptions, runPairs } from '../lib/pairs.ts';
 import { emit } from '../lib/result.ts';
+import { SETTLE_METHOD } from '../lib/settle.ts';
 
 const script = join(import.meta.dirname, '..', 'servers', 'errors-express.ts');
 const { figures, notes, method } = await runPairs(
@@ -23,7 +24,7 @@ const { figures, notes, method } = await runPairs(
 emit({
   id: 'express-errors',
   title: '4. Express 5 error path — faultline/express vs bare Express',
-  method,
+  method: `${method} Every server: ${SETTLE_METHOD}.`,
   figures,
   notes,
 });

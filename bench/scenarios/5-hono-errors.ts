@@ -7,6 +7,7 @@
 import { join } from 'node:path';
 import { pairOptions, runPairs } from '../lib/pairs.ts';
 import { emit } from '../lib/result.ts';
+import { SETTLE_METHOD } from '../lib/settle.ts';
 
 const script = join(import.meta.dirname, '..', 'servers', 'errors-hono.ts');
 const { figures, notes, method } = await runPairs(
@@ -28,7 +29,7 @@ const { figures, notes, method } = await runPairs(
 emit({
   id: 'hono-errors',
   title: '5. Hono on @hono/node-server error path — faultline/fetch vs bare Hono',
-  method,
+  method: `${method} Every server: ${SETTLE_METHOD}.`,
   figures,
   notes,
 });

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { announce } from '../lib/child.ts';
+import { settle } from '../lib/settle.ts';
 import { INVALID, structuredBody } from './bodies.ts';
 
 const variant = process.argv[2];
@@ -28,4 +29,7 @@ if (variant === 'bare') {
 } else {
   throw new Error(`unknown variant "${variant}"`);
 }
-const server = app.listen(0, '127.0.0.1', () => announce((server.address() as AddressInfo).port));
+// Settled before serving, both variants (lib/settle.ts).
+const server = app.listen(0, '127.0.0.1', () => {
+  void settle().then(() => announce((server.address() as AddressInfo).port));
+});

@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { announce } from '../lib/child.ts';
+import { settle } from '../lib/settle.ts';
 import { INVALID, structuredBody } from './bodies.ts';
 
 const variant = process.argv[2];
@@ -35,4 +36,7 @@ if (variant === 'bare') {
 } else {
   throw new Error(`unknown variant "${variant}"`);
 }
-serve({ fetch, hostname: '127.0.0.1', port: 0 }, (info: AddressInfo) => announce(info.port));
+// Settled before serving, both variants (lib/settle.ts).
+serve({ fetch, hostname: '127.0.0.1', port: 0 }, (info: AddressInfo) => {
+  void settle().then(() => announce(info.port));
+});

@@ -8,10 +8,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import { announce } from '../lib/child.ts';
+import { settle } from '../lib/settle.ts';
 import { DEPRECATION, FAILED, INVALID, PARAM, SUNSET, structuredBody, transitionBody } from './bodies.ts';
 
 const CAUSE = 'connection reset by upstream';
@@ -21,6 +20,19 @@ const bare: Record<string, (app: FastifyInstance) => void> = {
     app.get('/err', (request, reply) =>
       reply.code(400).header('x-correlation-id', request.id).send(structuredBody(INVALID, request.id)),
     );
+  },
+  'bare-spin'(app) {
+    // For bench/tools/wakeups.ts only: bare made slower by a busy loop, a control that owes
+    // nothing to faultline.
+    const spins = Number(process.env['BENCH_SPIN'] ?? 1500);
+    let sink = 0;
+    app.get('/err', (request, reply) => {
+      let x = 0;
+      for (let i = 0; i < spins; i++) x = (x * 31 + i) | 0;
+      sink ^= x;
+      if (sink === 0.5) reply.header('x-never', '');
+      return reply.code(400).header('x-correlation-id', request.id).send(structuredBody(INVALID, request.id));
+    });
   },
   'bare-param'(app) {
     app.get('/err', (request, reply) => {
@@ -58,6 +70,11 @@ async function faultline(app: FastifyInstance, variant: string): Promise<void> {
   const { bench, formats } = await import('./bench-catalog.ts');
   const format = variant === 'faultline-transition' ? formats.transition : formats.structured;
   await app.register(faultlineFastify, { catalog: bench, format });
+  if (variant === 'faultline-send') {
+    // The documented answer without a throw: `app.faultline.send` from the handler.
+    app.get('/err', (request, reply) => app.faultline.send(request, reply, bench.error('e4001')));
+    return;
+  }
   if (variant === 'faultline-registered') {
     // For the profiler: the plugin's per-request work (hook, log binding) under a hand-written reply.
     app.get('/err', (request, reply) => reply.code(400).send(structuredBody(INVALID, request.id)));
@@ -101,22 +118,6 @@ async function peer(app: FastifyInstance, variant: string): Promise<void> {
   } else {
     throw new Error(`unknown variant "${variant}"`);
   }
-}
-
-/**
- * One full GC while the server is idle, before it serves: every process then runs in the state
- * a service reaches once V8 has collected at a quiet moment (as it does during any sizeable
- * start-up, or when its memory reducer runs). Such a GC frees the maps of Node's nextTick objects
- * (none is alive then), and V8 rebuilds that object literal through its runtime from then on
- * (bench/README.md, "nextTick slow path"). Left to chance, a small server never gets that GC
- * and a larger one does, which swung a process's CPU per request by up to 10 %.
- */
-async function settle(): Promise<void> {
-  setFlagsFromString('--expose-gc');
-  const gc = runInNewContext('gc') as () => void;
-  // From a macrotask: the tick queue is empty, so no tick object keeps those maps alive.
-  await new Promise((resolve) => setImmediate(resolve));
-  gc();
 }
 
 const variant = process.argv[2] ?? '';
