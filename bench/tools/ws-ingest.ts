@@ -12,12 +12,13 @@
  */
 import { type ChildProcess, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import { pinSelf, type ServerChild, startServer } from '../lib/child.ts';
 import { median } from '../lib/result.ts';
 import { type Service, startService } from '../lib/service.ts';
+import { type ThreadCpu, threadCpu } from '../lib/threads.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 const tmp = join(root, 'bench/.tmp');
@@ -27,44 +28,11 @@ const SIZE = Number(process.env['MESSAGE_KIB'] ?? 1024) * 1024;
 const MiB = 2 ** 20;
 const PARALLEL = 4;
 const FRAMES = 40;
-const TICK = 10_000; // µs per clock tick in /proc (USER_HZ 100)
 const ALLOCATIONS = process.env['ALLOCATIONS'];
 const memoryPreload = ALLOCATIONS ? ['--import', join(root, 'bench/servers/memory.ts')] : [];
 const flags = (name: string) => [...memoryPreload, ...(process.env[name] ?? '').split(' ').filter(Boolean)];
 mkdirSync(tmp, { recursive: true });
 pinSelf(0);
-
-interface Times {
-  mainUser: number;
-  mainSystem: number;
-  otherUser: number;
-  otherSystem: number;
-  minorFaults: number;
-}
-
-/** CPU (µs) of a process by thread: the main thread (tid = pid) and all others. */
-function threadTimes(pid: number): Times {
-  const out: Times = { mainUser: 0, mainSystem: 0, otherUser: 0, otherSystem: 0, minorFaults: 0 };
-  for (const tid of readdirSync(`/proc/${pid}/task`)) {
-    let fields: string[];
-    try {
-      fields = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    } catch {
-      continue; // the thread ended meanwhile
-    }
-    const user = Number(fields[11]) * TICK;
-    const system = Number(fields[12]) * TICK;
-    out.minorFaults += Number(fields[7]);
-    if (Number(tid) === pid) {
-      out.mainUser += user;
-      out.mainSystem += system;
-    } else {
-      out.otherUser += user;
-      out.otherSystem += system;
-    }
-  }
-  return out;
-}
 
 async function openMany(url: string, protocols: string[], count: number): Promise<WebSocket[]> {
   return Promise.all(
@@ -105,7 +73,7 @@ async function ingest(
   const frame = randomBytes(SIZE);
   const sockets = await openMany(url, protocols, PARALLEL);
   if (allocations) await profile(child, 'start');
-  const before = threadTimes(pid);
+  const before = threadCpu(pid);
   const started = performance.now();
   await Promise.all(
     sockets.map(
@@ -120,17 +88,17 @@ async function ingest(
     ),
   );
   const seconds = (performance.now() - started) / 1000;
-  const after = threadTimes(pid);
+  const after = threadCpu(pid);
   if (allocations) await profile(child, allocations);
   for (const ws of sockets) ws.close();
   const mib = (PARALLEL * FRAMES * SIZE) / MiB;
-  const per = (key: keyof Times) => (after[key] - before[key]) / mib;
+  const per = (key: keyof ThreadCpu) => (after[key] - before[key]) / mib;
   return {
     speed: mib / seconds,
-    total: per('mainUser') + per('mainSystem') + per('otherUser') + per('otherSystem'),
+    total: per('mainUser') + per('mainSystem') + per('other'),
     mainUser: per('mainUser'),
     mainSystem: per('mainSystem'),
-    other: per('otherUser') + per('otherSystem'),
+    other: per('other'),
     faults: per('minorFaults'),
   };
 }
