@@ -197,8 +197,13 @@ function echo(value: unknown): string {
  */
 function release(bytes: Buffer): void {
   const { buffer } = bytes;
-  if (buffer instanceof ArrayBuffer && bytes.byteOffset === 0 && bytes.byteLength === buffer.byteLength)
+  if (!(buffer instanceof ArrayBuffer) || bytes.byteOffset !== 0 || bytes.byteLength !== buffer.byteLength)
+    return;
+  try {
     buffer.transfer(0);
+  } catch {
+    // Not detachable (an embedder's buffer): the GC frees it, as before.
+  }
 }
 
 function toBuffer(data: RawData): Buffer {
