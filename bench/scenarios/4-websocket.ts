@@ -44,6 +44,8 @@ interface Memory {
   readonly settledRss: number;
   /** Resident bytes by mapping kind: malloc's main heap, other anonymous memory, files. */
   readonly regions?: Readonly<Record<'brk' | 'anon' | 'file', number>>;
+  /** The same after the memory-reducing GC. */
+  readonly settledRegions?: Readonly<Record<'brk' | 'anon' | 'file', number>>;
 }
 
 /** Memory of a server after a GC, over IPC. */
@@ -376,16 +378,20 @@ try {
   notes.push(
     `RSS growth per round, KiB/session (bare / service; settled bare / service): ${rounds.map((r) => `${kib(growth(r.bare, 'rss'))}/${kib(growth(r.service, 'rss'))}; ${kib(growth(r.bare, 'settledRss'))}/${kib(growth(r.service, 'settledRss'))}`).join(' | ')}`,
   );
-  const regionGrowth = (side: 'bare' | 'service', key: 'brk' | 'anon' | 'file') =>
+  const regionGrowth = (
+    side: 'bare' | 'service',
+    key: 'brk' | 'anon' | 'file',
+    which: 'regions' | 'settledRegions',
+  ) =>
     median(
       rounds.map(
-        (r) => ((r[side][1].regions?.[key] ?? 0) - (r[side][0].regions?.[key] ?? 0)) / SESSIONS / 1024,
+        (r) => ((r[side][1][which]?.[key] ?? 0) - (r[side][0][which]?.[key] ?? 0)) / SESSIONS / 1024,
       ),
     ).toFixed(2);
-  const regionsOf = (side: 'bare' | 'service') =>
-    `malloc heap ${regionGrowth(side, 'brk')}, other anonymous ${regionGrowth(side, 'anon')}, files ${regionGrowth(side, 'file')}`;
+  const regionsOf = (side: 'bare' | 'service', which: 'regions' | 'settledRegions') =>
+    `malloc heap ${regionGrowth(side, 'brk', which)}, other anonymous ${regionGrowth(side, 'anon', which)}`;
   notes.push(
-    `RSS growth per session by mapping (KiB, medians; malloc heap = native allocations, other anonymous = mostly V8's heap): bare ${regionsOf('bare')}; service ${regionsOf('service')}`,
+    `RSS growth per session by mapping (KiB, medians; malloc heap = native allocations, other anonymous = mostly V8's heap): bare ${regionsOf('bare', 'regions')}; service ${regionsOf('service', 'regions')}; settled: bare ${regionsOf('bare', 'settledRegions')}; service ${regionsOf('service', 'settledRegions')}`,
   );
   notes.push(
     `RSS after a GC, last round: bare ${(lastRound.bare[0].rss / MiB).toFixed(0)} → ${(lastRound.bare[1].rss / MiB).toFixed(0)} MiB, service ${(lastRound.service[0].rss / MiB).toFixed(0)} → ${(lastRound.service[1].rss / MiB).toFixed(0)} MiB`,

@@ -82,6 +82,7 @@ export function reportMemoryOnRequest(): void {
       spaces,
       regions,
       settledRss: process.memoryUsage().rss,
+      settledRegions: rssByRegion(),
     });
   });
 }
