@@ -15,6 +15,7 @@ import WebSocket from 'ws';
 import { pinSelf, type ServerChild, startServer } from '../lib/child.ts';
 import { compare, emit, type Figure, median } from '../lib/result.ts';
 import { type Service, startService } from '../lib/service.ts';
+import { threadCpu } from '../lib/threads.ts';
 
 const SESSIONS = Number(process.env['BENCH_WS_SESSIONS'] ?? 10_000);
 const FRAMES = 40;
@@ -41,6 +42,10 @@ interface Memory {
   readonly external: number;
   readonly spaces: Readonly<Record<string, number>>;
   readonly settledRss: number;
+  /** Resident bytes by mapping kind: malloc's main heap, other anonymous memory, files. */
+  readonly regions?: Readonly<Record<'brk' | 'anon' | 'file', number>>;
+  /** The same after the memory-reducing GC. */
+  readonly settledRegions?: Readonly<Record<'brk' | 'anon' | 'file', number>>;
 }
 
 /** Memory of a server after a GC, over IPC. */
@@ -224,13 +229,28 @@ try {
   const isSegmentAnswer = (text: string) => text.includes('"error_id"');
   const bareCpu = () => cpuOf(bare!.process as never);
   const serviceCpu = () => cpuOf(service!.child as never);
-  await ingest(bareUrl, [], isAck, bareCpu); // warm-up
-  await ingest(streamUrl, protocols, isSegmentAnswer, serviceCpu);
   const speed = { bare: [] as number[], service: [] as number[], ratio: [] as number[] };
   const cpu = { bare: [] as number[], service: [] as number[], ratio: [] as number[] };
+  const gcThreads = { bare: [] as number[], service: [] as number[] };
+  /** One measured ingest, with the CPU of the threads other than the main one (µs per MiB). */
+  const measured = async (side: 'bare' | 'service') => {
+    const pid = side === 'bare' ? bare!.process.pid! : service!.child.pid!;
+    const before = threadCpu(pid).other;
+    const result =
+      side === 'bare'
+        ? await ingest(bareUrl, [], isAck, bareCpu)
+        : await ingest(streamUrl, protocols, isSegmentAnswer, serviceCpu);
+    gcThreads[side].push((threadCpu(pid).other - before) / (PARALLEL * FRAMES));
+    return result;
+  };
+  // A fresh pair of processes per round: how often V8 runs a full GC during ingest, and so the
+  // figure, differs from one process to the next more than between rounds of one process.
   for (let round = 0; round < ROUNDS; round++) {
-    const b = await ingest(bareUrl, [], isAck, bareCpu);
-    const s = await ingest(streamUrl, protocols, isSegmentAnswer, serviceCpu);
+    if (round > 0) ({ bareUrl, streamUrl, protocols } = await start());
+    await ingest(bareUrl, [], isAck, bareCpu); // warm-up
+    await ingest(streamUrl, protocols, isSegmentAnswer, serviceCpu);
+    const b = await measured('bare');
+    const s = await measured('service');
     speed.bare.push(b.speed);
     speed.service.push(s.speed);
     speed.ratio.push(s.speed / b.speed);
@@ -258,7 +278,10 @@ try {
     `ingest per round (bare / service MiB/s): ${speed.bare.map((b, i) => `${b.toFixed(0)}/${speed.service[i]!.toFixed(0)}`).join(', ')}; server CPU µs per MiB: ${cpu.bare.map((b, i) => `${b.toFixed(0)}/${cpu.service[i]!.toFixed(0)}`).join(', ')}; ${PARALLEL} sessions × ${FRAMES} messages each`,
   );
   notes.push(
-    'per 1 MiB message, bare ws: one short text answer; the service: `segment.processing`, then the refusal (ih4002) from the size window and the container sniffed from the first 4 KiB, in memory (no temp file, no ffprobe, no analyzer); both sides: `ws` buffers and unmasks the message once',
+    `server CPU outside the main thread (mostly V8's concurrent marking, i.e. full GCs), µs per MiB, bare / service: ${gcThreads.bare.map((b, i) => `${b.toFixed(0)}/${gcThreads.service[i]!.toFixed(0)}`).join(', ')}`,
+  );
+  notes.push(
+    "per 1 MiB message, bare ws: one short text answer; the service: `segment.processing`, then the refusal (ih4002) from the size window and the container sniffed from the first 4 KiB, in memory (no temp file, no ffprobe, no analyzer), then the message's buffer released at once; both sides: `ws` buffers and unmasks the message once",
   );
 
   // --- A. idle sessions: RSS growth per session -------------------------------------------------
@@ -355,6 +378,21 @@ try {
   notes.push(
     `RSS growth per round, KiB/session (bare / service; settled bare / service): ${rounds.map((r) => `${kib(growth(r.bare, 'rss'))}/${kib(growth(r.service, 'rss'))}; ${kib(growth(r.bare, 'settledRss'))}/${kib(growth(r.service, 'settledRss'))}`).join(' | ')}`,
   );
+  const regionGrowth = (
+    side: 'bare' | 'service',
+    key: 'brk' | 'anon' | 'file',
+    which: 'regions' | 'settledRegions',
+  ) =>
+    median(
+      rounds.map(
+        (r) => ((r[side][1][which]?.[key] ?? 0) - (r[side][0][which]?.[key] ?? 0)) / SESSIONS / 1024,
+      ),
+    ).toFixed(2);
+  const regionsOf = (side: 'bare' | 'service', which: 'regions' | 'settledRegions') =>
+    `malloc heap ${regionGrowth(side, 'brk', which)}, other anonymous ${regionGrowth(side, 'anon', which)}`;
+  notes.push(
+    `RSS growth per session by mapping (KiB, medians; malloc heap = native allocations, other anonymous = mostly V8's heap): bare ${regionsOf('bare', 'regions')}; service ${regionsOf('service', 'regions')}; settled: bare ${regionsOf('bare', 'settledRegions')}; service ${regionsOf('service', 'settledRegions')}`,
+  );
   notes.push(
     `RSS after a GC, last round: bare ${(lastRound.bare[0].rss / MiB).toFixed(0)} → ${(lastRound.bare[1].rss / MiB).toFixed(0)} MiB, service ${(lastRound.service[0].rss / MiB).toFixed(0)} → ${(lastRound.service[1].rss / MiB).toFixed(0)} MiB`,
   );
@@ -400,7 +438,7 @@ emit({
   id: '4-websocket',
   title: 'WebSocket sessions (GET /v0/stream/analyze) vs bare ws',
   method:
-    'Servers run as their own processes (the service exactly as `npm start` runs it, with a GC/RSS preload); the client is this process. Ingest: rounds alternate bare/service, ratio = median of per-round ratios; server CPU = user + system time of the server process (GC threads included) over the round, per MiB. Memory: RSS after 3 forced GCs, before and after opening the sessions (each answered its first message), divided by the session count; "settled": the same after a further memory-reducing GC (young generation shrunk, as V8\'s memory reducer does in an idle process), which leaves out the young-generation slack that the bursts of allocation while opening sessions grew. Drain: from SIGTERM to the last client receiving shutdown.warning, measured by the client.',
+    'Servers run as their own processes (the service exactly as `npm start` runs it, with a GC/RSS preload); the client is this process. Ingest: one fresh pair of processes per round (a warm-up ingest each, then bare and service measured back to back), ratio = median of per-round ratios; server CPU = user + system time of the server process (GC threads included) over the round, per MiB. Memory: RSS after 3 forced GCs, before and after opening the sessions (each answered its first message), divided by the session count; "settled": the same after a further memory-reducing GC (young generation shrunk, as V8\'s memory reducer does in an idle process), which leaves out the young-generation slack that the bursts of allocation while opening sessions grew. Drain: from SIGTERM to the last client receiving shutdown.warning, measured by the client.',
   figures,
   notes,
 });

@@ -9,7 +9,7 @@
  * `.heapprofile`; `bench/lib/heap-diff.ts --allocations` sums it by function); on `'cpu-usage'`,
  * answers `{ cpuUsage }`, the process's user + system CPU time so far in µs.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { getHeapSpaceStatistics, writeHeapSnapshot } from 'node:v8';
 
@@ -63,6 +63,7 @@ export function reportMemoryOnRequest(): void {
     if (message !== 'memory') return;
     for (let i = 0; i < 3; i++) collect?.();
     const { rss, heapUsed, heapTotal, external } = process.memoryUsage();
+    const regions = rssByRegion();
     // Capacity per heap space: where a growth of `heapTotal` beyond live objects sits.
     const spaces = Object.fromEntries(getHeapSpaceStatistics().map((s) => [s.space_name, s.space_size]));
     // Then what an idle process settles to: V8's memory reducer (which runs once allocation
@@ -73,8 +74,40 @@ export function reportMemoryOnRequest(): void {
       execution: 'sync',
       flavor: 'last-resort',
     });
-    process.send?.({ rss, heapUsed, heapTotal, external, spaces, settledRss: process.memoryUsage().rss });
+    process.send?.({
+      rss,
+      heapUsed,
+      heapTotal,
+      external,
+      spaces,
+      regions,
+      settledRss: process.memoryUsage().rss,
+      settledRegions: rssByRegion(),
+    });
   });
+}
+
+/**
+ * Resident bytes by kind of mapping (Linux, /proc/self/smaps): `brk` is glibc malloc's main
+ * heap (native allocations of the main thread: sockets, parsers, OpenSSL, SQLite), `anon` every
+ * other anonymous mapping (V8's heap pages, big malloc chunks, other threads' arenas), `file`
+ * mapped files. Says whether a growth of RSS is native memory or V8's.
+ */
+function rssByRegion(): Record<string, number> {
+  const out = { brk: 0, anon: 0, file: 0 };
+  let kind: keyof typeof out = 'anon';
+  try {
+    for (const line of readFileSync('/proc/self/smaps', 'utf8').split('\n')) {
+      const header = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ (\d+)\s*(.*)$/.exec(line);
+      if (header) {
+        const name = header[2] ?? '';
+        kind = name === '[heap]' ? 'brk' : header[1] !== '0' || name.startsWith('/') ? 'file' : 'anon';
+      } else if (line.startsWith('Rss:')) out[kind] += Number(line.split(/\s+/)[1]) * 1024;
+    }
+  } catch {
+    // Not Linux: no split.
+  }
+  return out;
 }
 
 // As a preload the module body runs by itself: listen at once.

@@ -106,6 +106,7 @@ function onSegment(session: WsSession, state: State, bytes: Buffer): void {
   } catch (error) {
     // No video at all: answered at once, never queued behind real segments.
     session.sendError(error as ApiError, { segment });
+    release(bytes);
     return;
   }
   if (!state.gone) {
@@ -133,8 +134,8 @@ async function runSegment(
 ) {
   const { options } = state;
   const signal = state.gone!.signal;
-  if (signal.aborted) return;
   try {
+    if (signal.aborted) return;
     const { media, result } = await options.analyse(bytes, include, signal, session.correlationId);
     for (const found of result.signals) session.send('signal.detected', { segment, ...found });
     if (result.engagement_state.length > 0)
@@ -151,6 +152,9 @@ async function runSegment(
     if (signal.aborted) return;
     if (!isApiError(error) || error.status >= 500) options.log(error, segment, session.correlationId);
     session.sendError(isApiError(error) ? error : signals.error('ih1001'), { segment });
+  } finally {
+    // The analysis has settled, so has every read of the bytes (the temp file's write included).
+    release(bytes);
   }
 }
 
@@ -182,6 +186,24 @@ function echo(value: unknown): string {
   // Control characters have no place in a one-line message.
   const clean = text.replace(/\p{Cc}/gu, '?');
   return clean.length > MAX_ECHO ? `${clean.slice(0, MAX_ECHO)}…` : clean;
+}
+
+/**
+ * Frees a segment's memory now, once nothing reads it any more, when it owns its whole
+ * ArrayBuffer (`ws` gives every message larger than a socket read one of its own), instead of
+ * at V8's next full GC: the memory of a detached buffer goes back at once. Megabytes of
+ * answered segments then never pile up as external memory, which is what triggers those full
+ * GCs, each marking the whole heap (bench scenario 4: about half as many during ingest).
+ */
+function release(bytes: Buffer): void {
+  const { buffer } = bytes;
+  if (!(buffer instanceof ArrayBuffer) || bytes.byteOffset !== 0 || bytes.byteLength !== buffer.byteLength)
+    return;
+  try {
+    buffer.transfer(0);
+  } catch {
+    // Not detachable (an embedder's buffer): the GC frees it, as before.
+  }
 }
 
 function toBuffer(data: RawData): Buffer {
