@@ -69,7 +69,7 @@ export function createAuthenticate(options: AuthenticateOptions): Authenticate {
         upgrade: source.upgrade === true && isWebSocketUpgrade(request),
       });
       if (token === undefined) throw signals.error('ih2008');
-      const result = tokens.verify(token);
+      const result = await tokens.verify(token);
       if (!result.ok) throw signals.error(result.reason === 'expired' ? 'ih2009' : 'ih2010');
       const key = await store.getKey(result.claims.keyId);
       if (!key || key.revokedAt !== undefined) throw signals.error('ih2010');

@@ -1,4 +1,9 @@
-import { createHmac, createSecretKey, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+// jose's subpaths, not its index: the index loads every JWE/JWK/JWKS module too (~45 modules),
+// code a token service never runs but that stays live in the heap every full GC walks.
+import * as errors from 'jose/errors';
+import { SignJWT } from 'jose/jwt/sign';
+import { jwtVerify } from 'jose/jwt/verify';
 import type { Store } from '../db/store.ts';
 import { isScope } from './scopes.ts';
 
@@ -19,16 +24,10 @@ export const TOKEN_ISSUER = 'signals-api';
 export const TOKEN_AUDIENCE = 'signals-api/v0';
 /** The one algorithm we sign and accept; fixed so `alg: none` or a swapped alg never verifies. */
 const ALGORITHM = 'HS256';
-/** The protected header of every token we issue, encoded once. */
-const HEADER = Buffer.from(JSON.stringify({ alg: ALGORITHM, typ: 'JWT' })).toString('base64url');
+/** The hash of ALGORITHM, for the key imported once. */
+const HASH = 'SHA-256';
 /** Longer than any token we issue by far; longer input is rejected unparsed. */
 const MAX_TOKEN_LENGTH = 4096;
-/** An HMAC-SHA-256 tag in unpadded base64url: 32 bytes, 43 characters. */
-const SIGNATURE = /^[A-Za-z0-9_-]{43}$/;
-/** One unpadded base64url segment. */
-const SEGMENT = /^[A-Za-z0-9_-]+$/;
-const INVALID: VerifyResult = Object.freeze({ ok: false, reason: 'invalid' });
-const EXPIRED: VerifyResult = Object.freeze({ ok: false, reason: 'expired' });
 
 /**
  * What a verified token says.
@@ -46,7 +45,7 @@ export interface TokenClaims {
 
 /**
  * Outcome of verifying a token: claims, or why not (expired vs everything else).
- * @example const result = tokens.verify(token); if (!result.ok && result.reason === 'expired') throw signals.error('ih2009');
+ * @example const result = await tokens.verify(token); if (!result.ok && result.reason === 'expired') throw signals.error('ih2009');
  */
 export type VerifyResult =
   | { readonly ok: true; readonly claims: TokenClaims }
@@ -58,8 +57,7 @@ export type VerifyResult =
  */
 export interface TokenService {
   issue(keyId: string, scopes: readonly string[]): Promise<{ token: string; claims: TokenClaims }>;
-  /** Synchronous: one HMAC on this thread, no promise (it runs for every WebSocket handshake). */
-  verify(token: string): VerifyResult;
+  verify(token: string): Promise<VerifyResult>;
 }
 
 /**
@@ -74,99 +72,66 @@ export interface TokenServiceOptions {
 }
 
 /**
- * HS256 JWTs (RFC 7519): `sub` = key id, `scope` = space-separated scopes, `exp` = `iat` + 900 s,
- * our own `iss`/`aud`. Verification pins the algorithm, compares the signature in constant
- * time before reading any claim, and reads time from `now`.
- *
- * Verified with node:crypto on the calling thread rather than jose's WebCrypto path: that one
- * is a libuv threadpool job and a chain of promises per token, which on a WebSocket handshake
- * was most of the garbage the handshake left (bench scenario 4).
+ * HS256 JWTs: `sub` = key id, `scope` = space-separated scopes, `exp` = `iat` + 900 s,
+ * our own `iss`/`aud`. Verification pins the algorithm and reads time from `now`.
  * @example
  * const tokens = createTokenService({ secret, now: Date.now });
  * const { token } = await tokens.issue('key_abc', ['interhumanai.upload']);
- * tokens.verify(token); // { ok: true, claims: { keyId: 'key_abc', … } }
+ * await tokens.verify(token); // { ok: true, claims: { keyId: 'key_abc', … } }
  */
 export function createTokenService(options: TokenServiceOptions): TokenService {
-  const { now } = options;
-  // A KeyObject, made once: given raw bytes, createHmac first asks whether they are a KeyObject
-  // or a CryptoKey, and each "no" is an error thrown and caught inside Node (garbage per token).
-  const secret = createSecretKey(options.secret);
-  const sign = (input: string) => createHmac('sha256', secret).update(input).digest('base64url');
+  const { secret, now } = options;
+  // Imported once: given the raw bytes, jose imports the key again on every verification
+  // (kilobytes of garbage per request, and per WebSocket handshake).
+  let verifyKey: Promise<CryptoKey> | undefined;
+  const keyForVerify = () =>
+    (verifyKey ??= crypto.subtle.importKey(
+      'raw',
+      secret as Uint8Array<ArrayBuffer>,
+      { name: 'HMAC', hash: HASH },
+      false,
+      ['verify'],
+    ));
   return {
     async issue(keyId, scopes) {
       const issuedAt = Math.floor(now() / 1000);
       const expiresAt = issuedAt + TOKEN_TTL_SECONDS;
-      const payload = {
-        scope: scopes.join(' '),
-        sub: keyId,
-        iss: TOKEN_ISSUER,
-        aud: TOKEN_AUDIENCE,
-        iat: issuedAt,
-        exp: expiresAt,
-      };
-      const input = `${HEADER}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}`;
-      return {
-        token: `${input}.${sign(input)}`,
-        claims: { keyId, scopes: [...scopes], issuedAt, expiresAt },
-      };
+      const token = await new SignJWT({ scope: scopes.join(' ') })
+        .setProtectedHeader({ alg: ALGORITHM, typ: 'JWT' })
+        .setSubject(keyId)
+        .setIssuer(TOKEN_ISSUER)
+        .setAudience(TOKEN_AUDIENCE)
+        .setIssuedAt(issuedAt)
+        .setExpirationTime(expiresAt)
+        .sign(secret);
+      return { token, claims: { keyId, scopes: [...scopes], issuedAt, expiresAt } };
     },
-    verify(token) {
-      if (token.length > MAX_TOKEN_LENGTH) return INVALID;
-      const first = token.indexOf('.');
-      const second = token.indexOf('.', first + 1);
-      if (first < 1 || second < first + 2 || token.indexOf('.', second + 1) !== -1) return INVALID;
-      const header = token.slice(0, first);
-      const body = token.slice(first + 1, second);
-      const signature = token.slice(second + 1);
-      if (!SIGNATURE.test(signature) || !SEGMENT.test(header) || !SEGMENT.test(body)) return INVALID;
-      // The signature first: nothing the token says is believed before it holds.
-      const expected = sign(token.slice(0, second));
-      if (!timingSafeEqual(Buffer.from(signature, 'latin1'), Buffer.from(expected, 'latin1'))) return INVALID;
-      if (header !== HEADER && !acceptedHeader(header)) return INVALID;
-      const claims = parseSegment(body);
-      if (!claims) return INVALID;
-      return checkClaims(claims, Math.floor(now() / 1000));
+    async verify(token) {
+      if (token.length > MAX_TOKEN_LENGTH) return { ok: false, reason: 'invalid' };
+      try {
+        const { payload } = await jwtVerify(token, await keyForVerify(), {
+          algorithms: [ALGORITHM],
+          issuer: TOKEN_ISSUER,
+          audience: TOKEN_AUDIENCE,
+          currentDate: new Date(now()),
+          requiredClaims: ['sub', 'iat', 'exp'],
+        });
+        const scopes = typeof payload['scope'] === 'string' ? payload['scope'].split(' ') : [];
+        const keyId = payload.sub;
+        if (typeof keyId !== 'string' || keyId === '' || scopes.length === 0 || !scopes.every(isScope))
+          return { ok: false, reason: 'invalid' };
+        return {
+          ok: true,
+          claims: { keyId, scopes, issuedAt: payload.iat!, expiresAt: payload.exp! },
+        };
+      } catch (error) {
+        if (error instanceof errors.JWTExpired) return { ok: false, reason: 'expired' };
+        // Bad signature, malformed, wrong alg, wrong iss/aud: one answer, no oracle.
+        if (error instanceof errors.JOSEError) return { ok: false, reason: 'invalid' };
+        throw error;
+      }
     },
   };
-}
-
-/**
- * A header other than the one we write, signed with our key: still only `alg: HS256`, and no
- * `crit` (no extension is understood here, so none may be required, RFC 7515 §4.1.11).
- */
-function acceptedHeader(segment: string): boolean {
-  const header = parseSegment(segment);
-  return header !== undefined && header['alg'] === ALGORITHM && !('crit' in header);
-}
-
-/** A base64url segment holding a JSON object, or undefined. */
-function parseSegment(segment: string): Record<string, unknown> | undefined {
-  try {
-    const value: unknown = JSON.parse(Buffer.from(segment, 'base64url').toString('utf8'));
-    return typeof value === 'object' && value !== null && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * The claims of a correctly signed token at `now` (seconds), in jose's order: missing or
- * mistyped `sub`/`iat`/`exp`, another `iss` or `aud`, `nbf` still ahead → invalid; then `exp`
- * passed → expired; then an empty `sub` or unknown scopes → invalid.
- */
-function checkClaims(claims: Record<string, unknown>, now: number): VerifyResult {
-  const { sub, iat, exp, nbf, iss, aud, scope } = claims;
-  if (typeof sub !== 'string' || typeof iat !== 'number' || typeof exp !== 'number') return INVALID;
-  if (iss !== TOKEN_ISSUER) return INVALID;
-  if (aud !== TOKEN_AUDIENCE && !(Array.isArray(aud) && aud.includes(TOKEN_AUDIENCE))) return INVALID;
-  if (nbf !== undefined && (typeof nbf !== 'number' || nbf > now)) return INVALID;
-  if (exp <= now) return EXPIRED;
-  if (sub === '' || typeof scope !== 'string') return INVALID;
-  const scopes = scope.split(' ');
-  if (!scopes.every(isScope)) return INVALID;
-  return { ok: true, claims: { keyId: sub, scopes, issuedAt: iat, expiresAt: exp } };
 }
 
 /**
