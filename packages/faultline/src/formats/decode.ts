@@ -313,8 +313,13 @@ function decodeBody(
   if (all || only === 'problem') {
     // RFC 9457 §3.1: a member of the wrong type is ignored, as if absent.
     const contentType = h[0];
-    // Lower-casing never makes a `+`: the usual `application/json` is rejected without a copy.
-    const declared = contentType?.includes('+') && contentType.toLowerCase().includes('problem+json');
+    // The usual `application/json` ('j' at 12) is rejected without a search; lower-casing never
+    // makes a `+`, so others without one are rejected without a copy.
+    const declared =
+      contentType !== undefined &&
+      contentType.charCodeAt(12) !== 0x6a &&
+      contentType.includes('+') &&
+      contentType.toLowerCase().includes('problem+json');
     const stated = statusValue(status);
     const kind = str(type);
     const summary = str(title);
