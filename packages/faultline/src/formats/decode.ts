@@ -92,7 +92,9 @@ export function decodeAs(input: DecodeInput, only?: string): Decoded | undefined
     let body: unknown = input.body;
     let text: string | undefined;
     if (only === undefined) {
-      if (body instanceof ArrayBuffer || ArrayBuffer.isView(body)) body = new TextDecoder().decode(body);
+      // Text (what the client passes) skips the byte checks.
+      if (typeof body === 'object' && (body instanceof ArrayBuffer || ArrayBuffer.isView(body)))
+        body = new TextDecoder().decode(body);
       if (typeof body === 'string') {
         const parsed = parseJson(body, h[0], false);
         // The text that was parsed, kept for `fields` (see `fieldsOf`).
