@@ -1,7 +1,7 @@
 import type { HeaderSource } from './types.ts';
 
 /** Every header a built-in shape reads, by slot; request-id lists are runs of slots. */
-const NAMES = [
+export const NAMES = [
   'content-type',
   'retry-after',
   'retry-after-ms',
@@ -44,7 +44,7 @@ NAMES.forEach((name, slot) => {
 });
 
 /** The slot of a header name in any case; -1 for a header no shape reads. */
-function slotOf(name: string): number {
+export function slotOf(name: string): number {
   // Our names are 9 to 27 characters long (no out-of-range reads: they deoptimise).
   if (name.length < 9) return -1;
   const slot = BUCKETS[hashOf(name)]!;
