@@ -145,8 +145,9 @@ function parseBatch(c: Case): number {
 
 /**
  * What a client reads of every decoded error, folded into the sink so none of it can be
- * skipped: the shape, code, message, request id, link, delay and status. (`fields`, computed
- * on first read, is left out: clients rarely read it.)
+ * skipped: the shape, code, message, request id, link, delay, the server's retry verdict
+ * (`decideRetry` reads it) and status. (`fields`, computed on first read, is left out:
+ * clients rarely read it.)
  */
 function consume(decoded: DecodedError | undefined): number {
   if (decoded === undefined) return 0;
@@ -157,7 +158,8 @@ function consume(decoded: DecodedError | undefined): number {
     (decoded.code?.length ?? 0) +
     (decoded.requestId?.length ?? 0) +
     (decoded.link?.length ?? 0) +
-    (decoded.retryAfterMs ?? 0)
+    (decoded.retryAfterMs ?? 0) +
+    (decoded.shouldRetry === true ? 1 : 0)
   );
 }
 
@@ -259,7 +261,7 @@ notes.push(`work sink: ${sink > 0 ? 'consumed' : 'EMPTY (benchmark broken)'}`);
 emit({
   id: 'decode',
   title: '5. decode — decodeError on an error body vs JSON.parse of the same bytes',
-  method: `${CASES.length} bodies (${SEEDS.length} seed examples + ${ECOSYSTEMS.length} ecosystem conventions), compact JSON with realistic headers (plain record); CPU time (process.cpuUsage, robust to a loaded machine) of ${BATCH}-op batches, ${ROUNDS} rounds in rotating order, both sides paired per body; ratio = median over rounds of (decode time / parse time) over the whole mix; per-body ratios in the notes. Each decode's format, code, message, requestId, link, retryAfterMs and status go into the work sink (what a client reads; fields, computed on first read, are not). Also the same decodes with the headers as a fetch Headers (no target: informative).`,
+  method: `${CASES.length} bodies (${SEEDS.length} seed examples + ${ECOSYSTEMS.length} ecosystem conventions), compact JSON with realistic headers (plain record); CPU time (process.cpuUsage, robust to a loaded machine) of ${BATCH}-op batches, ${ROUNDS} rounds in rotating order, both sides paired per body; ratio = median over rounds of (decode time / parse time) over the whole mix; per-body ratios in the notes. Each decode's format, code, message, requestId, link, retryAfterMs, shouldRetry and status go into the work sink (what a client reads; fields, computed on first read, are not). Also the same decodes with the headers as a fetch Headers (no target: informative): exactly what faultline/client's decodeResponse does with an error response's text.`,
   figures,
   notes,
 });

@@ -1,5 +1,5 @@
 import type { Catalog } from '../catalog/define.ts';
-import { decodeError, parseBody, retrySignals } from '../formats/detect.ts';
+import { decodeError, retrySignals } from '../formats/detect.ts';
 import { headersOf, idOf } from '../formats/headers.ts';
 import { reasonPhrase } from '../formats/reason.ts';
 import type { DecodedError } from '../formats/types.ts';
@@ -201,8 +201,10 @@ export function createClient(options: ClientOptions): Client {
  */
 export async function decodeResponse(response: Response, now: number = Date.now()): Promise<DecodedError> {
   const text = await response.text().catch(() => '');
-  const body = parseBody(text, response.headers.get('content-type'));
-  const input = { status: response.status, headers: response.headers, body, now };
+  // The text itself: `decodeError` parses it with the content type of its one pass over the
+  // headers (a `Headers.get` of its own costs about as much as that pass), and scans it for
+  // `__proto__` keys only if `fields` is read.
+  const input = { status: response.status, headers: response.headers, body: text, now };
   const decoded = decodeError(input);
   if (decoded) return decoded;
   // Nothing recognised the body (often: there is none). The headers still say when to retry.

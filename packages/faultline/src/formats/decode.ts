@@ -92,7 +92,9 @@ export function decodeAs(input: DecodeInput, only?: string): Decoded | undefined
     let body: unknown = input.body;
     let text: string | undefined;
     if (only === undefined) {
-      if (body instanceof ArrayBuffer || ArrayBuffer.isView(body)) body = new TextDecoder().decode(body);
+      // Text (what the client passes) skips the byte checks.
+      if (typeof body === 'object' && (body instanceof ArrayBuffer || ArrayBuffer.isView(body)))
+        body = new TextDecoder().decode(body);
       if (typeof body === 'string') {
         const parsed = parseJson(body, h[0], false);
         // The text that was parsed, kept for `fields` (see `fieldsOf`).
@@ -313,8 +315,13 @@ function decodeBody(
   if (all || only === 'problem') {
     // RFC 9457 §3.1: a member of the wrong type is ignored, as if absent.
     const contentType = h[0];
-    // Lower-casing never makes a `+`: the usual `application/json` is rejected without a copy.
-    const declared = contentType?.includes('+') && contentType.toLowerCase().includes('problem+json');
+    // The usual `application/json` ('j' at 12) is rejected without a search; lower-casing never
+    // makes a `+`, so others without one are rejected without a copy.
+    const declared =
+      contentType !== undefined &&
+      contentType.charCodeAt(12) !== 0x6a &&
+      contentType.includes('+') &&
+      contentType.toLowerCase().includes('problem+json');
     const stated = statusValue(status);
     const kind = str(type);
     const summary = str(title);
