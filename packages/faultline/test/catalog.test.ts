@@ -1,3 +1,4 @@
+import { inspect, types } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { normaliseEntry } from '../src/catalog/index.ts';
 import { ApiError, defineCatalog, isApiError, lintCatalog, slugFor } from '../src/index.ts';
@@ -78,6 +79,30 @@ describe('ApiError', () => {
   it('skips the stack for expected errors and keeps it for server faults', () => {
     expect(demo.error('d1001').stack?.split('\n').length).toBe(1);
     expect(demo.error('d1004').stack?.split('\n').length).toBeGreaterThan(1);
+  });
+
+  it("makes an expected error without Error's constructor that still reads as one", () => {
+    const err = demo.error('d1002', { name: 'q', reason: 'bad' }, { cause: new Error('root') });
+    expect(err).toBeInstanceOf(Error);
+    expect(err).toBeInstanceOf(ApiError);
+    expect(types.isNativeError(err)).toBe(false);
+    expect(err.message).toBe('Parameter q is invalid: bad.');
+    expect(err.stack).toBe('ApiError: Parameter q is invalid: bad.');
+    expect(String(err)).toBe('ApiError: Parameter q is invalid: bad.');
+    expect((err.cause as Error).message).toBe('root');
+    expect(Object.keys(err)).toEqual(['id', 'status', 'retryAfterSeconds']);
+    expect(inspect(err)).toMatch(/^\[ApiError: Parameter q is invalid: bad\.\] \{\n {2}id: 'd1002'/);
+    // Writable as an Error's are; the stack keeps the header of its first read, as V8's does.
+    err.message = 'changed';
+    expect(err.message).toBe('changed');
+    expect(err.stack).toBe('ApiError: Parameter q is invalid: bad.');
+    err.stack = 'replaced';
+    expect(err.stack).toBe('replaced');
+    // A server fault is a native Error with frames, starting at its caller.
+    const fault = demo.error('d1004');
+    expect(types.isNativeError(fault)).toBe(true);
+    expect(fault.stack?.split('\n')[1]).toMatch(/^ {4}at /);
+    expect(fault.stack).not.toMatch(/ErrorBase|new ApiError/);
   });
 
   it('never serialises its cause', () => {

@@ -5,12 +5,27 @@ import { fillTemplate } from './template.ts';
 export const API_ERROR_BRAND: unique symbol = Symbol.for('faultline.ApiError') as never;
 
 /**
+ * Error's constructor for server faults, which keep their stack. An expected error (status
+ * < 500) is made without it, on the same prototype chain: Error's constructor walks the stack to
+ * the first frame even at `stackTraceLimit = 0` and stores `message` and `stack` through V8's
+ * runtime, costing several times the rest of the error. `instanceof Error` holds either way;
+ * `util.types.isNativeError` and `Error.isError` are true for 5xx only.
+ */
+function ErrorBase(this: unknown, message: string, status: number): Error {
+  if (status >= 500) return Reflect.construct(Error, [message], new.target);
+  return Object.create(new.target.prototype) as Error;
+}
+ErrorBase.prototype = Error.prototype;
+Object.setPrototypeOf(ErrorBase, Error);
+const BaseError = ErrorBase as unknown as new (message: string, status: number) => Error;
+
+/**
  * An error made from a catalog entry. Expected errors (status < 500) skip stack capture:
- * they are answers, not bugs, and a stack costs more than the rest of the error.
+ * they are answers, not bugs, and a stack costs more than the rest of the error (see ErrorBase).
  * @example
  * throw signals.error('ih4005', { name: 'include[]' });
  */
-export class ApiError<Id extends string = string> extends Error {
+export class ApiError<Id extends string = string> extends BaseError {
   declare readonly [API_ERROR_BRAND]: true;
   readonly id: Id;
   /** HTTP status; entries without one (WebSocket-only) answer 500 if ever sent over HTTP. */
@@ -21,18 +36,14 @@ export class ApiError<Id extends string = string> extends Error {
   readonly #entry: Entry;
   readonly #params: Readonly<Record<string, unknown>> | undefined;
   readonly #headers: Readonly<Record<string, string>> | undefined;
+  // A 4xx's message (a 5xx's is Error's own property, which hides the accessor below).
+  #message: string;
 
   constructor(entry: Entry, params?: Readonly<Record<string, unknown>>, options?: ErrorOptions) {
     const status = entry.status ?? 500;
     const message = options?.message ?? fillTemplate(entry.message, params);
-    if (status < 500) {
-      const limit = Error.stackTraceLimit;
-      Error.stackTraceLimit = 0;
-      super(message);
-      Error.stackTraceLimit = limit;
-    } else {
-      super(message);
-    }
+    super(message, status);
+    this.#message = message;
     if (options?.cause !== undefined) {
       // Non-enumerable: the cause is for logs, never for the wire.
       Object.defineProperty(this, 'cause', { value: options.cause, enumerable: false, writable: true });
@@ -44,6 +55,36 @@ export class ApiError<Id extends string = string> extends Error {
     this.#entry = entry;
     this.#params = params;
     this.#headers = options?.headers;
+  }
+
+  static {
+    // A 4xx has no own `message` or `stack` (see ErrorBase): both read from here, as a
+    // stack captured with `stackTraceLimit = 0` would (the header only, fixed at first read).
+    // A 5xx has both as own properties from Error's constructor, which hide these.
+    Object.defineProperties(ApiError.prototype, {
+      message: {
+        get(this: ApiError) {
+          return this.#message;
+        },
+        set(this: ApiError, value: string) {
+          this.#message = value;
+        },
+        configurable: true,
+      },
+      stack: {
+        get(this: ApiError) {
+          const name = String(this.name);
+          const message = String(this.message);
+          const stack = name === '' ? message : message === '' ? name : `${name}: ${message}`;
+          Object.defineProperty(this, 'stack', { value: stack, writable: true, configurable: true });
+          return stack;
+        },
+        set(this: ApiError, value: unknown) {
+          Object.defineProperty(this, 'stack', { value, writable: true, configurable: true });
+        },
+        configurable: true,
+      },
+    });
   }
 
   /** The catalog entry this error was made from. */
