@@ -98,9 +98,12 @@ describe('ApiError', () => {
     expect(err.stack).toBe('ApiError: Parameter q is invalid: bad.');
     err.stack = 'replaced';
     expect(err.stack).toBe('replaced');
-    // A server fault is a native Error with frames, starting at its caller.
+    // A server fault has frames, starting at its caller, and reads as an Error too.
     const fault = demo.error('d1004');
-    expect(types.isNativeError(fault)).toBe(true);
+    expect(fault).toBeInstanceOf(Error);
+    expect(types.isNativeError(fault)).toBe(false);
+    expect(fault.message).toBe('Boom.');
+    expect(fault.stack?.split('\n')[0]).toBe('ApiError: Boom.');
     expect(fault.stack?.split('\n')[1]).toMatch(/^ {4}at /);
     expect(fault.stack).not.toMatch(/ErrorBase|new ApiError/);
   });
