@@ -11,11 +11,12 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import WebSocket from 'ws';
+import type WebSocket from 'ws';
 import { pinSelf, type ServerChild, startServer } from '../lib/child.ts';
 import { compare, emit, type Figure, median } from '../lib/result.ts';
 import { type Service, startService } from '../lib/service.ts';
 import { threadCpu } from '../lib/threads.ts';
+import { openMany, sendAndAwaitAnswers } from '../lib/ws-clients.ts';
 
 const SESSIONS = Number(process.env['BENCH_WS_SESSIONS'] ?? 10_000);
 const FRAMES = 40;
@@ -101,24 +102,6 @@ function snapshotOf(
   });
 }
 
-/** Opens `count` connections, `batch` at a time, each resolved once its first message arrived. */
-async function openMany(url: string, protocols: string[], count: number): Promise<WebSocket[]> {
-  const sockets: WebSocket[] = [];
-  for (let done = 0; done < count; done += 250) {
-    const batch = Array.from(
-      { length: Math.min(250, count - done) },
-      () =>
-        new Promise<WebSocket>((resolve, reject) => {
-          const ws = new WebSocket(url, protocols);
-          ws.once('message', () => resolve(ws));
-          ws.once('error', reject);
-        }),
-    );
-    sockets.push(...(await Promise.all(batch)));
-  }
-  return sockets;
-}
-
 async function closeAll(sockets: WebSocket[]): Promise<void> {
   await Promise.all(
     sockets.map(
@@ -146,18 +129,7 @@ async function ingest(
   const sockets = await openMany(url, protocols, PARALLEL);
   const cpuBefore = await cpu();
   const started = performance.now();
-  await Promise.all(
-    sockets.map(
-      (ws) =>
-        new Promise<void>((resolve) => {
-          let count = 0;
-          ws.on('message', (data) => {
-            if (answered(String(data)) && ++count === FRAMES) resolve();
-          });
-          for (let i = 0; i < FRAMES; i++) ws.send(frame);
-        }),
-    ),
-  );
+  await sendAndAwaitAnswers(sockets, frame, FRAMES, answered);
   const seconds = (performance.now() - started) / 1000;
   const cpuPerMiB = ((await cpu()) - cpuBefore) / (PARALLEL * FRAMES);
   await closeAll(sockets);

@@ -14,11 +14,11 @@ import { type ChildProcess, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import WebSocket from 'ws';
 import { pinSelf, type ServerChild, startServer } from '../lib/child.ts';
 import { median } from '../lib/result.ts';
 import { type Service, startService } from '../lib/service.ts';
 import { type ThreadCpu, threadCpu } from '../lib/threads.ts';
+import { openMany, sendAndAwaitAnswers } from '../lib/ws-clients.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 const tmp = join(root, 'bench/.tmp');
@@ -33,20 +33,6 @@ const memoryPreload = ALLOCATIONS ? ['--import', join(root, 'bench/servers/memor
 const flags = (name: string) => [...memoryPreload, ...(process.env[name] ?? '').split(' ').filter(Boolean)];
 mkdirSync(tmp, { recursive: true });
 pinSelf(0);
-
-async function openMany(url: string, protocols: string[], count: number): Promise<WebSocket[]> {
-  return Promise.all(
-    Array.from(
-      { length: count },
-      () =>
-        new Promise<WebSocket>((resolve, reject) => {
-          const ws = new WebSocket(url, protocols);
-          ws.once('message', () => resolve(ws));
-          ws.once('error', reject);
-        }),
-    ),
-  );
-}
 
 /** Asks a server with bench/servers/memory.ts loaded to start (`'start'`) or write (a path) its allocation profile. */
 function profile(child: ChildProcess, value: string): Promise<void> {
@@ -75,18 +61,7 @@ async function ingest(
   if (allocations) await profile(child, 'start');
   const before = threadCpu(pid);
   const started = performance.now();
-  await Promise.all(
-    sockets.map(
-      (ws) =>
-        new Promise<void>((resolve) => {
-          let count = 0;
-          ws.on('message', (data) => {
-            if (answered(String(data)) && ++count === FRAMES) resolve();
-          });
-          for (let i = 0; i < FRAMES; i++) ws.send(frame);
-        }),
-    ),
-  );
+  await sendAndAwaitAnswers(sockets, frame, FRAMES, answered);
   const seconds = (performance.now() - started) / 1000;
   const after = threadCpu(pid);
   if (allocations) await profile(child, allocations);
