@@ -21,7 +21,8 @@ import { openMany, sendAndAwaitAnswers } from '../lib/ws-clients.ts';
 const SESSIONS = Number(process.env['BENCH_WS_SESSIONS'] ?? 10_000);
 const FRAMES = 40;
 const PARALLEL = 4;
-const ROUNDS = 3;
+// BENCH_WS_INGEST_ROUNDS=0 skips the ingest part (to look at idle memory alone).
+const ROUNDS = Number(process.env['BENCH_WS_INGEST_ROUNDS'] ?? 3);
 const MEMORY_ROUNDS = Number(process.env['BENCH_WS_MEMORY_ROUNDS'] ?? 3);
 const MiB = 2 ** 20;
 const twoCores = availableParallelism() >= 2;
@@ -230,31 +231,33 @@ try {
     cpu.service.push(s.cpuPerMiB);
     cpu.ratio.push(s.cpuPerMiB / b.cpuPerMiB);
   }
-  const bareSpeed = { name: 'bare ws, 1 MiB messages', value: median(speed.bare) };
-  figures.push({ ...bareSpeed, unit: 'MiB/s' });
-  figures.push(
-    compare('signals-api stream, 1 MiB segments', median(speed.service), 'MiB/s', bareSpeed, 0.8, {
-      ratio: median(speed.ratio),
-    }),
-  );
-  // Throughput moves with other work on a shared machine; the server's CPU per MiB far less.
-  const bareCpuFigure = { name: 'bare ws, server CPU per MiB', value: median(cpu.bare) };
-  figures.push({ ...bareCpuFigure, unit: 'µs' });
-  figures.push(
-    compare('signals-api stream, server CPU per MiB', median(cpu.service), 'µs', bareCpuFigure, 1.25, {
-      ratio: median(cpu.ratio),
-      higherIsBetter: false,
-    }),
-  );
-  notes.push(
-    `ingest per round (bare / service MiB/s): ${speed.bare.map((b, i) => `${b.toFixed(0)}/${speed.service[i]!.toFixed(0)}`).join(', ')}; server CPU µs per MiB: ${cpu.bare.map((b, i) => `${b.toFixed(0)}/${cpu.service[i]!.toFixed(0)}`).join(', ')}; ${PARALLEL} sessions × ${FRAMES} messages each`,
-  );
-  notes.push(
-    `server CPU outside the main thread (mostly V8's concurrent marking, i.e. full GCs), µs per MiB, bare / service: ${gcThreads.bare.map((b, i) => `${b.toFixed(0)}/${gcThreads.service[i]!.toFixed(0)}`).join(', ')}`,
-  );
-  notes.push(
-    "per 1 MiB message, bare ws: one short text answer; the service: `segment.processing`, then the refusal (ih4002) from the size window and the container sniffed from the first 4 KiB, in memory (no temp file, no ffprobe, no analyzer), then the message's buffer released at once; both sides: `ws` buffers and unmasks the message once",
-  );
+  if (ROUNDS > 0) {
+    const bareSpeed = { name: 'bare ws, 1 MiB messages', value: median(speed.bare) };
+    figures.push({ ...bareSpeed, unit: 'MiB/s' });
+    figures.push(
+      compare('signals-api stream, 1 MiB segments', median(speed.service), 'MiB/s', bareSpeed, 0.8, {
+        ratio: median(speed.ratio),
+      }),
+    );
+    // Throughput moves with other work on a shared machine; the server's CPU per MiB far less.
+    const bareCpuFigure = { name: 'bare ws, server CPU per MiB', value: median(cpu.bare) };
+    figures.push({ ...bareCpuFigure, unit: 'µs' });
+    figures.push(
+      compare('signals-api stream, server CPU per MiB', median(cpu.service), 'µs', bareCpuFigure, 1.25, {
+        ratio: median(cpu.ratio),
+        higherIsBetter: false,
+      }),
+    );
+    notes.push(
+      `ingest per round (bare / service MiB/s): ${speed.bare.map((b, i) => `${b.toFixed(0)}/${speed.service[i]!.toFixed(0)}`).join(', ')}; server CPU µs per MiB: ${cpu.bare.map((b, i) => `${b.toFixed(0)}/${cpu.service[i]!.toFixed(0)}`).join(', ')}; ${PARALLEL} sessions × ${FRAMES} messages each`,
+    );
+    notes.push(
+      `server CPU outside the main thread (mostly V8's concurrent marking, i.e. full GCs), µs per MiB, bare / service: ${gcThreads.bare.map((b, i) => `${b.toFixed(0)}/${gcThreads.service[i]!.toFixed(0)}`).join(', ')}`,
+    );
+    notes.push(
+      "per 1 MiB message, bare ws: one short text answer; the service: `segment.processing`, then the refusal (ih4002) from the size window and the container sniffed from the first 4 KiB, in memory (no temp file, no ffprobe, no analyzer), then the message's buffer released at once; both sides: `ws` buffers and unmasks the message once",
+    );
+  }
 
   // --- A. idle sessions: RSS growth per session -------------------------------------------------
   // RSS growth moves by ±10 % from one pair of processes to the next (how far each young
