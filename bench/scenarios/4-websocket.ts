@@ -4,7 +4,9 @@
  * 1 MiB binary messages, and how fast a drain's first warning reaches every open session.
  * Run alone: `node bench/scenarios/4-websocket.ts` (BENCH_WS_SESSIONS overrides 10,000;
  * BENCH_WS_HEAP_SNAPSHOTS=<dir> writes heap snapshots around the idle sessions and a
- * sampled profile of what opening them allocated, for `bench/lib/heap-diff.ts`).
+ * sampled profile of what opening them allocated, for `bench/lib/heap-diff.ts`;
+ * BENCH_WS_INGEST_ROUNDS=0 skips the ingest; BENCH_WS_BARE_FLAGS / BENCH_WS_SERVICE_FLAGS add
+ * Node flags to one side, noted in the output).
  */
 import { type ChildProcess, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -24,6 +26,11 @@ const PARALLEL = 4;
 // BENCH_WS_INGEST_ROUNDS=0 skips the ingest part (to look at idle memory alone).
 const ROUNDS = Number(process.env['BENCH_WS_INGEST_ROUNDS'] ?? 3);
 const MEMORY_ROUNDS = Number(process.env['BENCH_WS_MEMORY_ROUNDS'] ?? 3);
+// Extra Node flags for one side (space-separated), for experiments such as a young-generation
+// cap; the notes say when any are set.
+const flags = (name: string) => (process.env[name] ?? '').split(' ').filter(Boolean);
+const BARE_FLAGS = flags('BENCH_WS_BARE_FLAGS');
+const SERVICE_FLAGS = flags('BENCH_WS_SERVICE_FLAGS');
 const MiB = 2 ** 20;
 const twoCores = availableParallelism() >= 2;
 const SERVER_CPU = twoCores ? 1 : undefined;
@@ -177,9 +184,12 @@ try {
   const start = async () => {
     await bare?.stop();
     await service?.stop();
-    bare = await startServer(join(root, 'bench/servers/ws-bare.ts'), [], SERVER_CPU, ['--expose-gc']);
+    bare = await startServer(join(root, 'bench/servers/ws-bare.ts'), [], SERVER_CPU, [
+      '--expose-gc',
+      ...BARE_FLAGS,
+    ]);
     service = await startService(tmp, SERVER_CPU, {
-      nodeArgs: ['--expose-gc', '--import', memoryPreload],
+      nodeArgs: ['--expose-gc', ...SERVICE_FLAGS, '--import', memoryPreload],
       env: { SIGNALS_DRAIN_SECONDS: '30' },
       countRead: false,
     });
@@ -401,6 +411,14 @@ try {
   await new Promise((done) => setTimeout(done, 2_100));
   serviceChild!.kill('SIGTERM');
   await closeAll(sessions);
+  if (process.env['BENCH_WS_BARE_GARBAGE_KB'])
+    notes.push(
+      `control: the bare server allocated BENCH_WS_BARE_GARBAGE_KB=${process.env['BENCH_WS_BARE_GARBAGE_KB']} units (~1.5 KB each) of short-lived objects per connection`,
+    );
+  if (BARE_FLAGS.length > 0 || SERVICE_FLAGS.length > 0)
+    notes.push(
+      `extra Node flags (an experiment, not how the servers normally run): bare [${BARE_FLAGS.join(' ')}], service [${SERVICE_FLAGS.join(' ')}]`,
+    );
   notes.push(
     `${pinnedHere ? 'client on CPU 0, servers on CPU 1' : 'not pinned'}; ulimit -n must exceed ${SESSIONS} + a few (each side holds one descriptor per session)`,
   );
