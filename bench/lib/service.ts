@@ -54,7 +54,10 @@ export function startService(
   const preload = join(root, 'bench/servers/count-read.ts');
   const bin = join(root, 'apps/signals-api/src/cli/bin.ts');
   const [command, args] = pinned(cpu, process.execPath, [
+    // npm start's flags (package.json): the young-generation cap is part of how the service runs.
     '--conditions=development',
+    '--max-semi-space-size=16',
+    // After them: a flag given here again overrides npm start's.
     ...(extra.nodeArgs ?? []),
     // Honoured: the preload keeps a listener, a closure and the peer address per connection,
     // which a per-session memory figure must not count.

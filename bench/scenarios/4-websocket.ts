@@ -4,7 +4,9 @@
  * 1 MiB binary messages, and how fast a drain's first warning reaches every open session.
  * Run alone: `node bench/scenarios/4-websocket.ts` (BENCH_WS_SESSIONS overrides 10,000;
  * BENCH_WS_HEAP_SNAPSHOTS=<dir> writes heap snapshots around the idle sessions and a
- * sampled profile of what opening them allocated, for `bench/lib/heap-diff.ts`).
+ * sampled profile of what opening them allocated, for `bench/lib/heap-diff.ts`;
+ * BENCH_WS_INGEST_ROUNDS=0 skips the ingest; BENCH_WS_BARE_FLAGS / BENCH_WS_SERVICE_FLAGS add
+ * Node flags to one side, noted in the output).
  */
 import { type ChildProcess, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -21,8 +23,14 @@ import { openMany, sendAndAwaitAnswers } from '../lib/ws-clients.ts';
 const SESSIONS = Number(process.env['BENCH_WS_SESSIONS'] ?? 10_000);
 const FRAMES = 40;
 const PARALLEL = 4;
-const ROUNDS = 3;
+// BENCH_WS_INGEST_ROUNDS=0 skips the ingest part (to look at idle memory alone).
+const ROUNDS = Number(process.env['BENCH_WS_INGEST_ROUNDS'] ?? 3);
 const MEMORY_ROUNDS = Number(process.env['BENCH_WS_MEMORY_ROUNDS'] ?? 3);
+// Extra Node flags for one side (space-separated), for experiments such as a young-generation
+// cap; the notes say when any are set.
+const flags = (name: string) => (process.env[name] ?? '').split(' ').filter(Boolean);
+const BARE_FLAGS = flags('BENCH_WS_BARE_FLAGS');
+const SERVICE_FLAGS = flags('BENCH_WS_SERVICE_FLAGS');
 const MiB = 2 ** 20;
 const twoCores = availableParallelism() >= 2;
 const SERVER_CPU = twoCores ? 1 : undefined;
@@ -176,9 +184,12 @@ try {
   const start = async () => {
     await bare?.stop();
     await service?.stop();
-    bare = await startServer(join(root, 'bench/servers/ws-bare.ts'), [], SERVER_CPU, ['--expose-gc']);
+    bare = await startServer(join(root, 'bench/servers/ws-bare.ts'), [], SERVER_CPU, [
+      '--expose-gc',
+      ...BARE_FLAGS,
+    ]);
     service = await startService(tmp, SERVER_CPU, {
-      nodeArgs: ['--expose-gc', '--import', memoryPreload],
+      nodeArgs: ['--expose-gc', ...SERVICE_FLAGS, '--import', memoryPreload],
       env: { SIGNALS_DRAIN_SECONDS: '30' },
       countRead: false,
     });
@@ -230,31 +241,33 @@ try {
     cpu.service.push(s.cpuPerMiB);
     cpu.ratio.push(s.cpuPerMiB / b.cpuPerMiB);
   }
-  const bareSpeed = { name: 'bare ws, 1 MiB messages', value: median(speed.bare) };
-  figures.push({ ...bareSpeed, unit: 'MiB/s' });
-  figures.push(
-    compare('signals-api stream, 1 MiB segments', median(speed.service), 'MiB/s', bareSpeed, 0.8, {
-      ratio: median(speed.ratio),
-    }),
-  );
-  // Throughput moves with other work on a shared machine; the server's CPU per MiB far less.
-  const bareCpuFigure = { name: 'bare ws, server CPU per MiB', value: median(cpu.bare) };
-  figures.push({ ...bareCpuFigure, unit: 'µs' });
-  figures.push(
-    compare('signals-api stream, server CPU per MiB', median(cpu.service), 'µs', bareCpuFigure, 1.25, {
-      ratio: median(cpu.ratio),
-      higherIsBetter: false,
-    }),
-  );
-  notes.push(
-    `ingest per round (bare / service MiB/s): ${speed.bare.map((b, i) => `${b.toFixed(0)}/${speed.service[i]!.toFixed(0)}`).join(', ')}; server CPU µs per MiB: ${cpu.bare.map((b, i) => `${b.toFixed(0)}/${cpu.service[i]!.toFixed(0)}`).join(', ')}; ${PARALLEL} sessions × ${FRAMES} messages each`,
-  );
-  notes.push(
-    `server CPU outside the main thread (mostly V8's concurrent marking, i.e. full GCs), µs per MiB, bare / service: ${gcThreads.bare.map((b, i) => `${b.toFixed(0)}/${gcThreads.service[i]!.toFixed(0)}`).join(', ')}`,
-  );
-  notes.push(
-    "per 1 MiB message, bare ws: one short text answer; the service: `segment.processing`, then the refusal (ih4002) from the size window and the container sniffed from the first 4 KiB, in memory (no temp file, no ffprobe, no analyzer), then the message's buffer released at once; both sides: `ws` buffers and unmasks the message once",
-  );
+  if (ROUNDS > 0) {
+    const bareSpeed = { name: 'bare ws, 1 MiB messages', value: median(speed.bare) };
+    figures.push({ ...bareSpeed, unit: 'MiB/s' });
+    figures.push(
+      compare('signals-api stream, 1 MiB segments', median(speed.service), 'MiB/s', bareSpeed, 0.8, {
+        ratio: median(speed.ratio),
+      }),
+    );
+    // Throughput moves with other work on a shared machine; the server's CPU per MiB far less.
+    const bareCpuFigure = { name: 'bare ws, server CPU per MiB', value: median(cpu.bare) };
+    figures.push({ ...bareCpuFigure, unit: 'µs' });
+    figures.push(
+      compare('signals-api stream, server CPU per MiB', median(cpu.service), 'µs', bareCpuFigure, 1.25, {
+        ratio: median(cpu.ratio),
+        higherIsBetter: false,
+      }),
+    );
+    notes.push(
+      `ingest per round (bare / service MiB/s): ${speed.bare.map((b, i) => `${b.toFixed(0)}/${speed.service[i]!.toFixed(0)}`).join(', ')}; server CPU µs per MiB: ${cpu.bare.map((b, i) => `${b.toFixed(0)}/${cpu.service[i]!.toFixed(0)}`).join(', ')}; ${PARALLEL} sessions × ${FRAMES} messages each`,
+    );
+    notes.push(
+      `server CPU outside the main thread (mostly V8's concurrent marking, i.e. full GCs), µs per MiB, bare / service: ${gcThreads.bare.map((b, i) => `${b.toFixed(0)}/${gcThreads.service[i]!.toFixed(0)}`).join(', ')}`,
+    );
+    notes.push(
+      "per 1 MiB message, bare ws: one short text answer; the service: `segment.processing`, then the refusal (ih4002) from the size window and the container sniffed from the first 4 KiB, in memory (no temp file, no ffprobe, no analyzer), then the message's buffer released at once; both sides: `ws` buffers and unmasks the message once",
+    );
+  }
 
   // --- A. idle sessions: RSS growth per session -------------------------------------------------
   // RSS growth moves by ±10 % from one pair of processes to the next (how far each young
@@ -398,6 +411,14 @@ try {
   await new Promise((done) => setTimeout(done, 2_100));
   serviceChild!.kill('SIGTERM');
   await closeAll(sessions);
+  if (process.env['BENCH_WS_BARE_GARBAGE_KB'])
+    notes.push(
+      `control: the bare server allocated BENCH_WS_BARE_GARBAGE_KB=${process.env['BENCH_WS_BARE_GARBAGE_KB']} units (~1.5 KB each) of short-lived objects per connection`,
+    );
+  if (BARE_FLAGS.length > 0 || SERVICE_FLAGS.length > 0)
+    notes.push(
+      `extra Node flags (an experiment, not how the servers normally run): bare [${BARE_FLAGS.join(' ')}], service [${SERVICE_FLAGS.join(' ')}]`,
+    );
   notes.push(
     `${pinnedHere ? 'client on CPU 0, servers on CPU 1' : 'not pinned'}; ulimit -n must exceed ${SESSIONS} + a few (each side holds one descriptor per session)`,
   );
@@ -410,7 +431,7 @@ emit({
   id: '4-websocket',
   title: 'WebSocket sessions (GET /v0/stream/analyze) vs bare ws',
   method:
-    'Servers run as their own processes (the service exactly as `npm start` runs it, with a GC/RSS preload); the client is this process. Ingest: one fresh pair of processes per round (a warm-up ingest each, then bare and service measured back to back), ratio = median of per-round ratios; server CPU = user + system time of the server process (GC threads included) over the round, per MiB. Memory: RSS after 3 forced GCs, before and after opening the sessions (each answered its first message), divided by the session count; "settled": the same after a further memory-reducing GC (young generation shrunk, as V8\'s memory reducer does in an idle process), which leaves out the young-generation slack that the bursts of allocation while opening sessions grew. Drain: from SIGTERM to the last client receiving shutdown.warning, measured by the client.',
+    'Servers run as their own processes (the service exactly as `npm start` runs it, with a GC/RSS preload: its young generation capped at 2 × 16 MiB by `--max-semi-space-size=16`; the bare server with Node 24\'s default, sized from the heap limit: 2 × 32 MiB on a 4 GiB one); the client is this process. Ingest: one fresh pair of processes per round (a warm-up ingest each, then bare and service measured back to back), ratio = median of per-round ratios; server CPU = user + system time of the server process (GC threads included) over the round, per MiB. Memory: RSS after 3 forced GCs, before and after opening the sessions (each answered its first message), divided by the session count; "settled": the same after a further memory-reducing GC (young generation shrunk, as V8\'s memory reducer does in an idle process), which leaves out the young-generation slack that the bursts of allocation while opening sessions grew. Drain: from SIGTERM to the last client receiving shutdown.warning, measured by the client.',
   figures,
   notes,
 });

@@ -3,9 +3,9 @@
  * WebSocket endpoint gets. Greets each connection with one text message, answers each binary
  * message with one short text message (so a client can count what was taken in), and reports
  * its RSS after a GC over IPC. Run with `--expose-gc`. 127.0.0.1 only.
- * `BENCH_WS_BARE_GARBAGE_KB=<n>`: the control of scenario 4's memory notes, about n KB of
- * short-lived objects allocated per connection (what the service's handshake leaves beyond
- * bare's), nothing of it kept.
+ * `BENCH_WS_BARE_GARBAGE_KB=<n>`: the control of scenario 4's memory notes, n × 16 short-lived
+ * objects allocated per connection (what the service's handshake leaves beyond bare's), nothing
+ * of it kept. Each is ~96 bytes on Node 24 x64, so a unit is ~1.5 KB, not 1 KB.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -15,7 +15,7 @@ import { reportMemoryOnRequest } from './memory.ts';
 
 const GARBAGE_KB = Number(process.env['BENCH_WS_BARE_GARBAGE_KB'] ?? 0);
 let sink: unknown;
-/** About GARBAGE_KB KB of garbage in small objects (~64 bytes each). */
+/** GARBAGE_KB × 16 small short-lived objects (~96 bytes each: ~1.5 KB a unit). */
 function garbage(): void {
   for (let i = 0; i < GARBAGE_KB * 16; i++) sink = { n: i, pair: [i, sink === undefined] };
 }

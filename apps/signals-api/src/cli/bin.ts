@@ -1,7 +1,8 @@
-#!/usr/bin/env -S node --conditions=development
+#!/usr/bin/env -S node --conditions=development --max-semi-space-size=16
 /**
  * The signals-api command line: `serve`, `keys create|revoke|list`, `plans set|list`,
  * `accounts set-subscription|usage`. Exit codes: 0 done, 1 failed, 2 usage or configuration error.
+ * The shebang's young-generation cap is `serve`'s (apps/signals-api/README.md, "In production").
  * @example
  * // npm run signals -- keys create --scopes interhumanai.upload
  */
