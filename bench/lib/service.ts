@@ -4,6 +4,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { pinned } from './child.ts';
 
+/**
+ * The young-generation cap `npm start` runs the service with (package.json). Benches give their
+ * bare baselines the same one, so a ratio compares code, not V8 settings.
+ */
+export const YOUNG_GENERATION_CAP = '--max-semi-space-size=16';
+
 const root = join(import.meta.dirname, '..', '..');
 
 /** The real signals-api, started as `npm start` starts it, plus a byte-counting preload. */
@@ -56,7 +62,7 @@ export function startService(
   const [command, args] = pinned(cpu, process.execPath, [
     // npm start's flags (package.json): the young-generation cap is part of how the service runs.
     '--conditions=development',
-    '--max-semi-space-size=16',
+    YOUNG_GENERATION_CAP,
     // After them: a flag given here again overrides npm start's.
     ...(extra.nodeArgs ?? []),
     // Honoured: the preload keeps a listener, a closure and the peer address per connection,

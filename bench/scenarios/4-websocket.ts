@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import type WebSocket from 'ws';
 import { pinSelf, type ServerChild, startServer } from '../lib/child.ts';
 import { compare, emit, type Figure, median } from '../lib/result.ts';
-import { type Service, startService } from '../lib/service.ts';
+import { type Service, startService, YOUNG_GENERATION_CAP } from '../lib/service.ts';
 import { threadCpu } from '../lib/threads.ts';
 import { openMany, sendAndAwaitAnswers } from '../lib/ws-clients.ts';
 
@@ -186,6 +186,8 @@ try {
     await service?.stop();
     bare = await startServer(join(root, 'bench/servers/ws-bare.ts'), [], SERVER_CPU, [
       '--expose-gc',
+      // The service's young-generation cap: both sides run with the same V8 settings.
+      YOUNG_GENERATION_CAP,
       ...BARE_FLAGS,
     ]);
     service = await startService(tmp, SERVER_CPU, {
@@ -431,7 +433,7 @@ emit({
   id: '4-websocket',
   title: 'WebSocket sessions (GET /v0/stream/analyze) vs bare ws',
   method:
-    'Servers run as their own processes (the service exactly as `npm start` runs it, with a GC/RSS preload: its young generation capped at 2 × 16 MiB by `--max-semi-space-size=16`; the bare server with Node 24\'s default, sized from the heap limit: 2 × 32 MiB on a 4 GiB one); the client is this process. Ingest: one fresh pair of processes per round (a warm-up ingest each, then bare and service measured back to back), ratio = median of per-round ratios; server CPU = user + system time of the server process (GC threads included) over the round, per MiB. Memory: RSS after 3 forced GCs, before and after opening the sessions (each answered its first message), divided by the session count; "settled": the same after a further memory-reducing GC (young generation shrunk, as V8\'s memory reducer does in an idle process), which leaves out the young-generation slack that the bursts of allocation while opening sessions grew. Drain: from SIGTERM to the last client receiving shutdown.warning, measured by the client.',
+    'Servers run as their own processes (the service exactly as `npm start` runs it, with a GC/RSS preload: its young generation capped at 2 × 16 MiB by `--max-semi-space-size=16`; the bare server with the same cap, so both sides run with the same V8 settings — without it, Node 24 sizes it from the heap limit, 2 × 32 MiB on a 4 GiB one, and the bare side would look bigger than it need be); the client is this process. Ingest: one fresh pair of processes per round (a warm-up ingest each, then bare and service measured back to back), ratio = median of per-round ratios; server CPU = user + system time of the server process (GC threads included) over the round, per MiB. Memory: RSS after 3 forced GCs, before and after opening the sessions (each answered its first message), divided by the session count; "settled": the same after a further memory-reducing GC (young generation shrunk, as V8\'s memory reducer does in an idle process), which leaves out the young-generation slack that the bursts of allocation while opening sessions grew. Drain: from SIGTERM to the last client receiving shutdown.warning, measured by the client.',
   figures,
   notes,
 });

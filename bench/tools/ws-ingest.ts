@@ -16,7 +16,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pinSelf, type ServerChild, startServer } from '../lib/child.ts';
 import { median } from '../lib/result.ts';
-import { type Service, startService } from '../lib/service.ts';
+import { type Service, startService, YOUNG_GENERATION_CAP } from '../lib/service.ts';
 import { type ThreadCpu, threadCpu } from '../lib/threads.ts';
 import { openMany, sendAndAwaitAnswers } from '../lib/ws-clients.ts';
 
@@ -101,7 +101,11 @@ let token = '';
 async function start(): Promise<void> {
   await bare?.stop();
   await service?.stop();
-  bare = await startServer(join(root, 'bench/servers/ws-bare.ts'), [], 1, flags('BARE_FLAGS'));
+  // The service's young-generation cap on both sides (see lib/service.ts).
+  bare = await startServer(join(root, 'bench/servers/ws-bare.ts'), [], 1, [
+    YOUNG_GENERATION_CAP,
+    ...flags('BARE_FLAGS'),
+  ]);
   service = await startService(tmp, 1, { nodeArgs: flags('SERVICE_FLAGS'), countRead: false });
   // What the service prints from now on (e.g. --trace-gc lines), on this process's stderr.
   service.child.stdout!.on('data', (d: string) => process.stderr.write(d));
