@@ -1,7 +1,7 @@
 import type { Catalog } from '../catalog/define.ts';
 import { decodeError, retrySignals } from '../formats/detect.ts';
 import { headersOf, idOf } from '../formats/headers.ts';
-import { reasonPhrase } from '../formats/reason.ts';
+import { commonPhrase } from '../formats/phrase.ts';
 import type { DecodedError, DecodeInput } from '../formats/types.ts';
 import { RetryBudget } from './budget.ts';
 import { type BodySource, isOneShot } from './request-body.ts';
@@ -224,7 +224,7 @@ export async function decodeResponse(
     format: 'unknown',
     status: response.status,
     code: undefined,
-    message: response.statusText || reasonPhrase(response.status),
+    message: response.statusText || commonPhrase(response.status),
     // The usual request-id headers (X-Correlation-ID, X-Request-Id, Request-Id, X-Trace-Id), as the decoder reads them.
     requestId: idOf(headersOf(response.headers), 7, 10),
     link: undefined,

@@ -7,8 +7,8 @@ import {
 import { Decoded, type FieldsHook, objectOf, statusValue, str } from './decoded.ts';
 import { type HeaderTable, type HeaderValues, headersOf, idOf } from './headers.ts';
 import { parseJson } from './parse-body.ts';
+import { commonPhrase } from './phrase.ts';
 import { htmlMessage, looksLikeHtml, oneLine } from './readable.ts';
-import { reasonPhrase } from './reason.ts';
 import type { DecodedError, DecodeInput, Decoder } from './types.ts';
 
 /**
@@ -175,7 +175,7 @@ function decodeBody(
     const html = looksLikeHtml(body, h[0]);
     if (html && only !== 'text') {
       const status = d.statusOf();
-      return d.is('html', status, undefined, htmlMessage(body) || reasonPhrase(status), idOf(h, 7, 10));
+      return d.is('html', status, undefined, htmlMessage(body) || commonPhrase(status), idOf(h, 7, 10));
     }
     const message = html || only === 'html' ? '' : oneLine(body);
     return message === '' ? undefined : d.is('text', d.statusOf(), undefined, message, idOf(h, 7, 10));
@@ -304,7 +304,7 @@ function decodeBody(
         'problem',
         s,
         str(code) || fragmentOf(docs),
-        said || summary || reasonPhrase(s),
+        said || summary || commonPhrase(s),
         fromInstance || fromMembers || idOf(h, 7, 10),
         docs,
       );
