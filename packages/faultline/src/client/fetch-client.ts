@@ -75,7 +75,8 @@ type HeadersSource = ConstructorParameters<typeof Headers>[0];
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
 
 /**
- * A fetch client that decodes any error shape and retries only what is safe to repeat.
+ * A fetch client that decodes error responses (see `ClientOptions.decode`) and retries only
+ * what is safe to repeat.
  * @example const api = createClient({ baseUrl: 'http://127.0.0.1:8080' }); await api.json('/healthz');
  */
 export interface Client {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeAnyError } from '../../src/decoders/index.ts';
+import { anyDecoders, decodeAnyError } from '../../src/decoders/index.ts';
 import { decoders } from '../../src/formats/index.ts';
 import { decodeError, parseBody } from '../../src/index.ts';
 
@@ -239,6 +239,12 @@ describe('problem details (RFC 9457) from other servers', () => {
 });
 
 describe('order of specificity', () => {
+  it('anyDecoders is the core order with the ecosystem shapes in their places', () => {
+    const ecosystem = ['google', 'openai', 'stripe', 'azure', 'aws', 'github'];
+    expect(anyDecoders.filter((d) => !ecosystem.includes(d.name))).toEqual(decoders);
+    expect(anyDecoders.map((d) => d.name).filter((name) => ecosystem.includes(name))).toEqual(ecosystem);
+  });
+
   it('a nested error with a Stripe-like type is still nested (request_id)', () => {
     const body = { error: { code: 'x', message: 'm', request_id: 'req_1', type: 'card_error' } };
     expect(decodeError({ status: 402, body })?.format).toBe('nested');
