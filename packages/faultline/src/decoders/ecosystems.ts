@@ -85,7 +85,8 @@ function primaryLimitReset(h: HeaderValues, now: number | undefined): number | u
 
 /**
  * The ecosystem shapes as hooks of the decoding core. Their members are read by name, only for
- * bodies that reach a hook: the core's one pass stays as small as its own shapes.
+ * bodies that reach a hook and have members the core does not read (`rest`): the core's one
+ * pass stays as small as its own shapes.
  */
 export const ecosystems: Extension = {
   headers: HEADERS,
@@ -107,69 +108,70 @@ export const ecosystems: Extension = {
     return azureByHeader(d, h, only) ?? awsHeaderOnly(d, h, body === undefined, only);
   },
 
-  inner(d, h, error, only) {
+  inner(d, h, error, code, message, rest, only) {
     const all = only === undefined;
-    const code = error['code'];
-    const message = error['message'];
-    const type = error['type'];
-    if ((all || only === 'google') && typeof code === 'number') {
-      const decoded = googleError(d, h, code, error['status'], message, error['details']);
-      if (decoded) return decoded;
-    }
-    // OpenAI always sends `param` and `code` (maybe null), and never Stripe's or seed 004's ids.
-    if (
-      (all || only === 'openai') &&
-      'param' in error &&
-      'code' in error &&
-      !('doc_url' in error || 'request_log_url' in error || 'request_id' in error) &&
-      typeof message === 'string'
-    ) {
-      const kind = str(type);
-      if (kind !== undefined || typeof code === 'string') {
-        const named =
-          typeof code === 'string' && code !== '' ? code : typeof code === 'number' ? String(code) : kind;
-        return d.is('openai', d.statusOf(), named, message || kind || 'error', idOf(h, 7, 10));
+    // Only Azure's header may name an `error` with no member beyond the core's.
+    if (rest) {
+      if ((all || only === 'google') && typeof code === 'number') {
+        const decoded = googleError(d, h, code, error['status'], message, error['details']);
+        if (decoded) return decoded;
       }
-    }
-    if (
-      (all || only === 'stripe') &&
-      typeof type === 'string' &&
-      isStripeType(type) &&
-      !('request_id' in error) &&
-      (message === undefined || typeof message === 'string')
-    ) {
-      const named = str(code) || type;
-      const log = str(error['request_log_url']);
-      const requestId = idOf(h, 7, 10) ?? (log ? /\/(req_\w+)/.exec(log)?.[1] : undefined);
-      return d.is('stripe', d.statusOf(), named, message || named, requestId, str(error['doc_url']));
+      const type = error['type'];
+      // OpenAI always sends `param` and `code` (maybe null), and never Stripe's or seed 004's ids.
+      if (
+        (all || only === 'openai') &&
+        'param' in error &&
+        'code' in error &&
+        !('doc_url' in error || 'request_log_url' in error || 'request_id' in error) &&
+        typeof message === 'string'
+      ) {
+        const kind = str(type);
+        if (kind !== undefined || typeof code === 'string') {
+          const named =
+            typeof code === 'string' && code !== '' ? code : typeof code === 'number' ? String(code) : kind;
+          return d.is('openai', d.statusOf(), named, message || kind || 'error', idOf(h, 7, 10));
+        }
+      }
+      if (
+        (all || only === 'stripe') &&
+        typeof type === 'string' &&
+        isStripeType(type) &&
+        !('request_id' in error) &&
+        (message === undefined || typeof message === 'string')
+      ) {
+        const named = str(code) || type;
+        const log = str(error['request_log_url']);
+        const requestId = idOf(h, 7, 10) ?? (log ? /\/(req_\w+)/.exec(log)?.[1] : undefined);
+        return d.is('stripe', d.statusOf(), named, message || named, requestId, str(error['doc_url']));
+      }
     }
     if ((all || only === 'azure') && typeof code === 'string' && typeof message === 'string') {
       const named = h[11]?.trim() || undefined;
       const msId = idOf(h, 12, 14);
-      if (named || msId || 'innererror' in error || 'target' in error)
+      if (named || msId || (rest && ('innererror' in error || 'target' in error)))
         return d.is('azure', d.statusOf(), named ?? code, message, msId ?? idOf(h, 7, 10));
     }
     return undefined;
   },
 
-  outer(d, h, body, noInner, only, now) {
+  outer(d, h, body, message, rest, noInner, only, now) {
     const all = only === undefined;
     // Not Azure's body: its x-ms-error-code header alone says what it is.
     const azure = noInner ? azureByHeader(d, h, only) : undefined;
     if (azure) return azure;
     if (all || only === 'aws') {
       const errorType = h[15];
-      const kind = str(body['__type']) ?? (errorType ? str(body['code']) : undefined);
+      const kind = (rest ? str(body['__type']) : undefined) ?? (errorType ? str(body['code']) : undefined);
       const raw = errorType?.trim() || kind;
       if (raw) {
         const named = sanitise(raw);
-        const said = str(body['message']) ?? str(body['Message']) ?? str(body['errorMessage']);
-        return d.is('aws', d.statusOf(), named, said || named, idOf(h, 16, 18) ?? str(body['RequestId']));
+        const said = str(message) ?? (rest ? (str(body['Message']) ?? str(body['errorMessage'])) : undefined);
+        const requestId = idOf(h, 16, 18) ?? (rest ? str(body['RequestId']) : undefined);
+        return d.is('aws', d.statusOf(), named, said || named, requestId);
       }
     }
-    const message = body['message'];
     if ((all || only === 'github') && typeof message === 'string') {
-      const docs = str(body['documentation_url']);
+      const docs = rest ? str(body['documentation_url']) : undefined;
       const ghId = h[19]?.trim();
       if (docs !== undefined || ghId) {
         const errors = body['errors'];

@@ -35,19 +35,31 @@ export interface Extension {
   text(d: Decoded, h: HeaderValues, body: string, only: string | undefined): Decoded | undefined;
   /** A body that is neither text nor an object (none, a number, an array…). */
   other(d: Decoded, h: HeaderValues, body: unknown, only: string | undefined): Decoded | undefined;
-  /** An `error` object that is not seed 001's envelope, before it is taken for seed 004's `nested`. */
+  /**
+   * An `error` object that is not seed 001's envelope, before it is taken for seed 004's
+   * `nested`: its `code` and `message` as the core read them, and whether it has other members
+   * than those the core reads (`rest`; without, no member of another shape is there to read).
+   */
   inner(
     d: Decoded,
     h: HeaderValues,
     error: Record<string, unknown>,
+    code: unknown,
+    message: unknown,
+    rest: boolean,
     only: string | undefined,
   ): Decoded | undefined;
-  /** The body before the shapes that only need a `message` or an `error` (spring onwards). */
+  /**
+   * The body before the shapes that only need a `message` or an `error` (spring onwards):
+   * `message` as the core read it, `rest` as for `inner`, `noInner` when `error` is no object.
+   */
   outer(
     d: Decoded,
     h: HeaderValues,
     body: Record<string, unknown>,
-    inner: boolean,
+    message: unknown,
+    rest: boolean,
+    noInner: boolean,
     only: string | undefined,
     now: number | undefined,
   ): Decoded | undefined;
@@ -207,6 +219,8 @@ function decodeBody(
   let errorDescription: unknown;
   let errorUri: unknown;
   let statusCodeCamel: unknown;
+  // Whether the body has members of no core shape: only then may an extension's be there.
+  let rest = false;
   // A body we did not parse may be a class instance (an `Error`, an object with getters) whose
   // members are not enumerable: its members are read by name into a plain copy first.
   const members = text !== undefined || isPlain(b) ? b : copyMembers(b);
@@ -275,6 +289,8 @@ function decodeBody(
       case 'statusCode':
         statusCodeCamel = members[key];
         break;
+      default:
+        rest = true;
     }
   }
 
@@ -327,6 +343,7 @@ function decodeBody(
     let httpStatus: unknown;
     let innerRequestId: unknown;
     let retryAfterSeconds: unknown;
+    let innerRest = false;
     const innerMembers = text !== undefined || isPlain(inner) ? inner : copyMembers(inner);
     for (const key in innerMembers) {
       switch (key) {
@@ -345,6 +362,8 @@ function decodeBody(
         case 'retry_after':
           retryAfterSeconds = innerMembers[key];
           break;
+        default:
+          innerRest = true;
       }
     }
     const pair = typeof innerCode === 'string' && typeof innerMessage === 'string';
@@ -360,7 +379,7 @@ function decodeBody(
           h[8]?.trim() || undefined,
         );
     }
-    const decoded = ext?.inner(d, h, innerMembers, only);
+    const decoded = ext?.inner(d, h, innerMembers, innerCode, innerMessage, innerRest, only);
     if (decoded) return decoded;
     if (pair && (all || only === 'nested')) {
       const requestId = str(innerRequestId) || idOf(h, 7, 10);
@@ -383,7 +402,7 @@ function decodeBody(
     }
   }
 
-  const decoded = ext?.outer(d, h, members, !inner, only, now);
+  const decoded = ext?.outer(d, h, members, message, rest, !inner, only, now);
   if (decoded) return decoded;
   if (
     (all || only === 'spring') &&

@@ -122,6 +122,9 @@ describe.each([
       expect.arrayContaining(['defineCatalog', 'ApiError', 'structured']),
     );
     expect(subpaths['faultline/client']).toEqual(expect.arrayContaining(['createClient', 'decodeError']));
+    expect(subpaths['faultline/decoders']).toEqual(
+      expect.arrayContaining(['decodeAnyError', 'anyDecoders', 'google', 'stripe']),
+    );
     expect(subpaths['faultline/fetch']).toEqual(
       expect.arrayContaining(['createErrorResponder', 'withFaultline']),
     );
