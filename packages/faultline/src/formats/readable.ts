@@ -44,7 +44,7 @@ export function htmlMessage(html: string): string {
   const src = html.slice(0, HTML_SCAN);
   for (const tag of ['title', 'h1']) {
     // One scan at most: an element without its closing tag ends where the page does.
-    const inner = new RegExp(`<${tag}(?:[\\s/][^>]{0,199})?>([^]*?)(?:</${tag}|$)`, 'i').exec(src)?.[1];
+    const inner = new RegExp(`<${tag}(?:[\\s/][^>]{0,199})?>([\\s\\S]*?)(?:</${tag}|$)`, 'i').exec(src)?.[1];
     const text = inner === undefined ? '' : textOf(inner.slice(0, 2048));
     if (text) return text;
   }
@@ -55,7 +55,7 @@ export function htmlMessage(html: string): string {
  * Comments, scripts and styles with their content, then any other tag. Every alternative
  * matches once it starts (an unclosed one runs to the end), so a replace is one linear pass.
  */
-const MARKUP = /<!--[^]*?(?:-->|$)|<(script|style)\b[^]*?(?:<\/\1[^>]{0,99}>|$)|<[^>]*>?/gi;
+const MARKUP = /<!--[\s\S]*?(?:-->|$)|<(script|style)\b[\s\S]*?(?:<\/\1[^>]{0,99}>|$)|<[^>]*>?/gi;
 
 /** The readable text of some HTML, on one line. */
 const textOf = (html: string): string => oneLine(decodeEntities(html.replace(MARKUP, ' ')));
