@@ -33,6 +33,11 @@ const redisUp = await redis.connect().then(
 
 const all = [
   { id: 'none', label: 'no limiter', target: undefined },
+  {
+    id: 'headers-floor',
+    label: 'floor: no limiter, the same RateLimit headers + close listener',
+    target: undefined,
+  },
   { id: 'faultline-memory', label: 'faultline/limits memory (rate + concurrency)', target: 0.95 },
   {
     id: 'faultline-redis',
@@ -120,7 +125,7 @@ try {
   emit({
     id: 'limits',
     title: '4. Limits — faultline/limits vs no limiter and peer libraries on one Fastify route',
-    method: `GET /limited answering 200 {ok:true} (every limited route also sends rate-limit headers; faultline's in an onRequest callback hook through admitNow, the others in an async hook; faultline's Redis store sends the decisions of one turn of the event loop in one EVALSHA, its ioredis client without auto-pipelining as signals-api's, rate-limiter-flexible's with), requests taking turns among 1,000 subjects (accounts) with 1,000,000 per minute each (every request passes); each server its own process (logger off); ${ROUNDS} rounds with fresh processes, ${WARMUP_S} s warm-up per target, ${SECONDS} s measured per target (order alternating); value = median over rounds, ratio = median of per-round ratios to no limiter.`,
+    method: `GET /limited answering 200 {ok:true} (every limited route also sends rate-limit headers; the floor row sends faultline's two RateLimit headers and adds the 'close' listener a concurrency slot needs, with no limiter: what any limiter answering that way pays; faultline's in an onRequest callback hook through admitNow, the others in an async hook; faultline's Redis store sends the decisions of one turn of the event loop in one EVALSHA, its ioredis client without auto-pipelining as signals-api's, rate-limiter-flexible's with), requests taking turns among 1,000 subjects (accounts) with 1,000,000 per minute each (every request passes); each server its own process (logger off); ${ROUNDS} rounds with fresh processes, ${WARMUP_S} s warm-up per target, ${SECONDS} s measured per target (order alternating); value = median over rounds, ratio = median of per-round ratios to no limiter.`,
     figures,
     notes,
   });

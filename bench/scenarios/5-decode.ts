@@ -173,6 +173,56 @@ function decodeBatch(c: Case): number {
   return cpuMs() - start;
 }
 
+/** Header names the floor reads (as a decoder must: the content type, the delay, a request id). */
+const FLOOR_HEADERS: Readonly<Record<string, number>> = {
+  'content-type': 0,
+  'retry-after': 1,
+  'x-correlation-id': 2,
+  'x-request-id': 3,
+};
+
+/**
+ * The least any decoder of text can do, for a floor row: parse, one pass over the headers, one
+ * `for…in` pass reading four members, one result with DecodedError's eight fields — no shape
+ * recognised, no header value parsed. What a decoder costs beyond this is its own.
+ */
+function floorDecode(c: Case): number {
+  const parsed = JSON.parse(c.text) as Record<string, unknown>;
+  const values: (string | undefined)[] = new Array(4);
+  for (const name in c.headers) {
+    const slot = FLOOR_HEADERS[name];
+    if (slot !== undefined) values[slot] = c.headers[name];
+  }
+  let message: unknown;
+  let code: unknown;
+  let id: unknown;
+  let error: unknown;
+  for (const key in parsed) {
+    if (key === 'message') message = parsed[key];
+    else if (key === 'code') code = parsed[key];
+    else if (key === 'error_id') id = parsed[key];
+    else if (key === 'error') error = parsed[key];
+  }
+  const said = typeof message === 'string' ? message : typeof error === 'string' ? error : '';
+  return consume({
+    format: 'floor',
+    status: c.status,
+    code: typeof code === 'string' ? code : typeof id === 'string' ? id : undefined,
+    message: said,
+    requestId: values[2] ?? values[3],
+    link: undefined,
+    retryAfterMs: values[1] === undefined ? undefined : 0,
+    shouldRetry: undefined,
+    fields: {},
+  });
+}
+
+function floorBatch(c: Case): number {
+  const start = cpuMs();
+  for (let i = 0; i < BATCH; i++) sink += floorDecode(c);
+  return cpuMs() - start;
+}
+
 /**
  * The same decode with the headers as a fetch `Headers`: what faultline/client's
  * `decodeResponse` passes. One `Headers` per body, made once (a Response has its own anyway);
@@ -194,7 +244,8 @@ for (const c of CASES) {
     throw new Error(`${c.name}: not decoded`);
 }
 // Warm-up: both sides reach optimised code on the whole mix (the decoder sees every shape, as a real client does).
-for (let i = 0; i < 5; i++) for (const c of CASES) parseBatch(c) + decodeBatch(c) + decodeFetchBatch(c);
+for (let i = 0; i < 5; i++)
+  for (const c of CASES) parseBatch(c) + decodeBatch(c) + decodeFetchBatch(c) + floorBatch(c);
 
 const perCase = new Map<string, { parse: number[]; decode: number[] }>(
   CASES.map((c) => [c.name, { parse: [], decode: [] }]),
@@ -204,10 +255,13 @@ const mixParse: number[] = [];
 const mixDecode: number[] = [];
 const fetchRatios: number[] = [];
 const mixFetch: number[] = [];
+const floorRatios: number[] = [];
+const mixFloor: number[] = [];
 for (let round = 0; round < ROUNDS; round++) {
   let parseTotal = 0;
   let decodeTotal = 0;
   let fetchTotal = 0;
+  let floorTotal = 0;
   for (let k = 0; k < CASES.length; k++) {
     const c = CASES[(k + round) % CASES.length]!;
     // Alternate which side runs first, so neither always benefits from a warm cache.
@@ -218,7 +272,10 @@ for (let round = 0; round < ROUNDS; round++) {
     parseTotal += parse;
     decodeTotal += d;
     fetchTotal += decodeFetchBatch(c);
+    floorTotal += floorBatch(c);
   }
+  floorRatios.push(floorTotal / parseTotal);
+  mixFloor.push(floorTotal);
   fetchRatios.push(fetchTotal / parseTotal);
   mixFetch.push(fetchTotal);
   mixRatios.push(decodeTotal / parseTotal);
@@ -234,6 +291,16 @@ figures.push({
   value: mixBase.value,
   unit: 'ns/body',
 });
+figures.push(
+  compare(
+    'floor: parse + one header pass + one member pass + a result, same mix',
+    nsPerOp(median(mixFloor) / CASES.length),
+    'ns/body',
+    mixBase,
+    undefined,
+    { ratio: median(floorRatios), higherIsBetter: false },
+  ),
+);
 figures.push(
   compare(
     'decodeAnyError(text), same mix',
@@ -272,7 +339,7 @@ notes.push(`work sink: ${sink > 0 ? 'consumed' : 'EMPTY (benchmark broken)'}`);
 emit({
   id: 'decode',
   title: '5. decode — decodeAnyError (every shape) on an error body vs JSON.parse of the same bytes',
-  method: `${CASES.length} bodies (${SEEDS.length} seed examples + ${ECOSYSTEMS.length} ecosystem conventions), compact JSON with realistic headers (plain record); CPU time (process.cpuUsage, robust to a loaded machine) of ${BATCH}-op batches, ${ROUNDS} rounds in rotating order, both sides paired per body; ratio = median over rounds of (decode time / parse time) over the whole mix; per-body ratios in the notes. Each decode's format, code, message, requestId, link, retryAfterMs, shouldRetry and status go into the work sink (what a client reads; fields, computed on first read, are not). Also the same decodes with the headers as a fetch Headers (no target: informative): exactly what faultline/client's decodeResponse does with an error response's text.`,
+  method: `${CASES.length} bodies (${SEEDS.length} seed examples + ${ECOSYSTEMS.length} ecosystem conventions), compact JSON with realistic headers (plain record); CPU time (process.cpuUsage, robust to a loaded machine) of ${BATCH}-op batches, ${ROUNDS} rounds in rotating order, both sides paired per body; ratio = median over rounds of (decode time / parse time) over the whole mix; per-body ratios in the notes. Each decode's format, code, message, requestId, link, retryAfterMs, shouldRetry and status go into the work sink (what a client reads; fields, computed on first read, are not). A floor row (no target: informative): JSON.parse, one pass over the headers for four names, one for…in pass reading four members and a result with DecodedError's fields, recognising no shape — what any decoder of text pays. Also the same decodes with the headers as a fetch Headers (no target: informative): exactly what faultline/client's decodeResponse does with an error response's text.`,
   figures,
   notes,
 });

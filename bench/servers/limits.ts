@@ -92,8 +92,31 @@ function flexible(limiter: RateLimiterMemory | RateLimiterRedis): void {
   });
 }
 
+/**
+ * No limiter, only what any limiter answering like faultline's must also do on every request:
+ * the two IETF RateLimit headers (a policy that never changes, a state field built per request)
+ * and a 'close' listener to give a concurrency slot back. Node and Fastify's handling of two
+ * more headers is most of it; a limiter cannot be cheaper than this row.
+ */
+function headersFloor(): void {
+  const noop = () => {};
+  const policy = `"rpm";q=${POINTS};w=60, "concurrency";q=${POINTS};qu="concurrent-requests"`;
+  app.addHook('onRequest', (request, reply, done) => {
+    const remaining = POINTS - 1 - (turn % 7);
+    subject();
+    reply
+      .header('ratelimit-policy', policy)
+      .header('ratelimit', `"rpm";r=${remaining};t=60, "concurrency";r=${POINTS - 1}`);
+    request.raw.on('close', noop);
+    done();
+  });
+}
+
 switch (variant) {
   case 'none':
+    break;
+  case 'headers-floor':
+    headersFloor();
     break;
   case 'faultline-memory':
     faultline(createMemoryStore());
