@@ -1,7 +1,8 @@
 /**
  * faultline core: define errors once in a typed catalog; render them in any wire format.
  * Server adapters, the client, docs and test helpers live in subpaths (`faultline/fastify`,
- * `faultline/express`, `faultline/fetch`, `faultline/client`, `faultline/docs`, `faultline/testing`).
+ * `faultline/express`, `faultline/fetch`, `faultline/client`, `faultline/decoders`, `faultline/docs`,
+ * `faultline/testing`).
  * The folders' own index files are internal barrels; this list is the public surface.
  * @example
  * import { defineCatalog, structured } from 'faultline';
@@ -24,6 +25,7 @@ export type {
   ParamsOf,
   TemplateParams,
 } from './catalog/types.ts';
+export { decodeAnyError } from './decoders/decode-any.ts';
 export { ApiError, isApiError } from './error/api-error.ts';
 export { byStatus } from './formats/by-status.ts';
 export { errorHeaders, linkFor } from './formats/common.ts';

@@ -1,8 +1,8 @@
 import type { Catalog } from '../catalog/define.ts';
 import { decodeError, retrySignals } from '../formats/detect.ts';
 import { headersOf, idOf } from '../formats/headers.ts';
-import { reasonPhrase } from '../formats/reason.ts';
-import type { DecodedError } from '../formats/types.ts';
+import { commonPhrase } from '../formats/phrase.ts';
+import type { DecodedError, DecodeInput } from '../formats/types.ts';
 import { RetryBudget } from './budget.ts';
 import { type BodySource, isOneShot } from './request-body.ts';
 import { ResponseError } from './response-error.ts';
@@ -37,6 +37,11 @@ export interface ClientOptions {
   readonly idempotencyKeys?: boolean;
   /** Called once when an attempt answers 401, before the one retry a 401 gets (e.g. renew a token). */
   readonly refreshAuth?: () => unknown;
+  /**
+   * How an error response is decoded: `decodeError` (the core shapes) by default;
+   * `decodeAnyError` from `faultline/decoders` adds Google, OpenAI, Stripe, Azure, AWS, GitHub.
+   */
+  readonly decode?: (input: DecodeInput) => DecodedError | undefined;
   /** Called before each retry, e.g. to log it. */
   readonly onRetry?: (info: { error: DecodedError; attempt: number; decision: RetryDecision }) => void;
 }
@@ -70,7 +75,8 @@ type HeadersSource = ConstructorParameters<typeof Headers>[0];
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
 
 /**
- * A fetch client that decodes any error shape and retries only what is safe to repeat.
+ * A fetch client that decodes error responses (see `ClientOptions.decode`) and retries only
+ * what is safe to repeat.
  * @example const api = createClient({ baseUrl: 'http://127.0.0.1:8080' }); await api.json('/healthz');
  */
 export interface Client {
@@ -159,7 +165,7 @@ export function createClient(options: ClientOptions): Client {
         budget?.release(taken);
         return response;
       }
-      const error = response ? await decodeResponse(response, now()) : networkError(failure);
+      const error = response ? await decodeResponse(response, now(), options.decode) : networkError(failure);
       if (error.status === 401 && options.refreshAuth && !refreshed && !oneShot) {
         // Once per call: a second 401 after a fresh token is the answer, not a glitch.
         refreshed = true;
@@ -196,16 +202,22 @@ export function createClient(options: ClientOptions): Client {
 }
 
 /**
- * Turns an error Response into a DecodedError; an unrecognised body still yields one.
+ * Turns an error Response into a DecodedError with `decode` (`decodeError` by default); an
+ * unrecognised body still yields one.
  * @example const error = await decodeResponse(await fetch(url)); console.log(error.code, error.requestId);
+ * @example await decodeResponse(response, Date.now(), decodeAnyError) // Google, Stripe… too
  */
-export async function decodeResponse(response: Response, now: number = Date.now()): Promise<DecodedError> {
+export async function decodeResponse(
+  response: Response,
+  now: number = Date.now(),
+  decode: (input: DecodeInput) => DecodedError | undefined = decodeError,
+): Promise<DecodedError> {
   const text = await response.text().catch(() => '');
   // The text itself: `decodeError` parses it with the content type of its one pass over the
   // headers (a `Headers.get` of its own costs about as much as that pass), and scans it for
   // `__proto__` keys only if `fields` is read.
   const input = { status: response.status, headers: response.headers, body: text, now };
-  const decoded = decodeError(input);
+  const decoded = decode(input);
   if (decoded) return decoded;
   // Nothing recognised the body (often: there is none). The headers still say when to retry.
   const signals = retrySignals(response.headers, now);
@@ -213,7 +225,7 @@ export async function decodeResponse(response: Response, now: number = Date.now(
     format: 'unknown',
     status: response.status,
     code: undefined,
-    message: response.statusText || reasonPhrase(response.status),
+    message: response.statusText || commonPhrase(response.status),
     // The usual request-id headers (X-Correlation-ID, X-Request-Id, Request-Id, X-Trace-Id), as the decoder reads them.
     requestId: idOf(headersOf(response.headers), 7, 10),
     link: undefined,

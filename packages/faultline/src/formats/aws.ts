@@ -1,3 +1,4 @@
+import { ecosystems } from '../decoders/ecosystems.ts';
 import { decoderFor } from './decode.ts';
 import type { Decoder } from './types.ts';
 
@@ -9,4 +10,4 @@ import type { Decoder } from './types.ts';
  * @example aws.decode({ status: 400, headers: { 'x-amzn-errortype': 'ValidationException:http://x' }, body: { message: 'm' } })?.code
  * // 'ValidationException'
  */
-export const aws: Decoder = /* @__PURE__ */ decoderFor('aws');
+export const aws: Decoder = /* @__PURE__ */ decoderFor('aws', ecosystems);

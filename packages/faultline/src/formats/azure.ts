@@ -1,3 +1,4 @@
+import { ecosystems } from '../decoders/ecosystems.ts';
 import { decoderFor } from './decode.ts';
 import type { Decoder } from './types.ts';
 
@@ -11,4 +12,4 @@ import type { Decoder } from './types.ts';
  * @example azure.decode({ status: 404, headers: { 'x-ms-error-code': 'ResourceNotFound' }, body: '' })?.code
  * // 'ResourceNotFound'
  */
-export const azure: Decoder = /* @__PURE__ */ decoderFor('azure');
+export const azure: Decoder = /* @__PURE__ */ decoderFor('azure', ecosystems);

@@ -4,21 +4,68 @@ import {
   parseRetryAfterMs,
   parseShouldRetry,
 } from '../http/retry-after.ts';
-import { Decoded, objectOf, statusValue, str } from './decoded.ts';
-import { type HeaderValues, headersOf, idOf } from './headers.ts';
+import { Decoded, type FieldsHook, objectOf, statusValue, str } from './decoded.ts';
+import { type HeaderTable, type HeaderValues, headersOf, idOf } from './headers.ts';
 import { parseJson } from './parse-body.ts';
+import { commonPhrase } from './phrase.ts';
 import { htmlMessage, looksLikeHtml, oneLine } from './readable.ts';
-import { reasonPhrase } from './reason.ts';
 import type { DecodedError, DecodeInput, Decoder } from './types.ts';
-import { looksLikeXmlError, xmlText } from './xml.ts';
 
 /**
- * The decoding core of every built-in shape. One `for…in` pass over a body's members (and one
- * over its `error` object) learns its shape; one pass over the headers reads every header any
+ * The decoding core of the built-in shapes. One `for…in` pass over a body's members (and one
+ * over its `error` object) learns its shape; one pass over the headers reads every header a
  * shape needs; then the shapes are tried in `decoders` order on those values alone. Each
  * built-in `Decoder` is this core limited to one shape, so `decodeError` with the built-in
  * list and trying each of them in turn give the same answer.
+ *
+ * The ecosystem shapes (Google, OpenAI, Stripe, Azure, AWS, GitHub) are an `Extension`, so a
+ * client bundle carries them only when asked (`faultline/decoders`): the core calls its hooks
+ * where those shapes sit in the order, and they read the few members of theirs by name.
  */
+
+/**
+ * Shapes plugged into the core, at the places of the decoding order where they sit. Each hook
+ * gets the result being built (`d`), the header values (its table's slots) and `only` (the one
+ * shape asked for, or undefined for all), and answers with `d.is(…)` or undefined.
+ */
+export interface Extension {
+  /** The core's header names, then the extension's own. */
+  readonly headers: HeaderTable;
+  /** A text body, before it is read as HTML or text. */
+  text(d: Decoded, h: HeaderValues, body: string, only: string | undefined): Decoded | undefined;
+  /** A body that is neither text nor an object (none, a number, an array…). */
+  other(d: Decoded, h: HeaderValues, body: unknown, only: string | undefined): Decoded | undefined;
+  /**
+   * An `error` object that is not seed 001's envelope, before it is taken for seed 004's
+   * `nested`: its `code` and `message` as the core read them, and whether it has other members
+   * than those the core reads (`rest`; without, no member of another shape is there to read).
+   */
+  inner(
+    d: Decoded,
+    h: HeaderValues,
+    error: Record<string, unknown>,
+    code: unknown,
+    message: unknown,
+    rest: boolean,
+    only: string | undefined,
+  ): Decoded | undefined;
+  /**
+   * The body before the shapes that only need a `message` or an `error` (spring onwards):
+   * `message` as the core read it, `rest` as for `inner`, `noInner` when `error` is no object.
+   */
+  outer(
+    d: Decoded,
+    h: HeaderValues,
+    body: Record<string, unknown>,
+    message: unknown,
+    rest: boolean,
+    noInner: boolean,
+    only: string | undefined,
+    now: number | undefined,
+  ): Decoded | undefined;
+  /** `fields` of the extension's shapes (see `Decoded`). */
+  readonly fields: FieldsHook;
+}
 
 /** Whether a body is a plain object, as `JSON.parse` makes them: a `for…in` pass sees its members. */
 function isPlain(value: object): boolean {
@@ -44,22 +91,6 @@ function copyMembers(body: Record<string, unknown>): Record<string, unknown> {
   return copy;
 }
 
-/**
- * Stripe's error types all end in `_error`: `card_error`, `invalid_request_error`… Read as
- * `/^[a-z]+(?:_[a-z]+)*_error$/` would, without a regex on every `{error: {type}}` body.
- */
-function isStripeType(type: string): boolean {
-  const end = type.length - 6;
-  if (end < 1 || !type.endsWith('_error')) return false;
-  let previous = 0x5f; // as if after an underscore: the type may not start with one
-  for (let i = 0; i < end; i++) {
-    const c = type.charCodeAt(i);
-    if (c === 0x5f ? previous === 0x5f : c < 0x61 || c > 0x7a) return false;
-    previous = c;
-  }
-  return previous !== 0x5f;
-}
-
 /** `https://docs.example/errors#ih2005` → `ih2005`; undefined without a fragment. */
 function fragmentOf(link: string | undefined): string | undefined {
   const at = link?.indexOf('#') ?? -1;
@@ -72,23 +103,16 @@ function fragmentOf(link: string | undefined): string | undefined {
   }
 }
 
-/** Smithy's rule: `aws.protocols#ValidationException:http://…` → `ValidationException`. */
-function sanitise(raw: string): string {
-  const colon = raw.indexOf(':');
-  const noUri = colon === -1 ? raw : raw.slice(0, colon);
-  return noUri.slice(noUri.lastIndexOf('#') + 1).trim();
-}
-
 /**
- * Decodes `input` as the built-in shapes would, in `decoders` order; `only` limits it to the
- * shape of that name. Without `only` (what `decodeError` does), a text body is parsed first
+ * Decodes `input` as the built-in shapes (and those of `ext`) would, in `decoders` order; `only`
+ * limits it to the shape of that name. Without `only` (what `decodeError` does), a text body is parsed first
  * and the retry headers every ecosystem may send are applied (see `withRetryHeaders`).
  * Never throws.
  */
-export function decodeAs(input: DecodeInput, only?: string): Decoded | undefined {
+export function decodeAs(input: DecodeInput, only?: string, ext?: Extension): Decoded | undefined {
   try {
     if (typeof input !== 'object' || input === null) return undefined;
-    const h = headersOf(input.headers);
+    const h = headersOf(input.headers, ext?.headers);
     let body: unknown = input.body;
     let text: string | undefined;
     if (only === undefined) {
@@ -102,7 +126,7 @@ export function decodeAs(input: DecodeInput, only?: string): Decoded | undefined
         body = parsed;
       }
     }
-    const decoded = decodeBody(input, h, body, text, only);
+    const decoded = decodeBody(input, h, body, text, only, ext);
     if (decoded && only === undefined) withRetryHeaders(decoded, h);
     return decoded;
   } catch {
@@ -148,58 +172,32 @@ function decodeBody(
   body: unknown,
   text: string | undefined,
   only: string | undefined,
+  ext: Extension | undefined,
 ): Decoded | undefined {
   const all = only === undefined;
   const now = typeof input.now === 'number' && Number.isFinite(input.now) ? input.now : undefined;
   const header = parseRetryAfter(h[1], now);
   const retryAfter = header !== undefined && Number.isFinite(header) ? header : undefined;
-  const d = new Decoded(body, text, retryAfter, statusValue(input.status));
+  const d = new Decoded(body, text, retryAfter, statusValue(input.status), ext?.fields);
 
   if (typeof body === 'string') {
-    // Azure (an x-ms-error-code header: a HEAD, or Storage's XML), AWS's XML, HTML, text.
-    const azure = (all || only === 'azure') && h[11]?.trim();
-    if (azure) {
-      const message = looksLikeXmlError(body) ? xmlText(body, 'Message')?.split('\n')[0] : undefined;
-      return d.is(
-        'azure',
-        d.statusOf(),
-        azure,
-        message || azure,
-        idOf(h, 12, 14) ?? idOf(h, 7, 10),
-        undefined,
-      );
-    }
-    if (all || only === 'aws') {
-      if (looksLikeXmlError(body)) {
-        const code = xmlText(body, 'Code');
-        if (code !== undefined) {
-          const requestId = idOf(h, 16, 18) ?? xmlText(body, 'RequestId') ?? xmlText(body, 'RequestID');
-          return d.is('aws', d.statusOf(), code, xmlText(body, 'Message') || code, requestId);
-        }
-      } else {
-        const decoded = awsHeaderOnly(d, h, body.trim() === '');
-        if (decoded) return decoded;
-      }
-    }
+    const decoded = ext?.text(d, h, body, only);
+    if (decoded) return decoded;
     if (!all && only !== 'html' && only !== 'text') return undefined;
     const html = looksLikeHtml(body, h[0]);
     if (html && only !== 'text') {
       const status = d.statusOf();
-      return d.is('html', status, undefined, htmlMessage(body) || reasonPhrase(status), idOf(h, 7, 10));
+      return d.is('html', status, undefined, htmlMessage(body) || commonPhrase(status), idOf(h, 7, 10));
     }
     const message = html || only === 'html' ? '' : oneLine(body);
     return message === '' ? undefined : d.is('text', d.statusOf(), undefined, message, idOf(h, 7, 10));
   }
 
   const b = objectOf(body);
-  if (!b) {
-    // Not an object: only a header can say what it is (Azure, AWS).
-    const azure = (all || only === 'azure') && h[11]?.trim();
-    if (azure) return d.is('azure', d.statusOf(), azure, azure, idOf(h, 12, 14) ?? idOf(h, 7, 10), undefined);
-    return all || only === 'aws' ? awsHeaderOnly(d, h, body === undefined) : undefined;
-  }
+  // Not an object: only an extension's header can say what it is.
+  if (!b) return ext?.other(d, h, body, only);
 
-  // One pass over the members any shape reads.
+  // One pass over the members the core shapes read.
   let error: unknown;
   let message: unknown;
   let errorId: unknown;
@@ -216,16 +214,13 @@ function decodeBody(
   let requestIdCamel: unknown;
   let traceId: unknown;
   let traceIdCamel: unknown;
-  let awsType: unknown;
-  let capitalMessage: unknown;
-  let errorMessage: unknown;
-  let awsRequestId: unknown;
-  let documentationUrl: unknown;
   let errors: unknown;
   let timestamp: unknown;
   let errorDescription: unknown;
   let errorUri: unknown;
   let statusCodeCamel: unknown;
+  // Whether the body has members of no core shape: only then may an extension's be there.
+  let rest = false;
   // A body we did not parse may be a class instance (an `Error`, an object with getters) whose
   // members are not enumerable: its members are read by name into a plain copy first.
   const members = text !== undefined || isPlain(b) ? b : copyMembers(b);
@@ -279,21 +274,6 @@ function decodeBody(
       case 'traceId':
         traceIdCamel = members[key];
         break;
-      case '__type':
-        awsType = members[key];
-        break;
-      case 'Message':
-        capitalMessage = members[key];
-        break;
-      case 'errorMessage':
-        errorMessage = members[key];
-        break;
-      case 'RequestId':
-        awsRequestId = members[key];
-        break;
-      case 'documentation_url':
-        documentationUrl = members[key];
-        break;
       case 'errors':
         errors = members[key];
         break;
@@ -309,6 +289,8 @@ function decodeBody(
       case 'statusCode':
         statusCodeCamel = members[key];
         break;
+      default:
+        rest = true;
     }
   }
 
@@ -338,7 +320,7 @@ function decodeBody(
         'problem',
         s,
         str(code) || fragmentOf(docs),
-        said || summary || reasonPhrase(s),
+        said || summary || commonPhrase(s),
         fromInstance || fromMembers || idOf(h, 7, 10),
         docs,
       );
@@ -359,22 +341,14 @@ function decodeBody(
     let innerCode: unknown;
     let innerMessage: unknown;
     let httpStatus: unknown;
-    let innerStatus: unknown;
-    let details: unknown;
-    let innerType: unknown;
-    let docUrl: unknown;
-    let logUrl: unknown;
     let innerRequestId: unknown;
     let retryAfterSeconds: unknown;
-    // Bits: 1 param, 2 code, 4 doc_url / request_log_url / request_id (not OpenAI),
-    // 8 request_id (not Stripe), 16 innererror / target (Azure).
-    let has = 0;
+    let innerRest = false;
     const innerMembers = text !== undefined || isPlain(inner) ? inner : copyMembers(inner);
     for (const key in innerMembers) {
       switch (key) {
         case 'code':
           innerCode = innerMembers[key];
-          has |= 2;
           break;
         case 'message':
           innerMessage = innerMembers[key];
@@ -382,37 +356,14 @@ function decodeBody(
         case 'httpStatus':
           httpStatus = innerMembers[key];
           break;
-        case 'status':
-          innerStatus = innerMembers[key];
-          break;
-        case 'details':
-          details = innerMembers[key];
-          break;
-        case 'param':
-          has |= 1;
-          break;
-        case 'type':
-          innerType = innerMembers[key];
-          break;
-        case 'doc_url':
-          docUrl = innerMembers[key];
-          has |= 4;
-          break;
-        case 'request_log_url':
-          logUrl = innerMembers[key];
-          has |= 4;
-          break;
         case 'request_id':
           innerRequestId = innerMembers[key];
-          has |= 12;
-          break;
-        case 'innererror':
-        case 'target':
-          has |= 16;
           break;
         case 'retry_after':
           retryAfterSeconds = innerMembers[key];
           break;
+        default:
+          innerRest = true;
       }
     }
     const pair = typeof innerCode === 'string' && typeof innerMessage === 'string';
@@ -428,47 +379,8 @@ function decodeBody(
           h[8]?.trim() || undefined,
         );
     }
-    if ((all || only === 'google') && typeof innerCode === 'number') {
-      const stated = statusValue(innerCode);
-      if (stated !== undefined && typeof innerStatus === 'string' && typeof innerMessage === 'string')
-        return google(d, h, stated, innerStatus, innerMessage, details);
-    }
-    if ((all || only === 'openai') && (has & 7) === 3 && typeof innerMessage === 'string') {
-      const kind = str(innerType);
-      if (kind !== undefined || typeof innerCode === 'string') {
-        const named =
-          typeof innerCode === 'string' && innerCode !== ''
-            ? innerCode
-            : typeof innerCode === 'number'
-              ? String(innerCode)
-              : kind;
-        return d.is('openai', d.statusOf(), named, innerMessage || kind || 'error', idOf(h, 7, 10));
-      }
-    }
-    if (
-      (all || only === 'stripe') &&
-      typeof innerType === 'string' &&
-      isStripeType(innerType) &&
-      !(has & 8) &&
-      (innerMessage === undefined || typeof innerMessage === 'string')
-    ) {
-      const named = str(innerCode) || innerType;
-      const log = str(logUrl);
-      const requestId = idOf(h, 7, 10) ?? (log ? /\/(req_\w+)/.exec(log)?.[1] : undefined);
-      return d.is('stripe', d.statusOf(), named, innerMessage || named, requestId, str(docUrl));
-    }
-    if (pair && (all || only === 'azure')) {
-      const named = h[11]?.trim() || undefined;
-      const msId = idOf(h, 12, 14);
-      if (named || msId || has & 16)
-        return d.is(
-          'azure',
-          d.statusOf(),
-          named ?? (innerCode as string),
-          innerMessage as string,
-          msId ?? idOf(h, 7, 10),
-        );
-    }
+    const decoded = ext?.inner(d, h, innerMembers, innerCode, innerMessage, innerRest, only);
+    if (decoded) return decoded;
     if (pair && (all || only === 'nested')) {
       const requestId = str(innerRequestId) || idOf(h, 7, 10);
       // Seed 004 repeats the delay as `retry_after` (seconds); the header wins when both are there.
@@ -488,38 +400,10 @@ function decodeBody(
         delay,
       );
     }
-  } else if (all || only === 'azure') {
-    // Not Azure's body: its x-ms-error-code header alone says what it is.
-    const named = h[11]?.trim();
-    if (named) return d.is('azure', d.statusOf(), named, named, idOf(h, 12, 14) ?? idOf(h, 7, 10));
   }
 
-  if (all || only === 'aws') {
-    const errorType = h[15];
-    const kind = str(awsType) ?? (errorType ? str(code) : undefined);
-    const raw = errorType?.trim() || kind;
-    if (raw) {
-      const named = sanitise(raw);
-      const said = str(message) ?? str(capitalMessage) ?? str(errorMessage);
-      return d.is('aws', d.statusOf(), named, said || named, idOf(h, 16, 18) ?? str(awsRequestId));
-    }
-  }
-  if ((all || only === 'github') && typeof message === 'string') {
-    const docs = str(documentationUrl);
-    const ghId = h[19]?.trim();
-    if (docs !== undefined || ghId) {
-      const first = Array.isArray(errors) ? objectOf(errors[0]) : undefined;
-      return d.is(
-        'github',
-        d.statusOf(status),
-        str(first?.['code']),
-        message,
-        ghId || idOf(h, 7, 10),
-        docs,
-        retryAfter ?? primaryLimitReset(h, now),
-      );
-    }
-  }
+  const decoded = ext?.outer(d, h, members, message, rest, !inner, only, now);
+  if (decoded) return decoded;
   if (
     (all || only === 'spring') &&
     typeof error === 'string' &&
@@ -559,69 +443,11 @@ function decodeBody(
   return undefined;
 }
 
-/** Google's AIP-193 error: the first detail of each kind, read in one pass over `details`. */
-function google(
-  d: Decoded,
-  h: HeaderValues,
-  stated: number,
-  statusName: string,
-  said: string,
-  list: unknown,
-): Decoded {
-  let info: Record<string, unknown> | undefined;
-  let request: Record<string, unknown> | undefined;
-  let retry: Record<string, unknown> | undefined;
-  let help: Record<string, unknown> | undefined;
-  if (Array.isArray(list)) {
-    for (const item of list) {
-      const detail = objectOf(item);
-      const kind = str(detail?.['@type']);
-      if (kind === undefined) continue;
-      if (!info && kind.endsWith('/google.rpc.ErrorInfo')) info = detail;
-      else if (!request && kind.endsWith('/google.rpc.RequestInfo')) request = detail;
-      else if (!retry && kind.endsWith('/google.rpc.RetryInfo')) retry = detail;
-      else if (!help && kind.endsWith('/google.rpc.Help')) help = detail;
-    }
-  }
-  // RetryInfo.retryDelay is a protobuf Duration in JSON: "30s", "1.500s".
-  const delay = str(retry?.['retryDelay']);
-  const seconds = delay && /^\d{1,10}(\.\d{1,9})?s$/.test(delay) ? Number(delay.slice(0, -1)) : undefined;
-  const links = help?.['links'];
-  return d.is(
-    'google',
-    d.statusOf(stated),
-    str(info?.['reason']) || statusName,
-    said,
-    str(request?.['requestId']) || idOf(h, 7, 10),
-    Array.isArray(links) ? str(objectOf(links[0])?.['url']) : undefined,
-    d.retryAfterMs ?? (seconds === undefined ? undefined : Math.ceil(seconds * 1000)),
-  );
-}
-
-/** A bodiless AWS error (HEAD, or an empty body): its code in X-Amzn-ErrorType alone. */
-function awsHeaderOnly(d: Decoded, h: HeaderValues, blank: boolean): Decoded | undefined {
-  const raw = h[15]?.trim();
-  if (!blank || !raw) return undefined;
-  const code = sanitise(raw);
-  return d.is('aws', d.statusOf(), code, code, idOf(h, 16, 18));
-}
-
-/**
- * GitHub's primary rate limit (`x-ratelimit-remaining: 0`): wait until `x-ratelimit-reset`
- * (unix seconds), as GitHub's docs ask, when no `Retry-After` was sent.
- */
-function primaryLimitReset(h: HeaderValues, now: number | undefined): number | undefined {
-  if (h[20]?.trim() !== '0') return undefined;
-  const reset = h[21]?.trim();
-  if (!reset || !/^\d{1,12}$/.test(reset)) return undefined;
-  return Math.max(0, Number(reset) * 1000 - (now ?? Date.now()));
-}
-
 /**
  * The built-in decoder of one shape: the core limited to it (no parsing of text, no retry
  * headers beyond `Retry-After`: `decodeError` adds those).
- * @example const google = decoderFor('google');
+ * @example const trace = decoderFor('trace');
  */
-export function decoderFor(name: string): Decoder {
-  return { name, decode: (input) => decodeAs(input, name) };
+export function decoderFor(name: string, ext?: Extension): Decoder {
+  return { name, decode: (input) => decodeAs(input, name, ext) };
 }

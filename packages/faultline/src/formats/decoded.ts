@@ -1,6 +1,5 @@
 import { parseJson } from './parse-body.ts';
 import type { DecodedError } from './types.ts';
-import { xmlText } from './xml.ts';
 
 /** A string member, or undefined. */
 export const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
@@ -24,6 +23,12 @@ export function statusValue(value: unknown): number | undefined {
 }
 
 /**
+ * `fields` of the shapes an extension adds, from the body (text, or an object parsed without
+ * `__proto__` keys); undefined for a shape not its own.
+ */
+export type FieldsHook = (format: string, body: unknown) => Record<string, unknown> | undefined;
+
+/**
  * A decoded error. `fields` is computed on first read: most callers never look at it. It is
  * an accessor, so a spread copy leaves it out; `JSON.stringify` keeps it (see `toJSON`).
  */
@@ -40,12 +45,14 @@ export class Decoded implements DecodedError {
   #text: string | undefined;
   #http: number | undefined;
   #fields: Record<string, unknown> | undefined;
+  #more: FieldsHook | undefined;
 
   constructor(
     body: unknown,
     text: string | undefined,
     retryAfterMs: number | undefined,
     http: number | undefined,
+    more?: FieldsHook,
   ) {
     this.format = '';
     this.status = 0;
@@ -59,6 +66,7 @@ export class Decoded implements DecodedError {
     this.#text = text;
     this.#http = http;
     this.#fields = undefined;
+    this.#more = more;
   }
 
   /** Fills in what a shape read; a delay given here is the shape's own (else `Retry-After`'s). */
@@ -90,7 +98,7 @@ export class Decoded implements DecodedError {
   }
 
   get fields(): Readonly<Record<string, unknown>> {
-    this.#fields ??= fieldsOf(this.format, this.#body, this.#text);
+    this.#fields ??= fieldsOf(this.format, this.#body, this.#text, this.#more);
     return this.#fields;
   }
 
@@ -103,15 +111,15 @@ export class Decoded implements DecodedError {
  * Every other member of the body: what a shape reports as extra fields. Members of the inner
  * object (`error`, or legacy's `extra`) first, then the outer ones; prototype-polluting keys never.
  */
-function fieldsOf(format: string, source: unknown, text: string | undefined): Record<string, unknown> {
+function fieldsOf(
+  format: string,
+  source: unknown,
+  text: string | undefined,
+  more: FieldsHook | undefined,
+): Record<string, unknown> {
   try {
-    if (typeof source === 'string') {
-      // AWS's XML errors are the only text bodies with fields.
-      if (format !== 'aws') return {};
-      const type = xmlText(source, 'Type');
-      const hostId = xmlText(source, 'HostId');
-      return { ...(type ? { type } : {}), ...(hostId ? { hostId } : {}) };
-    }
+    // No core shape of text has fields.
+    if (typeof source === 'string') return more?.(format, source) ?? {};
     // We parsed this body without a reviver, for speed; one that may name `__proto__` (also
     // spelled with \u escapes) is parsed again without those keys, as `parseBody` does.
     let body = source;
@@ -119,81 +127,64 @@ function fieldsOf(format: string, source: unknown, text: string | undefined): Re
       body = parseJson(text, undefined, true);
     const b = objectOf(body);
     if (!b) return {};
-    let outer = 'error';
-    let inner = 'code,message';
-    let from: unknown = b['error'];
+    const own = more?.(format, b);
+    if (own) return own;
     switch (format) {
       case 'problem': {
         const instance = str(b['instance']);
         const id = instance?.toLowerCase().startsWith('urn:uuid:') && instance.length > 9;
-        outer = `type,status,detail,code${id ? ',instance' : ''}`;
-        from = undefined;
-        break;
+        return apart(b, `type,status,detail,code${id ? ',instance' : ''}`);
       }
       case 'structured':
-        outer = 'error_id,correlation_id,link,message,detail,status_code,extra';
-        from = undefined;
-        break;
+        return apart(b, 'error_id,correlation_id,link,message,detail,status_code,extra');
       case 'legacy':
-        outer = 'detail,status_code,extra';
-        from = b['extra'];
-        inner = '';
-        break;
+        return apart(b, 'detail,status_code,extra', b['extra'], '');
       case 'envelope':
-        outer = 'error,status,status_code';
-        inner = 'code,message,httpStatus';
-        break;
-      case 'stripe':
-        inner = 'code,message,doc_url';
-        break;
+        return apart(b, 'error,status,status_code', b['error'], 'code,message,httpStatus');
       case 'nested':
-        inner = 'code,message,request_id';
-        break;
-      case 'aws':
-        outer = '__type,code,message,Message,errorMessage';
-        from = undefined;
-        break;
-      case 'github':
-        outer = 'message,documentation_url,status';
-        from = undefined;
-        break;
+        return apart(b, 'error', b['error'], 'code,message,request_id');
       case 'spring':
-        outer = 'status,error,message,requestId';
-        from = undefined;
-        break;
+        return apart(b, 'status,error,message,requestId');
       case 'trace':
-        outer = 'message,trace_id';
-        from = undefined;
-        break;
+        return apart(b, 'message,trace_id');
       case 'generic':
-        outer =
+        return apart(
+          b,
           typeof b['error'] === 'string' && typeof b['error_description'] === 'string'
             ? 'error,error_description,error_uri'
             : typeof b['detail'] === 'string'
               ? 'detail,code,status'
-              : '';
-        from = undefined;
-        break;
+              : '',
+        );
       case 'flat': {
         const status = b['status'];
-        outer = `message,statusCode${typeof b['code'] === 'string' ? ',code' : ''}${typeof b['message'] === 'string' ? '' : ',error'}${status === 'error' || typeof status === 'number' ? ',status' : ''}`;
-        from = undefined;
-        break;
+        return apart(
+          b,
+          `message,statusCode${typeof b['code'] === 'string' ? ',code' : ''}${typeof b['message'] === 'string' ? '' : ',error'}${status === 'error' || typeof status === 'number' ? ',status' : ''}`,
+        );
       }
-      case 'azure':
-        // Decoded from its header alone: the body was not Azure's.
-        if (!objectOf(from)) return {};
-        break;
-      case 'html':
-      case 'text':
-        return {};
     }
-    const into = from === undefined ? {} : without(objectOf(from) ?? {}, inner.split(','), {});
-    return without(b, outer.split(','), into);
+    // HTML and text.
+    return {};
   } catch {
     // A hostile body that throws now: no fields rather than a throwing property.
     return {};
   }
+}
+
+/**
+ * The members of `body` but those in `outer` (comma-separated), after the members of the
+ * object `from` (when given) but those in `inner`; prototype-polluting keys never.
+ * @example apart({ error: { code: 'c', a: 1 }, b: 2 }, 'error', { code: 'c', a: 1 }) // { a: 1, b: 2 }
+ */
+export function apart(
+  body: Record<string, unknown>,
+  outer: string,
+  from?: unknown,
+  inner = 'code,message',
+): Record<string, unknown> {
+  const into = from === undefined ? {} : without(objectOf(from) ?? {}, inner.split(','), {});
+  return without(body, outer.split(','), into);
 }
 
 /** The members of `body` not in `keys` and not prototype-polluting, added to `into`. */

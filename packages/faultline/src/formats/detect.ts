@@ -10,8 +10,11 @@ export { decoders } from './decoders.ts';
 export { parseBody };
 
 /**
- * Normalises an error response in any known shape; undefined when nothing recognises it
- * (a success body, an empty one). A string body is parsed first (see `parseBody`), so raw
+ * Normalises an error response in one of the core shapes — the five seed APIs' and ours
+ * (`problem`, `structured`, `legacy`, `envelope`, `nested`, `spring`, `trace`, `flat`), the common
+ * conventions of `generic`, HTML pages and plain text — with every retry header; undefined when
+ * nothing recognises it (a success body, an empty one). Google, OpenAI, Stripe, Azure, AWS and
+ * GitHub shapes are opt-in: `decodeAnyError` from `faultline/decoders`. A string body is parsed first (see `parseBody`), so raw
  * response text works as well as parsed JSON; bytes are read as UTF-8. Never throws.
  * With `using`, those decoders are tried in turn instead of the built-in ones (which
  * `decoders` lists, in the order the built-in decoding tries them).

@@ -1,3 +1,4 @@
+import { ecosystems } from '../decoders/ecosystems.ts';
 import { decoderFor } from './decode.ts';
 import type { Decoder } from './types.ts';
 
@@ -9,4 +10,4 @@ import type { Decoder } from './types.ts';
  * seconds), as GitHub's docs ask, when no `Retry-After` was sent.
  * @example github.decode({ status: 404, body: { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' } })?.link
  */
-export const github: Decoder = /* @__PURE__ */ decoderFor('github');
+export const github: Decoder = /* @__PURE__ */ decoderFor('github', ecosystems);

@@ -1,3 +1,4 @@
+import { ecosystems } from '../decoders/ecosystems.ts';
 import { decoderFor } from './decode.ts';
 import type { Decoder } from './types.ts';
 
@@ -10,4 +11,4 @@ import type { Decoder } from './types.ts';
  * `google.rpc.RequestInfo`, else the usual headers.
  * @example google.decode({ status: 429, body })?.code // 'RATE_LIMIT_EXCEEDED' (ErrorInfo.reason)
  */
-export const google: Decoder = /* @__PURE__ */ decoderFor('google');
+export const google: Decoder = /* @__PURE__ */ decoderFor('google', ecosystems);

@@ -1,6 +1,9 @@
 import type { HeaderSource } from './types.ts';
 
-/** Every header a built-in shape reads, by slot; request-id lists are runs of slots. */
+/**
+ * Every header the core shapes and the retry policy read, by slot; request-id lists are runs of
+ * slots. The ecosystem decoders (`faultline/decoders`) append their own names after these.
+ */
 export const NAMES = [
   'content-type',
   'retry-after',
@@ -14,42 +17,42 @@ export const NAMES = [
   'x-request-id',
   'request-id',
   'x-trace-id',
-  // 11: Azure's code; 12–14: Azure's request ids
-  'x-ms-error-code',
-  'x-ms-request-id',
-  'x-ms-correlation-request-id',
-  'apim-request-id',
-  // 15: AWS's code; 16–18: AWS's request ids
-  'x-amzn-errortype',
-  'x-amzn-requestid',
-  'x-amz-request-id',
-  'x-amzn-request-id',
-  // 19–21: GitHub
-  'x-github-request-id',
-  'x-ratelimit-remaining',
-  'x-ratelimit-reset',
 ];
 
 /**
- * A perfect hash of our names (length and two letters, case-folded) into 64 buckets: a header
- * is matched with one string comparison, where a Map lookup per header cost as much as a
- * sixth of parsing a small body.
+ * A perfect hash of every name read (length and two letters, case-folded) into 64 buckets: a
+ * header is matched with one string comparison, where a Map lookup per header cost as much as a
+ * sixth of parsing a small body. Perfect over the ecosystem names too, so over any of the lists.
  */
 const hashOf = (name: string): number =>
   (name.length * 25 + (name.charCodeAt(0) | 32) + (name.charCodeAt(name.length - 5) | 32)) & 63;
-// Packed (no holes, every bucket a small integer): the lookup stays on V8's fast path.
-const BUCKETS: number[] = new Array(64).fill(-1);
-NAMES.forEach((name, slot) => {
-  BUCKETS[hashOf(name)] = slot;
-});
 
-/** The slot of a header name in any case; -1 for a header no shape reads. */
-export function slotOf(name: string): number {
-  // Our names are 9 to 27 characters long (no out-of-range reads: they deoptimise).
+/** The names one decoder reads, with their buckets. */
+export interface HeaderTable {
+  readonly names: readonly string[];
+  readonly buckets: readonly number[];
+}
+
+/** The table of `names`, slot = index. */
+export function headerTable(names: readonly string[]): HeaderTable {
+  // Packed (no holes, every bucket a small integer): the lookup stays on V8's fast path.
+  const buckets: number[] = new Array(64).fill(-1);
+  names.forEach((name, slot) => {
+    buckets[hashOf(name)] = slot;
+  });
+  return { names, buckets };
+}
+
+/** What `decodeError` reads. */
+export const CORE_HEADERS: HeaderTable = /* @__PURE__ */ headerTable(NAMES);
+
+/** The slot of a header name in any case; -1 for a header the table does not read. */
+export function slotOf(name: string, table: HeaderTable = CORE_HEADERS): number {
+  // Every name is 9 to 27 characters long (no out-of-range reads: they deoptimise).
   if (name.length < 9) return -1;
-  const slot = BUCKETS[hashOf(name)]!;
+  const slot = table.buckets[hashOf(name)]!;
   if (slot < 0) return -1;
-  const ours = NAMES[slot]!;
+  const ours = table.names[slot]!;
   // Another spelling is lower-cased only when its bucket and length say it may be ours.
   return ours === name || (ours.length === name.length && ours === name.toLowerCase()) ? slot : -1;
 }
@@ -58,27 +61,28 @@ export function slotOf(name: string): number {
 export type HeaderValues = (string | undefined)[];
 
 /**
- * Every header a shape reads, in one pass: a Node-style record (any spelling: the first key
+ * Every header of `table` (the core's by default), in one pass: a Node-style record (any spelling: the first key
  * that matches wins, as a case-insensitive lookup finds it), a fetch `Headers` (iterated once:
  * cheaper than a dozen `get`s), or any other `get` (asked per name). A header source that
  * throws is treated as having no such header.
  */
-export function headersOf(source: HeaderSource | undefined): HeaderValues {
+export function headersOf(source: HeaderSource | undefined, table: HeaderTable = CORE_HEADERS): HeaderValues {
+  const names = table.names;
   // Sized once: growing an empty array as slots fill cost more than the lookups.
-  const values: HeaderValues = new Array(NAMES.length);
+  const values: HeaderValues = new Array(names.length);
   try {
     if (typeof source !== 'object' || source === null) return values;
     if (typeof (source as { get?: unknown }).get === 'function') {
       if (typeof Headers === 'function' && Object.getPrototypeOf(source) === Headers.prototype) {
         // for…of, not forEach: undici's forEach costs half as much again per header.
         for (const [name, value] of source as Headers) {
-          const slot = slotOf(name);
+          const slot = slotOf(name, table);
           if (slot >= 0) values[slot] = value;
         }
       } else {
-        for (let slot = 0; slot < NAMES.length; slot++) {
+        for (let slot = 0; slot < names.length; slot++) {
           try {
-            const value: unknown = (source as { get(name: string): unknown }).get(NAMES[slot]!);
+            const value: unknown = (source as { get(name: string): unknown }).get(names[slot]!);
             if (typeof value === 'string') values[slot] = value;
           } catch {
             // This name is absent; the others may still be read.
@@ -90,7 +94,7 @@ export function headersOf(source: HeaderSource | undefined): HeaderValues {
     const record = source as Readonly<Record<string, unknown>>;
     let seen = 0;
     for (const key in record) {
-      const slot = slotOf(key);
+      const slot = slotOf(key, table);
       if (slot < 0 || (seen >>> slot) & 1) continue;
       seen |= 1 << slot;
       const value = record[key];

@@ -1,3 +1,4 @@
+import { ecosystems } from '../decoders/ecosystems.ts';
 import { decoderFor } from './decode.ts';
 import type { Decoder } from './types.ts';
 
@@ -10,4 +11,4 @@ import type { Decoder } from './types.ts';
  * @example openai.decode({ status: 429, body: { error: { message: 'm', type: 'requests', param: null, code: 'rate_limit_exceeded' } } })?.code
  * // 'rate_limit_exceeded'
  */
-export const openai: Decoder = /* @__PURE__ */ decoderFor('openai');
+export const openai: Decoder = /* @__PURE__ */ decoderFor('openai', ecosystems);

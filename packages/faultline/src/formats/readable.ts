@@ -42,60 +42,23 @@ export function looksLikeHtml(text: string, contentType?: string): boolean {
  */
 export function htmlMessage(html: string): string {
   const src = html.slice(0, HTML_SCAN);
-  // ASCII-only lower-casing keeps indexes aligned with `src` (full lower-casing can change lengths).
-  const lower = src.replace(/[A-Z]+/g, (m) => m.toLowerCase());
   for (const tag of ['title', 'h1']) {
-    const inner = element(src, lower, tag);
-    const text = inner === undefined ? '' : oneLine(decodeEntities(stripTags(inner)));
+    // One scan at most: an element without its closing tag ends where the page does.
+    const inner = new RegExp(`<${tag}(?:[\\s/][^>]{0,199})?>([\\s\\S]*?)(?:</${tag}|$)`, 'i').exec(src)?.[1];
+    const text = inner === undefined ? '' : textOf(inner.slice(0, 2048));
     if (text) return text;
   }
-  return oneLine(decodeEntities(stripTags(src.slice(0, 16 * 1024))));
+  return textOf(src.slice(0, 16 * 1024));
 }
 
-/** Inner HTML of the first `<tag>` element (to its closing tag, or a bounded stretch without one). */
-function element(src: string, lower: string, tag: string): string | undefined {
-  let at = lower.indexOf(`<${tag}`);
-  while (at !== -1) {
-    const next = lower[at + tag.length + 1];
-    if (next === '>' || next === '/' || (next !== undefined && /\s/.test(next))) {
-      const start = lower.indexOf('>', at);
-      if (start === -1) return undefined;
-      const end = lower.indexOf(`</${tag}`, start);
-      return src.slice(start + 1, end === -1 ? start + 1 + 2048 : end);
-    }
-    at = lower.indexOf(`<${tag}`, at + 1);
-  }
-  return undefined;
-}
+/**
+ * Comments, scripts and styles with their content, then any other tag. Every alternative
+ * matches once it starts (an unclosed one runs to the end), so a replace is one linear pass.
+ */
+const MARKUP = /<!--[\s\S]*?(?:-->|$)|<(script|style)\b[\s\S]*?(?:<\/\1[^>]{0,99}>|$)|<[^>]*>?/gi;
 
-/** Text without tags, comments, scripts or styles; one pass, no backtracking regex. */
-function stripTags(html: string): string {
-  const lower = html.replace(/[A-Z]+/g, (m) => m.toLowerCase());
-  let out = '';
-  let i = 0;
-  while (i < html.length) {
-    const open = html.indexOf('<', i);
-    if (open === -1) {
-      out += html.slice(i);
-      break;
-    }
-    out += `${html.slice(i, open)} `;
-    let close: number;
-    if (lower.startsWith('<!--', open)) close = endOf(lower, '-->', open);
-    else if (lower.startsWith('<script', open)) close = endOf(lower, '</script', open);
-    else if (lower.startsWith('<style', open)) close = endOf(lower, '</style', open);
-    else close = open;
-    const gt = html.indexOf('>', close);
-    if (gt === -1) break;
-    i = gt + 1;
-  }
-  return out;
-}
-
-function endOf(lower: string, marker: string, from: number): number {
-  const at = lower.indexOf(marker, from + 1);
-  return at === -1 ? lower.length : at + marker.length - 1;
-}
+/** The readable text of some HTML, on one line. */
+const textOf = (html: string): string => oneLine(decodeEntities(html.replace(MARKUP, ' ')));
 
 const NAMED: Readonly<Record<string, string>> = {
   amp: '&',

@@ -1,28 +1,34 @@
+import { COMMON_PHRASES } from './phrase.ts';
+
 /**
- * Reason phrases of RFC 9110 §15 (plus 429 from RFC 6585): Spring's `error` member and the
- * fallback title of a problem or a bare HTML page. A table of our own rather than
- * `node:http`'s, so the client bundle stays free of Node built-ins.
+ * Reason phrases of RFC 9110 §15 (plus 429 from RFC 6585): the status line, Spring's `error`
+ * member, the fallback title of a problem. A table of our own rather than `node:http`'s, so no
+ * module needs a Node built-in for it; the common ones are shared with the client (`phrase.ts`).
  */
-// One string per range, `|`-separated by status (empty: no phrase): smaller in the client bundle
-// than an object with a key per status.
-const CLIENT = (
-  'Bad Request|Unauthorized|Payment Required|Forbidden|Not Found|Method Not Allowed|Not Acceptable|' +
-  'Proxy Authentication Required|Request Timeout|Conflict|Gone|Length Required|Precondition Failed|' +
-  'Content Too Large|URI Too Long|Unsupported Media Type|Range Not Satisfiable|Expectation Failed||||' +
-  'Misdirected Request|Unprocessable Content|Locked|Failed Dependency|Too Early|Upgrade Required||' +
-  'Precondition Required|Too Many Requests||Request Header Fields Too Large'
-).split('|');
-const SERVER = (
-  'Internal Server Error|Not Implemented|Bad Gateway|Service Unavailable|Gateway Timeout|' +
-  'HTTP Version Not Supported||Insufficient Storage|Loop Detected|||Network Authentication Required'
-).split('|');
+const OTHER: Readonly<Record<number, string>> = {
+  406: 'Not Acceptable',
+  407: 'Proxy Authentication Required',
+  411: 'Length Required',
+  412: 'Precondition Failed',
+  414: 'URI Too Long',
+  416: 'Range Not Satisfiable',
+  417: 'Expectation Failed',
+  421: 'Misdirected Request',
+  423: 'Locked',
+  424: 'Failed Dependency',
+  425: 'Too Early',
+  426: 'Upgrade Required',
+  428: 'Precondition Required',
+  431: 'Request Header Fields Too Large',
+  451: 'Unavailable For Legal Reasons',
+  505: 'HTTP Version Not Supported',
+  507: 'Insufficient Storage',
+  508: 'Loop Detected',
+  511: 'Network Authentication Required',
+};
 
 /** The phrase of a status, undefined for one without. */
-function phraseOf(status: number): string | undefined {
-  if (status === 451) return 'Unavailable For Legal Reasons';
-  const list = status >= 500 ? SERVER : CLIENT;
-  return list[status - (status >= 500 ? 500 : 400)] || undefined;
-}
+const phraseOf = (status: number): string | undefined => COMMON_PHRASES[status] ?? OTHER[status];
 
 /**
  * The reason phrase of an HTTP status; `Error` for a status without one.

@@ -1,3 +1,4 @@
+import { ecosystems } from '../decoders/ecosystems.ts';
 import { decoderFor } from './decode.ts';
 import type { Decoder } from './types.ts';
 
@@ -8,4 +9,4 @@ import type { Decoder } from './types.ts';
  * seed 004's shape, not Stripe's.
  * @example stripe.decode({ status: 404, body })?.code // 'resource_missing'
  */
-export const stripe: Decoder = /* @__PURE__ */ decoderFor('stripe');
+export const stripe: Decoder = /* @__PURE__ */ decoderFor('stripe', ecosystems);

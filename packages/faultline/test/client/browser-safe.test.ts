@@ -9,7 +9,8 @@ const src = resolve(dirname(fileURLToPath(import.meta.url)), '../../src');
 function graph(entry: string, seen = new Set<string>()): Set<string> {
   if (seen.has(entry)) return seen;
   seen.add(entry);
-  const text = readFileSync(entry, 'utf8');
+  // Code only: a doc comment's example may import a subpath.
+  const text = readFileSync(entry, 'utf8').replace(/^\s*(\*|\/\/).*$/gm, '');
   for (const [, spec] of text.matchAll(/from\s+'([^']+)'/g)) {
     if (spec!.startsWith('.')) graph(resolve(dirname(entry), spec!), seen);
     else seen.add(spec!);
@@ -17,9 +18,17 @@ function graph(entry: string, seen = new Set<string>()): Set<string> {
   return seen;
 }
 
-it('faultline/client pulls in no server code and no Node built-ins, so it bundles for browsers', () => {
+it.each(['client', 'decoders'])(
+  'faultline/%s pulls in no server code and no Node built-ins, so it bundles for browsers',
+  (subpath) => {
+    const modules = [...graph(resolve(src, `${subpath}/index.ts`))];
+    expect(modules.filter((m) => m.startsWith('node:') || !m.startsWith('/'))).toEqual([]);
+    expect(modules.filter((m) => /\/(server|docs|cli|testing)\//.test(m))).toEqual([]);
+    expect(modules.length).toBeGreaterThan(5);
+  },
+);
+
+it('faultline/client carries no ecosystem shape: they are opt-in (faultline/decoders)', () => {
   const modules = [...graph(resolve(src, 'client/index.ts'))];
-  expect(modules.filter((m) => m.startsWith('node:') || !m.startsWith('/'))).toEqual([]);
-  expect(modules.filter((m) => /\/(server|docs|cli|testing)\//.test(m))).toEqual([]);
-  expect(modules.length).toBeGreaterThan(5);
+  expect(modules.filter((m) => m.includes('/decoders/'))).toEqual([]);
 });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, ResponseError, RetryBudget } from '../../src/client/index.ts';
+import { decodeAnyError } from '../../src/decoders/index.ts';
 import { defineCatalog } from '../../src/index.ts';
 import { json, recorder, type ScriptedServer, scriptedServer } from './server.ts';
 
@@ -24,6 +25,37 @@ const fail = (p: Promise<unknown>) =>
   );
 
 describe('createClient: decoding and what is safe to repeat', () => {
+  it('decodes the core shapes by default, and ecosystem shapes with decode: decodeAnyError', async () => {
+    const google = {
+      error: {
+        code: 429,
+        message: 'Too many reads.',
+        status: 'RESOURCE_EXHAUSTED',
+        details: [{ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '2s' }],
+      },
+    };
+    srv.scripts.set('/google', (_q, res) => json(res, 429, google, { 'x-request-id': 'g-1' }));
+    const policy = { maxAttempts: 1 };
+    const core = await fail(createClient({ baseUrl: srv.base, policy }).request('/google'));
+    // Not a core shape: still the status, the request id and the retry headers.
+    expect(core.error).toMatchObject({
+      format: 'unknown',
+      status: 429,
+      requestId: 'g-1',
+      retryAfterMs: undefined,
+    });
+    const any = await fail(
+      createClient({ baseUrl: srv.base, policy, decode: decodeAnyError }).request('/google'),
+    );
+    expect(any.error).toMatchObject({
+      format: 'google',
+      code: 'RESOURCE_EXHAUSTED',
+      message: 'Too many reads.',
+      requestId: 'g-1',
+      retryAfterMs: 2000,
+    });
+  });
+
   it('decodes a structured error and does not retry a client mistake', async () => {
     srv.scripts.set('/auth', (_q, res) => json(res, 400, structured('ih2005')));
     const { sleep, sleeps } = recorder();

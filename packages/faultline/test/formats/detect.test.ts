@@ -1,8 +1,15 @@
 import { describe, expect, it } from 'vitest';
+import { anyDecoders, decodeAnyError } from '../../src/decoders/index.ts';
 import { decoders } from '../../src/formats/index.ts';
 import { decodeError, parseBody } from '../../src/index.ts';
 
 describe('decode-only shapes', () => {
+  it('the core leaves ecosystem shapes to faultline/decoders: Stripe reads as nested there', () => {
+    const body = { error: { type: 'card_error', code: 'card_declined', message: 'm', doc_url: 'u' } };
+    expect(decodeError({ status: 402, body })).toMatchObject({ format: 'nested', code: 'card_declined' });
+    expect(decodeAnyError({ status: 402, body })).toMatchObject({ format: 'stripe', link: 'u' });
+  });
+
   it('Google (AIP-193): status name as code, RetryInfo delay, Help link', () => {
     const body = {
       error: {
@@ -18,7 +25,7 @@ describe('decode-only shapes', () => {
         ],
       },
     };
-    const decoded = decodeError({ status: 429, body });
+    const decoded = decodeAnyError({ status: 429, body });
     expect(decoded).toMatchObject({
       format: 'google',
       status: 429,
@@ -29,7 +36,7 @@ describe('decode-only shapes', () => {
     });
     expect(decoded?.fields['details']).toEqual(body.error.details);
     // The header, when present, wins over the body's hint.
-    expect(decodeError({ status: 429, headers: { 'retry-after': '3' }, body })?.retryAfterMs).toBe(3000);
+    expect(decodeAnyError({ status: 429, headers: { 'retry-after': '3' }, body })?.retryAfterMs).toBe(3000);
   });
 
   it('Stripe: code, else type; doc_url as link; Request-Id header or request_log_url', () => {
@@ -42,7 +49,7 @@ describe('decode-only shapes', () => {
         type: 'invalid_request_error',
       },
     };
-    expect(decodeError({ status: 404, headers: { 'Request-Id': 'req_abc123' }, body })).toMatchObject({
+    expect(decodeAnyError({ status: 404, headers: { 'Request-Id': 'req_abc123' }, body })).toMatchObject({
       format: 'stripe',
       status: 404,
       code: 'resource_missing',
@@ -54,7 +61,7 @@ describe('decode-only shapes', () => {
     const bare = {
       error: { type: 'api_error', request_log_url: 'https://dashboard.stripe.com/logs/req_XyZ9?t=1' },
     };
-    expect(decodeError({ status: 500, body: bare })).toMatchObject({
+    expect(decodeAnyError({ status: 500, body: bare })).toMatchObject({
       format: 'stripe',
       code: 'api_error',
       message: 'api_error',
@@ -232,6 +239,12 @@ describe('problem details (RFC 9457) from other servers', () => {
 });
 
 describe('order of specificity', () => {
+  it('anyDecoders is the core order with the ecosystem shapes in their places', () => {
+    const ecosystem = ['google', 'openai', 'stripe', 'azure', 'aws', 'github'];
+    expect(anyDecoders.filter((d) => !ecosystem.includes(d.name))).toEqual(decoders);
+    expect(anyDecoders.map((d) => d.name).filter((name) => ecosystem.includes(name))).toEqual(ecosystem);
+  });
+
   it('a nested error with a Stripe-like type is still nested (request_id)', () => {
     const body = { error: { code: 'x', message: 'm', request_id: 'req_1', type: 'card_error' } };
     expect(decodeError({ status: 402, body })?.format).toBe('nested');
@@ -245,7 +258,9 @@ describe('order of specificity', () => {
     };
     expect(decodeError({ status: 401, body: env })?.format).toBe('envelope');
     const goo = { error: { code: 401, message: 'm', status: 'UNAUTHENTICATED' } };
-    expect(decodeError({ status: 401, body: goo })?.format).toBe('google');
+    expect(decodeAnyError({ status: 401, body: goo })?.format).toBe('google');
+    // Without the ecosystem shapes, a numeric code is neither envelope nor nested.
+    expect(decodeError({ status: 401, body: goo })).toBeUndefined();
   });
 
   it('a 2xx with an error status in the body reports the body status', () => {

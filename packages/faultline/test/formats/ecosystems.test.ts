@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { decodeAnyError } from '../../src/decoders/index.ts';
 import { type DecodedError, decodeError } from '../../src/index.ts';
 
 /**
  * One error body per documented convention of each ecosystem, as the service would send it
- * (headers included), and what decoding must give. Messages are ours; shapes, member names,
+ * (headers included), and what decoding must give: `decodeAnyError` (faultline/decoders) for
+ * all of them; the core `decodeError` for the vectors of its own shapes (the last three). Messages are ours; shapes, member names,
  * header names and code spellings follow each provider's public documentation.
  */
 interface Vector {
@@ -277,16 +279,23 @@ const VECTORS: readonly Vector[] = [
   },
 ];
 
+/** The formats `decodeError` knows without `faultline/decoders`. */
+const CORE = new Set(['problem', 'text', 'html', 'structured']);
+
 describe('ecosystem error conventions decode to one DecodedError', () => {
   for (const v of VECTORS) {
     it(v.name, () => {
-      const decoded = decodeError({ status: v.status, headers: v.headers, body: v.body, now: NOW });
+      const decoded = decodeAnyError({ status: v.status, headers: v.headers, body: v.body, now: NOW });
       expect(decoded).toMatchObject(v.expected);
       // The same bytes as raw text decode the same way (what the client hands over).
       const text = typeof v.body === 'string' ? v.body : JSON.stringify(v.body);
-      const fromText = decodeError({ status: v.status, headers: v.headers, body: text, now: NOW });
+      const fromText = decodeAnyError({ status: v.status, headers: v.headers, body: text, now: NOW });
       expect(fromText).toEqual(decoded);
       expect(fromText?.fields).toEqual(decoded?.fields);
+      // The core gives the same for its own shapes, and never takes an ecosystem body for one of them by mistake.
+      const core = decodeError({ status: v.status, headers: v.headers, body: text, now: NOW });
+      if (CORE.has(v.expected.format!)) expect(core).toEqual(decoded);
+      else expect(core?.format ?? 'none').toMatch(/^(nested|flat|text|none)$/);
     });
   }
 
@@ -294,13 +303,13 @@ describe('ecosystem error conventions decode to one DecodedError', () => {
     const stripe = {
       error: { type: 'invalid_request_error', message: 'No such customer.', param: 'id', doc_url: 'u' },
     };
-    expect(decodeError({ status: 404, body: stripe })?.format).toBe('stripe');
+    expect(decodeAnyError({ status: 404, body: stripe })?.format).toBe('stripe');
     const seed = { error: { code: 'not_found', message: 'm', request_id: 'req_1' } };
-    expect(decodeError({ status: 404, body: seed })?.format).toBe('nested');
+    expect(decodeAnyError({ status: 404, body: seed })?.format).toBe('nested');
   });
 
   it('a bare {error:{code,message}} without Azure marks is nested', () => {
-    expect(decodeError({ status: 400, body: { error: { code: 'bad', message: 'm' } } })?.format).toBe(
+    expect(decodeAnyError({ status: 400, body: { error: { code: 'bad', message: 'm' } } })?.format).toBe(
       'nested',
     );
   });

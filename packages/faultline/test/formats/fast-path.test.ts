@@ -1,15 +1,23 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { anyDecoders, decodeAnyError } from '../../src/decoders/index.ts';
+import type { Decoder } from '../../src/formats/index.ts';
 import { decoders } from '../../src/formats/index.ts';
-import { type DecodedError, decodeError } from '../../src/index.ts';
+import { type DecodedError, type DecodeInput, decodeError } from '../../src/index.ts';
 import { DECODER_MEMBERS } from '../support/decoder-members.ts';
 
 /**
  * `decodeError` reads a body's members in one pass and picks its shape from them (a speed-up:
  * see bench scenario 5), parsing text without a reviver. That must never change a result: the
  * text of a body decodes exactly as the same body handed over already parsed, and the built-in
- * decoders tried one by one (`decodeError(input, decoders)`) give the same answer.
+ * decoders tried one by one (`decodeError(input, decoders)`) give the same answer. So for the
+ * core (`decodeError`) and with the ecosystem shapes (`decodeAnyError`).
  */
+type Decode = (input: DecodeInput, using?: readonly Decoder[]) => DecodedError | undefined;
+const DECODES: [string, Decode, readonly Decoder[]][] = [
+  ['decodeError', decodeError, decoders],
+  ['decodeAnyError', decodeAnyError, anyDecoders],
+];
 
 /** A decoded error with `fields` (an accessor, computed on first read) as a plain member. */
 const plain = (decoded: DecodedError | undefined) => decoded && { ...decoded, fields: decoded.fields };
@@ -69,7 +77,7 @@ const headers = fc.oneof(
   ),
 );
 
-describe('the candidate filter changes no result', () => {
+describe.each(DECODES)('the candidate filter changes no result: %s', (_name, decodeError, decoders) => {
   it('text and parsed object bodies decode alike, for bodies built from the members decoders read', () => {
     fc.assert(
       fc.property(
@@ -94,7 +102,7 @@ describe('the candidate filter changes no result', () => {
   });
 });
 
-describe('header names in any spelling', () => {
+describe.each(DECODES)('header names in any spelling: %s', (_name, decodeError) => {
   /** Every header a built-in shape reads. */
   const READ = [
     'content-type',
@@ -165,6 +173,7 @@ describe('header names in any spelling', () => {
 
 describe('the candidate filter on examples it once got wrong', () => {
   it('a blank X-Amzn-ErrorType still lets the AWS decoder read the body code', () => {
+    const decodeError = decodeAnyError;
     const input = { status: 400, headers: { 'x-amzn-errortype': ' ' }, now: 0 };
     const fromText = decodeError({ ...input, body: '{"code":"error"}' });
     expect(plain(fromText)).toEqual(plain(decodeError({ ...input, body: { code: 'error' } })));
@@ -172,35 +181,38 @@ describe('the candidate filter on examples it once got wrong', () => {
   });
 });
 
-describe('a fetch Headers read in one pass answers as Headers#get does', () => {
-  it('decodes alike with the Headers itself and with an object that only has its get', () => {
-    const names = fc.constantFrom(...HEADER_NAMES, 'set-cookie', 'X-Request-Id', 'x-github-request-id');
-    fc.assert(
-      fc.property(
-        shaped,
-        fc.array(
-          fc.tuple(names, fc.constantFrom('application/problem+json', '2', '250', 'true', 'id-1', ' ')),
-          {
-            maxLength: 5,
+describe.each(DECODES)(
+  'a fetch Headers read in one pass answers as Headers#get does: %s',
+  (_name, decodeError) => {
+    it('decodes alike with the Headers itself and with an object that only has its get', () => {
+      const names = fc.constantFrom(...HEADER_NAMES, 'set-cookie', 'X-Request-Id', 'x-github-request-id');
+      fc.assert(
+        fc.property(
+          shaped,
+          fc.array(
+            fc.tuple(names, fc.constantFrom('application/problem+json', '2', '250', 'true', 'id-1', ' ')),
+            {
+              maxLength: 5,
+            },
+          ),
+          fc.integer({ min: 100, max: 599 }),
+          (value, pairs, status) => {
+            const fetchHeaders = new Headers();
+            for (const [name, v] of pairs) fetchHeaders.append(name, v);
+            // Only `get`: decoded through the reference path, one `get` call per name.
+            const getOnly = { get: (name: string) => fetchHeaders.get(name) };
+            const text = JSON.stringify(value);
+            const viaHeaders = decodeError({ status, headers: fetchHeaders, body: text, now: 0 });
+            expect(plain(viaHeaders)).toEqual(
+              plain(decodeError({ status, headers: getOnly, body: text, now: 0 })),
+            );
           },
         ),
-        fc.integer({ min: 100, max: 599 }),
-        (value, pairs, status) => {
-          const fetchHeaders = new Headers();
-          for (const [name, v] of pairs) fetchHeaders.append(name, v);
-          // Only `get`: decoded through the reference path, one `get` call per name.
-          const getOnly = { get: (name: string) => fetchHeaders.get(name) };
-          const text = JSON.stringify(value);
-          const viaHeaders = decodeError({ status, headers: fetchHeaders, body: text, now: 0 });
-          expect(plain(viaHeaders)).toEqual(
-            plain(decodeError({ status, headers: getOnly, body: text, now: 0 })),
-          );
-        },
-      ),
-      { numRuns: 1000 },
-    );
-  });
-});
+        { numRuns: 1000 },
+      );
+    });
+  },
+);
 
 describe("Google's details, read in one pass", () => {
   it('each kind is read from its first detail, as a search per kind would', () => {
@@ -222,7 +234,7 @@ describe("Google's details, read in one pass", () => {
         const body = { error: { code: 429, message: 'm', status: 'RESOURCE_EXHAUSTED', details } };
         const first = (kind: string) => details.find((d) => d?.['@type'].endsWith(`/google.rpc.${kind}`));
         const delay = first('RetryInfo')?.retryDelay;
-        const decoded = decodeError({ status: 429, body: JSON.stringify(body) });
+        const decoded = decodeAnyError({ status: 429, body: JSON.stringify(body) });
         expect(decoded?.format).toBe('google');
         expect(decoded?.code).toBe(first('ErrorInfo')?.reason || 'RESOURCE_EXHAUSTED');
         expect(decoded?.requestId).toBe(first('RequestInfo')?.requestId || undefined);

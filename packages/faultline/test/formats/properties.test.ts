@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { normaliseEntry } from '../../src/catalog/index.ts';
-import { decoders, reasonPhrase } from '../../src/formats/index.ts';
+import { anyDecoders, decodeAnyError } from '../../src/decoders/index.ts';
+import { reasonPhrase } from '../../src/formats/index.ts';
 import {
   ApiError,
   byStatus,
@@ -132,13 +133,15 @@ function assertDecoded(result: DecodedError | undefined): void {
   expect(Object.hasOwn(result.fields, '__proto__')).toBe(false);
 }
 
-describe('decodeError never throws', () => {
+describe('decodeError and decodeAnyError never throw', () => {
   it('on arbitrary bodies, headers, statuses and clocks; results are well-formed', () => {
     fc.assert(
       fc.property(status, headers, body, now, (s, h, b, n) => {
         const input = { status: s, headers: h as never, body: b, now: n };
         assertDecoded(decodeError(input));
-        for (const decoder of decoders) assertDecoded(decoder.decode(input));
+        assertDecoded(decodeAnyError(input));
+        // Every built-in decoder, core and ecosystem.
+        for (const decoder of anyDecoders) assertDecoded(decoder.decode(input));
       }),
       { numRuns: 2000 },
     );
@@ -149,6 +152,7 @@ describe('decodeError never throws', () => {
     fc.assert(
       fc.property(fc.anything(), (input) => {
         assertDecoded(decodeError(input as never));
+        assertDecoded(decodeAnyError(input as never));
       }),
     );
   });

@@ -122,6 +122,9 @@ describe.each([
       expect.arrayContaining(['defineCatalog', 'ApiError', 'structured']),
     );
     expect(subpaths['faultline/client']).toEqual(expect.arrayContaining(['createClient', 'decodeError']));
+    expect(subpaths['faultline/decoders']).toEqual(
+      expect.arrayContaining(['decodeAnyError', 'anyDecoders', 'google', 'stripe']),
+    );
     expect(subpaths['faultline/fetch']).toEqual(
       expect.arrayContaining(['createErrorResponder', 'withFaultline']),
     );
@@ -180,7 +183,7 @@ it('compiles a strict TypeScript project against the .d.ts, skipLibCheck off, fo
   // A browser/worker project: no Node types at all, so the client and fetch .d.ts must not need them.
   writeFileSync(
     join(scratch.dir, 'web.ts'),
-    "export * from 'faultline/client';\nexport { createErrorResponder, withFaultline } from 'faultline/fetch';\nexport { defineCatalog, structured } from 'faultline';\n",
+    "export * from 'faultline/client';\nexport * from 'faultline/decoders';\nexport { createErrorResponder, withFaultline } from 'faultline/fetch';\nexport { defineCatalog, structured } from 'faultline';\n",
   );
   writeFileSync(
     join(scratch.dir, 'tsconfig.web.json'),
@@ -261,6 +264,8 @@ describe('faultline/client in a browser', () => {
     expect(
       shipped.filter((path) => /\/dist\/(error\/|formats\/(compile|by-status|transition)\.js)/.test(path)),
     ).toEqual([]);
+    // The ecosystem shapes are opt-in (faultline/decoders): not in a client that does not import them.
+    expect(shipped.filter((path) => path.includes('/dist/decoders/'))).toEqual([]);
     expect(shipped).toEqual(
       expect.arrayContaining([
         'node_modules/faultline/dist/formats/decode.js',
