@@ -25,9 +25,11 @@ export const COMMON_PHRASES: Readonly<Record<number, string>> = {
 };
 
 /**
- * The phrase of a common error status; `Error` for any other.
+ * The phrase of a common error status; `HTTP <status>` for another status (still tells a reader
+ * what came back), `Error` without one.
  * @example commonPhrase(429) // 'Too Many Requests'
+ * @example commonPhrase(507) // 'HTTP 507'
  */
 export function commonPhrase(status: number): string {
-  return COMMON_PHRASES[status] ?? 'Error';
+  return COMMON_PHRASES[status] ?? (status >= 100 && status <= 599 ? `HTTP ${status}` : 'Error');
 }

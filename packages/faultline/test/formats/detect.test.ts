@@ -100,6 +100,8 @@ describe('decode-only shapes', () => {
     expect(decodeError({ status: 503, body: '<html><body></body></html>' })?.message).toBe(
       'Service Unavailable',
     );
+    // A status outside the client's short phrase table still says what came back.
+    expect(decodeError({ status: 507, body: '<html><body></body></html>' })?.message).toBe('HTTP 507');
   });
 
   it('caps a long HTML title and keeps it on one line', () => {
