@@ -42,7 +42,7 @@ local t = redis.call('TIME')
 local nows = t[1] .. string.sub('00000' .. t[2], -6, -4)
 local now = tonumber(nows)
 local idPrefix, first = ARGV[2], tonumber(ARGV[3])
-local rules, rl, win, cl, ttl, r4, ttl2, until_
+local rules, rl, win, cl, ttl, ttl2, lease2, until_
 local out, o = {}, 0
 local run, left = 4, 0
 for i = 1, n do
@@ -55,9 +55,10 @@ for i = 1, n do
   if ARGV[run - 1] ~= rules then
     rules = ARGV[run - 1]
     local s1, s2, s3
-    s1, s2, s3, r4 = string.match(rules, '^(%S+) (%S+) (%S+) (%S+)$')
-    rl, win, cl, ttl = tonumber(s1), tonumber(s2), tonumber(s3), tonumber(r4)
+    local s1, s2, s3, s4 = string.match(rules, '^(%S+) (%S+) (%S+) (%S+)$')
+    rl, win, cl, ttl = tonumber(s1), tonumber(s2), tonumber(s3), tonumber(s4)
     ttl2 = string.format('%d', 2 * win)
+    lease2 = string.format('%d', 2 * ttl)
     until_ = string.format('%d', now + ttl)
   end
   local log, leases = KEYS[2 * i - 1], KEYS[2 * i]
@@ -86,12 +87,6 @@ for i = 1, n do
     if oldest then
       used = redis.call('LLEN', log)
       reset = tonumber(oldest) + win - now
-      -- The list lives 2 windows from its last refresh: renewed on creation and whenever times
-      -- leave it, which happens at least once a window while it holds any (times left from the
-      -- refresh expire within one) — so every time it holds outlives its window, without a
-      -- PEXPIRE per admission. (A rule whose window grows can lose times early until the
-      -- list's next refresh.)
-      if gone > 0 then redis.call('PEXPIRE', log, ttl2) end
     end
     if used >= rl then
       -- The (used - rl + 1)th oldest must leave before one more fits (the limit may have shrunk).
@@ -119,14 +114,22 @@ for i = 1, n do
     if rl > 0 then
       redis.call('RPUSH', log, nows)
       used = used + 1
+      -- The list must outlive its newest time by a window. Set to 2 windows when the list is
+      -- new, then renewed only when less than one is left: a steady stream of admissions reads
+      -- the TTL (cheap) instead of writing it each time, the expiry only ever moves later, and a
+      -- window that grew is covered at once.
       if used == 1 then
         reset = win
+        redis.call('PEXPIRE', log, ttl2)
+      elseif redis.call('PTTL', log) < win then
         redis.call('PEXPIRE', log, ttl2)
       end
     end
     if cl > 0 then
       redis.call('ZADD', leases, until_, idPrefix .. (first + i - 1))
-      redis.call('PEXPIRE', leases, r4)
+      -- The same for the lease set and its newest lease (now + lease ms); an empty set no longer
+      -- exists, so one that held none is new.
+      if inflight == 0 or redis.call('PTTL', leases) < ttl then redis.call('PEXPIRE', leases, lease2) end
       inflight = inflight + 1
     end
     out[o + 1], out[o + 2], out[o + 3] = used, reset, inflight

@@ -131,6 +131,31 @@ describe('Redis store', () => {
     expect(await redis.pttl(`${prefix}{slide}:log`)).toBeGreaterThan(2000);
   });
 
+  it('keeps each key alive past its newest entry, writing its TTL only when it runs low', async () => {
+    // Windows of 2 s: a late timer (a loaded machine) has ~1.9 s of slack before a key could end.
+    const store = createRedisStore({ redis, prefix, leaseMs: 2000 });
+    const check = { subject: 'ttl', rate: { limit: 100, windowSeconds: 2 }, concurrency: { limit: 100 } };
+    const log = `${prefix}{ttl}:log`;
+    const leases = `${prefix}{ttl}:leases`;
+    await store.decide(check);
+    // Created: two windows (lease TTLs) ahead.
+    for (const key of [log, leases]) {
+      expect(await redis.pttl(key)).toBeGreaterThan(3000);
+      expect(await redis.pttl(key)).toBeLessThanOrEqual(4000);
+    }
+    await new Promise((done) => setTimeout(done, 300));
+    const before = await redis.pttl(leases);
+    await store.decide(check);
+    // More than a window left: not rewritten (it did not jump back to 4000).
+    expect(await redis.pttl(leases)).toBeLessThanOrEqual(before);
+    await new Promise((done) => setTimeout(done, 1800));
+    // Less than a window left now: the next admission renews both keys, so its own time and
+    // lease (2000 ms from now) end before the keys do.
+    await store.decide(check);
+    for (const key of [log, leases]) expect(await redis.pttl(key)).toBeGreaterThan(2000);
+    expect(await redis.zcard(leases)).toBe(3);
+  });
+
   it('drops a long run of times that left the window at once, keeping the later ones', async () => {
     const store = createRedisStore({ redis, prefix });
     const check = { subject: 'long-run', rate: { limit: 100, windowSeconds: 2 } };
