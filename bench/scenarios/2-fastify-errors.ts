@@ -39,6 +39,21 @@ const pairs: Pair[] = [
     ...pair('400 without throw', 400, '', 'bare reply.code(400).send(obj)', ''),
     faultline: { label: SEND_LABEL, script, args: ['faultline-send'] },
   },
+  // The floors (no faultline in them): the cheapest answer a hand-written server could give
+  // without a throw, and with one. What the throw itself costs is the second minus the first;
+  // the target rows are read against them (bench/README.md, "The floor of a thrown error").
+  {
+    ...pair('400 send floor', 400, '', 'bare reply.code(400).send(obj)', ''),
+    faultline: { label: 'floor: pre-serialised body, no throw', script, args: ['floor-send'] },
+  },
+  {
+    ...pair('400 throw floor', 400, '', 'bare reply.code(400).send(obj)', ''),
+    faultline: {
+      label: 'floor: prebuilt object thrown, pre-serialised body',
+      script,
+      args: ['floor-throw'],
+    },
+  },
   pair(
     'parameterised 400',
     400,

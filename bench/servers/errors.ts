@@ -15,6 +15,15 @@ import { DEPRECATION, FAILED, INVALID, PARAM, SUNSET, structuredBody, transition
 
 const CAUSE = 'connection reset by upstream';
 
+/** A reply serializer for a body that is already a string. */
+const passThrough = (payload: unknown): string => payload as string;
+
+/** The structured body of `e` serialised once, split where the correlation id goes (ids need no escaping). */
+function spliced(e: Parameters<typeof structuredBody>[0]): [string, string] {
+  const [head, tail] = JSON.stringify(structuredBody(e, '\u0000')).split('\\u0000');
+  return [head!, tail!];
+}
+
 const bare: Record<string, (app: FastifyInstance) => void> = {
   bare(app) {
     app.get('/err', (request, reply) =>
@@ -32,6 +41,43 @@ const bare: Record<string, (app: FastifyInstance) => void> = {
       sink ^= x;
       if (sink === 0.5) reply.header('x-never', '');
       return reply.code(400).header('x-correlation-id', request.id).send(structuredBody(INVALID, request.id));
+    });
+  },
+  'floor-send'(app) {
+    // The floor of any answer (the issue's "physical limit"): the body serialised once at start-up,
+    // the id spliced in, no throw, nothing built per request but the string, sent as faultline
+    // sends it (a pass-through serializer: Fastify leaves the string and its type alone).
+    const [head, tail] = spliced(INVALID);
+    app.get('/err', (request, reply) =>
+      reply
+        .code(400)
+        .header('x-correlation-id', request.id)
+        .type('application/json')
+        .serializer(passThrough)
+        .send(head + request.id + tail),
+    );
+  },
+  'floor-throw'(app) {
+    // The floor of any answer to a *thrown* error: one prebuilt object thrown (nothing
+    // constructed), caught one frame up, the pre-serialised body sent. What remains over
+    // `floor-send` is V8's throw (message object, source position, unwinding) and a handler
+    // that never returns, so never leaves the interpreter (bench/README.md, issue 9).
+    const [head, tail] = spliced(INVALID);
+    const thrown = { statusCode: 400 };
+    const handler = (): never => {
+      throw thrown;
+    };
+    app.get('/err', (request, reply) => {
+      try {
+        return handler();
+      } catch {
+        return reply
+          .code(400)
+          .header('x-correlation-id', request.id)
+          .type('application/json')
+          .serializer(passThrough)
+          .send(head + request.id + tail);
+      }
     });
   },
   'bare-param'(app) {
