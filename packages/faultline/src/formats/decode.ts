@@ -8,7 +8,7 @@ import { Decoded, type FieldsHook, objectOf, statusValue, str } from './decoded.
 import { type HeaderTable, type HeaderValues, headersOf, idOf } from './headers.ts';
 import { parseJson } from './parse-body.ts';
 import { commonPhrase } from './phrase.ts';
-import { htmlMessage, looksLikeHtml, oneLine } from './readable.ts';
+import { looksLikeHtml, oneLine } from './readable.ts';
 import type { DecodedError, DecodeInput, Decoder } from './types.ts';
 
 /**
@@ -18,9 +18,10 @@ import type { DecodedError, DecodeInput, Decoder } from './types.ts';
  * built-in `Decoder` is this core limited to one shape, so `decodeError` with the built-in
  * list and trying each of them in turn give the same answer.
  *
- * The ecosystem shapes (Google, OpenAI, Stripe, Azure, AWS, GitHub) are an `Extension`, so a
- * client bundle carries them only when asked (`faultline/decoders`): the core calls its hooks
- * where those shapes sit in the order, and they read the few members of theirs by name.
+ * The ecosystem shapes (Google, OpenAI, Stripe, Azure, AWS, GitHub), the `generic` conventions
+ * and HTML pages are an `Extension`, so a client bundle carries them only when asked
+ * (`faultline/decoders`): the core calls its hooks where those shapes sit in the order, and
+ * they read the few members of theirs by name.
  */
 
 /**
@@ -31,7 +32,7 @@ import type { DecodedError, DecodeInput, Decoder } from './types.ts';
 export interface Extension {
   /** The core's header names, then the extension's own. */
   readonly headers: HeaderTable;
-  /** A text body, before it is read as HTML or text. */
+  /** A text body, before it is read as text (the core answers no HTML page: see `decodeBody`). */
   text(d: Decoded, h: HeaderValues, body: string, only: string | undefined): Decoded | undefined;
   /** A body that is neither text nor an object (none, a number, an array…). */
   other(d: Decoded, h: HeaderValues, body: unknown, only: string | undefined): Decoded | undefined;
@@ -62,6 +63,13 @@ export interface Extension {
     noInner: boolean,
     only: string | undefined,
     now: number | undefined,
+  ): Decoded | undefined;
+  /** The body after `trace`, before `flat`, whose lone `message`/`error` would match it too. */
+  late(
+    d: Decoded,
+    h: HeaderValues,
+    body: Record<string, unknown>,
+    only: string | undefined,
   ): Decoded | undefined;
   /** `fields` of the extension's shapes (see `Decoded`). */
   readonly fields: FieldsHook;
@@ -183,13 +191,11 @@ function decodeBody(
   if (typeof body === 'string') {
     const decoded = ext?.text(d, h, body, only);
     if (decoded) return decoded;
-    if (!all && only !== 'html' && only !== 'text') return undefined;
-    const html = looksLikeHtml(body, h[0]);
-    if (html && only !== 'text') {
-      const status = d.statusOf();
-      return d.is('html', status, undefined, htmlMessage(body) || commonPhrase(status), idOf(h, 7, 10));
-    }
-    const message = html || only === 'html' ? '' : oneLine(body);
+    if (!all && only !== 'text') return undefined;
+    // An HTML page (a proxy's) is no text to show: markup is never a message. Without the
+    // extension that reads its title, it is left to the caller (the client: `unknown`, the
+    // status phrase).
+    const message = looksLikeHtml(body, h[0]) ? '' : oneLine(body);
     return message === '' ? undefined : d.is('text', d.statusOf(), undefined, message, idOf(h, 7, 10));
   }
 
@@ -214,10 +220,7 @@ function decodeBody(
   let requestIdCamel: unknown;
   let traceId: unknown;
   let traceIdCamel: unknown;
-  let errors: unknown;
   let timestamp: unknown;
-  let errorDescription: unknown;
-  let errorUri: unknown;
   let statusCodeCamel: unknown;
   // Whether the body has members of no core shape: only then may an extension's be there.
   let rest = false;
@@ -274,17 +277,8 @@ function decodeBody(
       case 'traceId':
         traceIdCamel = members[key];
         break;
-      case 'errors':
-        errors = members[key];
-        break;
       case 'timestamp':
         timestamp = members[key];
-        break;
-      case 'error_description':
-        errorDescription = members[key];
-        break;
-      case 'error_uri':
-        errorUri = members[key];
         break;
       case 'statusCode':
         statusCodeCamel = members[key];
@@ -421,20 +415,8 @@ function decodeBody(
   }
   if ((all || only === 'trace') && typeof message === 'string' && typeof traceId === 'string')
     return d.is('trace', d.statusOf(), undefined, message, traceId);
-  if (all || only === 'generic') {
-    // OAuth 2 (RFC 6749 §5.2), FastAPI / Django REST, GraphQL / JSON:API / express-validator.
-    if (typeof error === 'string' && typeof errorDescription === 'string')
-      return d.is('generic', d.statusOf(), error, errorDescription || error, idOf(h, 7, 10), str(errorUri));
-    if (typeof detail === 'string')
-      return d.is('generic', d.statusOf(status), str(code), detail, idOf(h, 7, 10));
-    const first = Array.isArray(errors) ? objectOf(errors[0]) : undefined;
-    const said =
-      first && (str(first['message']) ?? str(first['detail']) ?? str(first['title']) ?? str(first['msg']));
-    if (first && said !== undefined) {
-      const named = str(first['code']) ?? str(objectOf(first['extensions'])?.['code']);
-      return d.is('generic', d.statusOf(first['status']), named, said, idOf(h, 7, 10));
-    }
-  }
+  const late = ext?.late(d, h, members, only);
+  if (late) return late;
   if (all || only === 'flat') {
     const said = str(message) ?? str(error);
     if (said !== undefined)

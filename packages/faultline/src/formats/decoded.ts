@@ -147,15 +147,6 @@ function fieldsOf(
         return apart(b, 'status,error,message,requestId');
       case 'trace':
         return apart(b, 'message,trace_id');
-      case 'generic':
-        return apart(
-          b,
-          typeof b['error'] === 'string' && typeof b['error_description'] === 'string'
-            ? 'error,error_description,error_uri'
-            : typeof b['detail'] === 'string'
-              ? 'detail,code,status'
-              : '',
-        );
       case 'flat': {
         const status = b['status'];
         return apart(
@@ -164,7 +155,7 @@ function fieldsOf(
         );
       }
     }
-    // HTML and text.
+    // Text.
     return {};
   } catch {
     // A hostile body that throws now: no fields rather than a throwing property.
