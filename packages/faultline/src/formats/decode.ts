@@ -158,6 +158,15 @@ export function withRetryHeaders(
 }
 
 /**
+ * `Retry-After` in ms (an HTTP-date against `now`, else the clock), or undefined when absent or
+ * unreadable. Never throws: `now` may be anything a caller passed.
+ */
+export function retryAfterOf(h: HeaderValues, now: unknown): number | undefined {
+  const ms = parseRetryAfter(h[1], typeof now === 'number' && Number.isFinite(now) ? now : undefined);
+  return ms !== undefined && Number.isFinite(ms) ? ms : undefined;
+}
+
+/**
  * `withRetryHeaders` for any decoder's answer: ours (fresh) in place; another's copied when
  * the headers change it, as it may be shared.
  */
@@ -184,8 +193,7 @@ function decodeBody(
 ): Decoded | undefined {
   const all = only === undefined;
   const now = typeof input.now === 'number' && Number.isFinite(input.now) ? input.now : undefined;
-  const header = parseRetryAfter(h[1], now);
-  const retryAfter = header !== undefined && Number.isFinite(header) ? header : undefined;
+  const retryAfter = retryAfterOf(h, now);
   const d = new Decoded(body, text, retryAfter, statusValue(input.status), ext?.fields);
 
   if (typeof body === 'string') {

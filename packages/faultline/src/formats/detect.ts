@@ -1,6 +1,6 @@
-import { parseRetryAfter } from '../http/retry-after.ts';
-import { decodeAs, withRetryHeaders } from './decode.ts';
-import { headersOf } from './headers.ts';
+import { decodeAs, retryAfterOf, withRetryHeaders } from './decode.ts';
+import { Decoded } from './decoded.ts';
+import { headersOf, idOf } from './headers.ts';
 import { parseBody } from './parse-body.ts';
 import type { DecodedError, DecodeInput, HeaderSource } from './types.ts';
 
@@ -37,16 +37,25 @@ export function retrySignals(
   headers: HeaderSource | undefined,
   now?: number,
 ): { readonly retryAfterMs: number | undefined; readonly shouldRetry: boolean | undefined } {
-  try {
-    const h = headersOf(headers);
-    const base = parseRetryAfter(h[1], now);
-    const signals = {
-      retryAfterMs: base !== undefined && Number.isFinite(base) ? base : undefined,
-      shouldRetry: undefined,
-    };
-    withRetryHeaders(signals, h);
-    return signals;
-  } catch {
-    return { retryAfterMs: undefined, shouldRetry: undefined };
-  }
+  const h = headersOf(headers);
+  const signals = { retryAfterMs: retryAfterOf(h, now), shouldRetry: undefined };
+  withRetryHeaders(signals, h);
+  return signals;
+}
+
+/**
+ * An error no decoder recognised, from what the headers alone say: `unknown` with the status,
+ * the retry signals (see `retrySignals`) and the usual request-id headers.
+ * @example unknownError(503, res.headers, 'Service Unavailable').retryAfterMs
+ */
+export function unknownError(
+  status: number,
+  headers: HeaderSource | undefined,
+  message: string,
+  now?: number,
+): DecodedError {
+  const h = headersOf(headers);
+  const d = new Decoded(undefined, undefined, retryAfterOf(h, now), status);
+  withRetryHeaders(d, h);
+  return d.is('unknown', status, undefined, message, idOf(h, 7, 10));
 }
