@@ -100,11 +100,13 @@ function isStripeType(type: string): boolean {
  * GitHub's primary rate limit (`x-ratelimit-remaining: 0`): wait until `x-ratelimit-reset`
  * (unix seconds), as GitHub's docs ask, when no `Retry-After` was sent.
  */
-function primaryLimitReset(h: HeaderValues, now: number | undefined): number | undefined {
+function primaryLimitReset(h: HeaderValues, now: unknown): number | undefined {
   if (h[20]?.trim() !== '0') return undefined;
   const reset = h[21]?.trim();
   if (!reset || !/^\d{1,12}$/.test(reset)) return undefined;
-  return Math.max(0, Number(reset) * 1000 - (now ?? Date.now()));
+  // The caller's clock only when it is one (input is untrusted).
+  const at = typeof now === 'number' && Number.isFinite(now) ? now : Date.now();
+  return Math.max(0, Number(reset) * 1000 - at);
 }
 
 /**

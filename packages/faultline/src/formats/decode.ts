@@ -62,7 +62,7 @@ export interface Extension {
     rest: boolean,
     noInner: boolean,
     only: string | undefined,
-    now: number | undefined,
+    now: unknown,
   ): Decoded | undefined;
   /** The body after `trace`, before `flat`, whose lone `message`/`error` would match it too. */
   late(
@@ -192,7 +192,7 @@ function decodeBody(
   ext: Extension | undefined,
 ): Decoded | undefined {
   const all = only === undefined;
-  const now = typeof input.now === 'number' && Number.isFinite(input.now) ? input.now : undefined;
+  const now = input.now;
   const retryAfter = retryAfterOf(h, now);
   const d = new Decoded(body, text, retryAfter, statusValue(input.status), ext?.fields);
 

@@ -15,8 +15,6 @@ export const objectOf = (value: unknown): Record<string, unknown> | undefined =>
  * @example statusValue('429') // 429
  */
 export function statusValue(value: unknown): number | undefined {
-  if (typeof value === 'number')
-    return Number.isInteger(value) && value >= 100 && value <= 599 ? value : undefined;
   // Most strings here are not statuses (`"error"`): only three characters are worth a regex.
   const n = typeof value === 'string' && value.length === 3 && /^\d{3}$/.test(value) ? Number(value) : value;
   return typeof n === 'number' && Number.isInteger(n) && n >= 100 && n <= 599 ? n : undefined;
