@@ -6,6 +6,7 @@ import { looksLikeHtml } from '../formats/readable.ts';
 import { genericError, genericFields } from './generic.ts';
 import { googleError } from './google.ts';
 import { htmlMessage } from './html.ts';
+import { membersOf } from './members.ts';
 import { looksLikeXmlError, xmlText } from './xml.ts';
 
 /**
@@ -214,6 +215,8 @@ export const ecosystems: Extension = {
     }
     return undefined;
   },
+
+  members: membersOf,
 
   fields(format, body) {
     if (typeof body === 'string') {

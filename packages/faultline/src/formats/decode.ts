@@ -71,32 +71,13 @@ export interface Extension {
     body: Record<string, unknown>,
     only: string | undefined,
   ): Decoded | undefined;
+  /**
+   * The members of an object body (or `error`) that was handed over, not parsed from text: a
+   * class instance's (an `Error`, getters) are not all seen by a `for…in` pass.
+   */
+  members(body: Record<string, unknown>): Record<string, unknown>;
   /** `fields` of the extension's shapes (see `Decoded`). */
   readonly fields: FieldsHook;
-}
-
-/** Whether a body is a plain object, as `JSON.parse` makes them: a `for…in` pass sees its members. */
-function isPlain(value: object): boolean {
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
-}
-
-/**
- * Every member of a class instance (an `Error`, getters of a class), inherited ones included,
- * as a plain object: what a `for…in` pass cannot see. A member that throws is left out.
- */
-function copyMembers(body: Record<string, unknown>): Record<string, unknown> {
-  const copy: Record<string, unknown> = {};
-  for (let at: object | null = body; at && at !== Object.prototype; at = Object.getPrototypeOf(at)) {
-    for (const key of Object.getOwnPropertyNames(at)) {
-      try {
-        if (!(key in copy)) copy[key] = body[key];
-      } catch {
-        // As if absent.
-      }
-    }
-  }
-  return copy;
 }
 
 /** `https://docs.example/errors#ih2005` → `ih2005`; undefined without a fragment. */
@@ -124,9 +105,6 @@ export function decodeAs(input: DecodeInput, only?: string, ext?: Extension): De
     let body: unknown = input.body;
     let text: string | undefined;
     if (only === undefined) {
-      // Text (what the client passes) skips the byte checks.
-      if (typeof body === 'object' && (body instanceof ArrayBuffer || ArrayBuffer.isView(body)))
-        body = new TextDecoder().decode(body);
       if (typeof body === 'string') {
         const parsed = parseJson(body, h[0], false);
         // The text that was parsed, kept for `fields` (see `fieldsOf`).
@@ -233,8 +211,8 @@ function decodeBody(
   // Whether the body has members of no core shape: only then may an extension's be there.
   let rest = false;
   // A body we did not parse may be a class instance (an `Error`, an object with getters) whose
-  // members are not enumerable: its members are read by name into a plain copy first.
-  const members = text !== undefined || isPlain(b) ? b : copyMembers(b);
+  // members are not enumerable: the extension reads those (the core, what `for…in` sees).
+  const members = text === undefined && ext ? ext.members(b) : b;
   for (const key in members) {
     switch (key) {
       case 'error':
@@ -346,7 +324,7 @@ function decodeBody(
     let innerRequestId: unknown;
     let retryAfterSeconds: unknown;
     let innerRest = false;
-    const innerMembers = text !== undefined || isPlain(inner) ? inner : copyMembers(inner);
+    const innerMembers = text === undefined && ext ? ext.members(inner) : inner;
     for (const key in innerMembers) {
       switch (key) {
         case 'code':

@@ -16,7 +16,8 @@ export { parseBody };
  * FastAPI, GraphQL, JSON:API), HTML pages and the Google, OpenAI, Stripe, Azure, AWS and GitHub
  * shapes are opt-in: `decodeAnyError` from `faultline/decoders`, which also has `decodeWith`
  * for a list of decoders of your own. A string body is parsed first (see `parseBody`), so raw
- * response text works as well as parsed JSON; bytes are read as UTF-8. Never throws.
+ * response text works as well as parsed JSON; an object body is read as a `for…in` pass sees
+ * it (bytes and class instances such as an `Error` are read by `decodeAnyError`). Never throws.
  * @example
  * const res = await fetch(url);
  * const error = decodeError({ status: res.status, headers: res.headers, body: await res.text() });

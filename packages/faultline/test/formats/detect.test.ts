@@ -371,8 +371,8 @@ describe('hostile and broken input', () => {
       expect(decodeError({ status: 500, body })).toBeUndefined();
   });
 
-  it('reads members that are not enumerable: an Error, getters of a class, inherited ones', () => {
-    expect(decodeError({ status: 500, body: new Error('boom') })).toMatchObject({
+  it('reads members that are not enumerable (opt-in: decodeAnyError): an Error, getters of a class, inherited ones', () => {
+    expect(decodeAnyError({ status: 500, body: new Error('boom') })).toMatchObject({
       format: 'flat',
       message: 'boom',
     });
@@ -384,7 +384,23 @@ describe('hostile and broken input', () => {
         return 't';
       }
     }
-    expect(decodeError({ status: 500, body: new Body() })).toMatchObject({ format: 'trace', requestId: 't' });
+    expect(decodeAnyError({ status: 500, body: new Body() })).toMatchObject({
+      format: 'trace',
+      requestId: 't',
+    });
+    const inherited = Object.create({ error: { code: 'c', message: 'm' } });
+    expect(decodeAnyError({ status: 400, body: inherited })).toMatchObject({ format: 'nested', code: 'c' });
+  });
+
+  it('the core reads what a for…in pass sees of an object body: not an Error’s message, not getters', () => {
+    expect(decodeError({ status: 500, body: new Error('boom') })).toBeUndefined();
+    class Body {
+      get message() {
+        return 'm';
+      }
+    }
+    expect(decodeError({ status: 500, body: new Body() })).toBeUndefined();
+    // Inherited enumerable members are seen.
     const inherited = Object.create({ error: { code: 'c', message: 'm' } });
     expect(decodeError({ status: 400, body: inherited })).toMatchObject({ format: 'nested', code: 'c' });
   });
@@ -451,10 +467,14 @@ describe('hostile and broken input', () => {
     expect(decodeError({ status: 500, body: 'x'.repeat(5_000_000) })?.message).toHaveLength(300);
   });
 
-  it('reads bytes as UTF-8', () => {
+  it('reads bytes as UTF-8 (opt-in: decodeAnyError, decodeWith)', () => {
     const bytes = new TextEncoder().encode('{"message":"m","trace_id":"t"}');
-    expect(decodeError({ status: 500, body: bytes })?.requestId).toBe('t');
-    expect(decodeError({ status: 500, body: bytes.buffer })?.requestId).toBe('t');
+    expect(decodeAnyError({ status: 500, body: bytes })?.requestId).toBe('t');
+    expect(decodeAnyError({ status: 500, body: bytes.buffer })?.requestId).toBe('t');
+    expect(decodeWith({ status: 500, body: bytes }, decoders)?.requestId).toBe('t');
+    // The core decodes text and parsed JSON: bytes are no body it reads.
+    expect(decodeError({ status: 500, body: bytes })).toBeUndefined();
+    expect(decodeError({ status: 500, body: bytes.buffer })).toBeUndefined();
   });
 });
 
