@@ -82,11 +82,10 @@ export interface Extension {
 
 /** `https://docs.example/errors#ih2005` → `ih2005`; undefined without a fragment. */
 function fragmentOf(link: string | undefined): string | undefined {
-  const at = link?.indexOf('#') ?? -1;
-  if (link === undefined || at === -1 || at === link.length - 1) return undefined;
-  const fragment = link.slice(at + 1);
+  // Everything after the first `#`, when there is something.
+  const fragment = link && /#([\s\S]+)/.exec(link)?.[1];
   try {
-    return decodeURIComponent(fragment);
+    return fragment && decodeURIComponent(fragment);
   } catch {
     return fragment;
   }
