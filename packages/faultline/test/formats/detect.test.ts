@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { retrySignals } from '../../src/client/index.ts';
 import { anyDecoders, decodeAnyError, decodeWith, generic } from '../../src/decoders/index.ts';
 import { decoders } from '../../src/formats/index.ts';
 import { decodeError, parseBody, plainText } from '../../src/index.ts';
@@ -500,5 +501,35 @@ describe('parseBody', () => {
     expect(Object.keys(parsed)).toEqual(['a']);
     expect(Object.getPrototypeOf(parsed)).toBe(Object.prototype);
     expect(Object.keys(parsed['a'] as object)).toEqual([]);
+  });
+});
+
+describe('retrySignals', () => {
+  it('reads the retry headers alone, and never throws', () => {
+    expect(retrySignals({ 'retry-after': '3', 'x-should-retry': 'false' })).toEqual({
+      retryAfterMs: 3000,
+      shouldRetry: false,
+    });
+    expect(retrySignals(new Headers({ 'retry-after-ms': '250', ratelimit: '"a";r=0;t=9' }))).toEqual({
+      retryAfterMs: 250,
+      shouldRetry: undefined,
+    });
+    const date = 'Wed, 21 Oct 2015 07:28:00 GMT';
+    expect(retrySignals({ 'retry-after': date }, Date.parse(date) - 5000).retryAfterMs).toBe(5000);
+    const hostile = {
+      get(): never {
+        throw new Error('boom');
+      },
+    };
+    const clock = {
+      valueOf(): never {
+        throw new Error('boom');
+      },
+    };
+    expect(retrySignals(hostile, clock as never)).toEqual({
+      retryAfterMs: undefined,
+      shouldRetry: undefined,
+    });
+    expect(() => retrySignals({ 'retry-after': date }, clock as never)).not.toThrow();
   });
 });
