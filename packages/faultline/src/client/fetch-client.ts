@@ -39,7 +39,8 @@ export interface ClientOptions {
   readonly refreshAuth?: () => unknown;
   /**
    * How an error response is decoded: `decodeError` (the core shapes) by default;
-   * `decodeAnyError` from `faultline/decoders` adds Google, OpenAI, Stripe, Azure, AWS, GitHub.
+   * `decodeAnyError` from `faultline/decoders` adds Google, OpenAI, Stripe, Azure, AWS, GitHub,
+   * the generic conventions (OAuth 2, FastAPI, GraphQL, JSON:API) and HTML pages' titles.
    */
   readonly decode?: (input: DecodeInput) => DecodedError | undefined;
   /** Called before each retry, e.g. to log it. */
@@ -203,7 +204,8 @@ export function createClient(options: ClientOptions): Client {
 
 /**
  * Turns an error Response into a DecodedError with `decode` (`decodeError` by default); an
- * unrecognised body still yields one.
+ * unrecognised body (none, an HTML page by default) still yields one: `unknown`, with the
+ * status text or phrase, the retry headers and the usual request-id headers.
  * @example const error = await decodeResponse(await fetch(url)); console.log(error.code, error.requestId);
  * @example await decodeResponse(response, Date.now(), decodeAnyError) // Google, Stripe… too
  */
