@@ -2,8 +2,8 @@
  * Scenario 9 — bundle size: `faultline/client` as a browser app ships it (esbuild --bundle
  * --minify, platform browser, then gzip -9) against ky, the anchor, bundled the same way in the
  * same run. Sizes, not timings: the figures do not depend on machine load. `faultline/client`
- * decodes the core shapes (seeds, ours, RFC 9457, common conventions, HTML, text); the ecosystem
- * shapes are opt-in (`faultline/decoders`). Informative rows say where the bytes are: the core
+ * decodes the core shapes (the seeds', ours, RFC 9457, plain text); the ecosystem shapes, the
+ * generic conventions and HTML page reading are opt-in (`faultline/decoders`). Informative rows say where the bytes are: the core
  * decoder alone (`decodeError`), the client without it (its module `formats/detect.ts` replaced by
  * placeholders), and a client that opts in to every ecosystem shape (`decode: decodeAnyError`).
  * Run alone: `NODE_OPTIONS=--conditions=development node_modules/.bin/node bench/scenarios/9-bundle-size.ts`.
@@ -94,7 +94,7 @@ const figures: Figure[] = [
     ratio: typical.gzip / ky.gzip,
   },
   {
-    name: 'faultline/client + faultline/decoders (every export + decodeAnyError: the ecosystem shapes too) — min + gzip -9',
+    name: 'faultline/client + faultline/decoders (every export + decodeAnyError: the opt-in shapes too) — min + gzip -9',
     value: kb(withEcosystems.gzip),
     unit: 'KB',
     baseline: 'ky',
@@ -120,6 +120,6 @@ emit({
   notes: [
     `minified, before gzip: ky ${ky.min} bytes, faultline/client ${whole.min} bytes (createClient + ResponseError only: ${typical.min} bytes; with faultline/decoders ${withEcosystems.min} bytes; core decoder alone ${decoder.min} bytes; client without the decoder ${core.min} bytes)`,
     `where the bytes are (informative rows): the decoder and the rest of the client share the request-id header lookup and the reason-phrase table, which both rows count; what the client adds to the decoder is every export minus the decoder alone, ${kb(whole.gzip - decoder.gzip).toFixed(2)} KB`,
-    "decode-only: the client imports each format's `…Decoder` (its decode half), so no encoder, ApiError or compiled-encoder helper is bundled; the core's 11 shapes are bundled, the 6 ecosystem shapes (Google, OpenAI, Stripe, Azure, AWS with XML, GitHub) only with faultline/decoders",
+    "decode-only: the client imports each format's `…Decoder` (its decode half), so no encoder, ApiError or compiled-encoder helper is bundled; the core's 9 shapes are bundled (problem, structured, legacy, envelope, nested, spring, trace, flat, text), the 8 opt-in ones (Google, OpenAI, Stripe, Azure, AWS with XML, GitHub, the generic conventions, HTML pages) only with faultline/decoders",
   ],
 });

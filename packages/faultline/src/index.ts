@@ -26,6 +26,7 @@ export type {
   TemplateParams,
 } from './catalog/types.ts';
 export { decodeAnyError } from './decoders/decode-any.ts';
+export { decodeWith } from './decoders/decode-with.ts';
 export { ApiError, isApiError } from './error/api-error.ts';
 export { byStatus } from './formats/by-status.ts';
 export { errorHeaders, linkFor } from './formats/common.ts';

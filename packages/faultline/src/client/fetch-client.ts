@@ -1,6 +1,6 @@
 import type { Catalog } from '../catalog/define.ts';
-import { decodeError, retrySignals } from '../formats/detect.ts';
-import { headersOf, idOf } from '../formats/headers.ts';
+import { Decoded } from '../formats/decoded.ts';
+import { decodeError, unknownError } from '../formats/detect.ts';
 import { commonPhrase } from '../formats/phrase.ts';
 import type { DecodedError, DecodeInput } from '../formats/types.ts';
 import { RetryBudget } from './budget.ts';
@@ -39,7 +39,8 @@ export interface ClientOptions {
   readonly refreshAuth?: () => unknown;
   /**
    * How an error response is decoded: `decodeError` (the core shapes) by default;
-   * `decodeAnyError` from `faultline/decoders` adds Google, OpenAI, Stripe, Azure, AWS, GitHub.
+   * `decodeAnyError` from `faultline/decoders` adds Google, OpenAI, Stripe, Azure, AWS, GitHub,
+   * the generic conventions (OAuth 2, FastAPI, GraphQL, JSON:API) and HTML pages' titles.
    */
   readonly decode?: (input: DecodeInput) => DecodedError | undefined;
   /** Called before each retry, e.g. to log it. */
@@ -123,8 +124,8 @@ export function createClient(options: ClientOptions): Client {
       explicit.set('idempotency-key', typeof wantKey === 'string' ? wantKey : crypto.randomUUID());
     const idempotent = vouched ?? (IDEMPOTENT.has(method) || explicit.has('idempotency-key'));
     // No timeout or no deadline is Infinity, so the arithmetic below needs no special case.
-    const perAttempt = timeoutMs ?? options.timeoutMs ?? Number.POSITIVE_INFINITY;
-    const deadlineAt = now() + (deadlineMs ?? options.deadlineMs ?? Number.POSITIVE_INFINITY);
+    const perAttempt = timeoutMs ?? options.timeoutMs ?? Infinity;
+    const deadlineAt = now() + (deadlineMs ?? options.deadlineMs ?? Infinity);
     const signal = rest.signal ?? undefined;
     let taken: number | undefined;
     let refreshed = false;
@@ -138,7 +139,7 @@ export function createClient(options: ClientOptions): Client {
       // A factory makes a fresh stream per attempt; a stream handed over directly exists once.
       const oneShot = streamed && typeof source !== 'function';
       // The attempt timeout covers waiting for the response head, not the caller reading the body later.
-      const timer = limit < Number.POSITIVE_INFINITY ? new AbortController() : undefined;
+      const timer = limit < Infinity ? new AbortController() : undefined;
       // Aborted without a reason: fetch then rejects with an AbortError, which `networkError` reads as a timeout.
       const timeout = timer && setTimeout(() => timer.abort(), Math.max(1, limit));
       const attemptSignal = anySignal(signal, timer?.signal);
@@ -203,7 +204,8 @@ export function createClient(options: ClientOptions): Client {
 
 /**
  * Turns an error Response into a DecodedError with `decode` (`decodeError` by default); an
- * unrecognised body still yields one.
+ * unrecognised body (none, an HTML page by default) still yields one: `unknown`, with the
+ * status text or phrase, the retry headers and the usual request-id headers.
  * @example const error = await decodeResponse(await fetch(url)); console.log(error.code, error.requestId);
  * @example await decodeResponse(response, Date.now(), decodeAnyError) // Google, Stripe… too
  */
@@ -217,22 +219,12 @@ export async function decodeResponse(
   // headers (a `Headers.get` of its own costs about as much as that pass), and scans it for
   // `__proto__` keys only if `fields` is read.
   const input = { status: response.status, headers: response.headers, body: text, now };
-  const decoded = decode(input);
-  if (decoded) return decoded;
-  // Nothing recognised the body (often: there is none). The headers still say when to retry.
-  const signals = retrySignals(response.headers, now);
-  return {
-    format: 'unknown',
-    status: response.status,
-    code: undefined,
-    message: response.statusText || commonPhrase(response.status),
-    // The usual request-id headers (X-Correlation-ID, X-Request-Id, Request-Id, X-Trace-Id), as the decoder reads them.
-    requestId: idOf(headersOf(response.headers), 7, 10),
-    link: undefined,
-    retryAfterMs: signals.retryAfterMs,
-    fields: {},
-    ...(signals.shouldRetry === undefined ? {} : { shouldRetry: signals.shouldRetry }),
-  };
+  // Nothing recognised the body (often: there is none). The headers still say when to retry,
+  // and the usual request-id headers (X-Correlation-ID, X-Request-Id…) whom to quote.
+  return (
+    decode(input) ??
+    unknownError(response.status, response.headers, response.statusText || commonPhrase(response.status), now)
+  );
 }
 
 async function headersFor(source: ClientOptions['headers'], explicit: Headers): Promise<Headers> {
@@ -249,18 +241,13 @@ function networkError(thrown: unknown): DecodedError {
   const error = thrown instanceof Error ? thrown : new Error(String(thrown));
   const timeout = error.name === 'TimeoutError' || error.name === 'AbortError';
   const cause = (error as { cause?: { code?: unknown } }).cause?.code;
-  return {
-    format: 'network',
-    status: 0,
-    code: timeout ? 'timeout' : 'network_error',
-    message: timeout
-      ? 'the attempt timed out'
-      : `${error.message}${typeof cause === 'string' ? ` (${cause})` : ''}`,
-    requestId: undefined,
-    link: undefined,
-    retryAfterMs: undefined,
-    fields: {},
-  };
+  return new Decoded(undefined, undefined, undefined, 0).is(
+    'network',
+    0,
+    timeout ? 'timeout' : 'network_error',
+    timeout ? 'the attempt timed out' : `${error.message}${typeof cause === 'string' ? ` (${cause})` : ''}`,
+    undefined,
+  );
 }
 
 function retryCodesOf(catalog: Catalog | undefined): Partial<RetryPolicy> {

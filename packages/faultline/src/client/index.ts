@@ -1,7 +1,8 @@
 /**
- * faultline/client: decode an API error (the core shapes; other ecosystems' shapes are opt-in
- * with `createClient({ decode: decodeAnyError })` from faultline/decoders) and retry only what
- * is safe to repeat. Browser-safe: imports no server code.
+ * faultline/client: decode an API error (the core shapes: the seed APIs', ours, RFC 9457, text;
+ * other ecosystems' shapes, the generic conventions and HTML pages are opt-in with
+ * `createClient({ decode: decodeAnyError })` from faultline/decoders) and retry only what is
+ * safe to repeat. Browser-safe: imports no server code.
  */
 export { decodeError, parseBody, retrySignals } from '../formats/detect.ts';
 export type { DecodedError } from '../formats/types.ts';

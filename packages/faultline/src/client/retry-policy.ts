@@ -154,7 +154,7 @@ export function decideRetry(input: RetryInput, policy: RetryPolicy = defaultRetr
     return { retry: false, reason: 'attempts-exhausted' };
   if (!input.idempotent && !(rule.notProcessed ?? notProcessed(error)))
     return { retry: false, reason: 'unsafe-method' };
-  const remaining = input.remainingMs ?? Number.POSITIVE_INFINITY;
+  const remaining = input.remainingMs ?? Infinity;
   const random = input.random ?? Math.random;
   // `?? 'full'`: a policy built before `jitter` existed, or cast from partial input, keeps the default.
   const jitter = rule.jitter ?? policy.jitter ?? 'full';

@@ -1,12 +1,17 @@
 import type { Extension } from '../formats/decode.ts';
 import { apart, type Decoded, objectOf, str } from '../formats/decoded.ts';
 import { type HeaderValues, headerTable, idOf, NAMES } from '../formats/headers.ts';
+import { commonPhrase } from '../formats/phrase.ts';
+import { looksLikeHtml } from '../formats/readable.ts';
+import { genericError, genericFields } from './generic.ts';
 import { googleError } from './google.ts';
+import { htmlMessage } from './html.ts';
+import { membersOf } from './members.ts';
 import { looksLikeXmlError, xmlText } from './xml.ts';
 
 /**
  * The shapes of other ecosystems' APIs — Google (AIP-193), OpenAI, Stripe, Azure, AWS (JSON
- * and XML), GitHub — as an extension of the decoding core (see `Extension` in
+ * and XML), GitHub — with the `generic` conventions and HTML pages, as an extension of the decoding core (see `Extension` in
  * `formats/decode.ts`, whose hooks sit where these shapes sit in the `decoders` order). Opt-in,
  * so a browser bundle that does not ask for them does not carry them.
  */
@@ -56,6 +61,26 @@ function awsHeaderOnly(d: Decoded, h: HeaderValues, blank: boolean, only: string
   return d.is('aws', d.statusOf(), code, code, idOf(h, 16, 18));
 }
 
+/** AWS's XML error document, or a bodiless AWS error named by its header. */
+function awsText(d: Decoded, h: HeaderValues, body: string, xml: boolean, only: string | undefined) {
+  if (only !== undefined && only !== 'aws') return undefined;
+  if (!xml) return awsHeaderOnly(d, h, body.trim() === '', only);
+  const code = xmlText(body, 'Code');
+  if (code === undefined) return undefined;
+  const requestId = idOf(h, 16, 18) ?? xmlText(body, 'RequestId') ?? xmlText(body, 'RequestID');
+  return d.is('aws', d.statusOf(), code, xmlText(body, 'Message') || code, requestId);
+}
+
+/**
+ * An HTML error page (nginx's `502 Bad Gateway`, a CDN's timeout page): its `<title>`, else
+ * its first `<h1>`, else its text, else the status's reason phrase.
+ */
+function htmlPage(d: Decoded, h: HeaderValues, body: string, only: string | undefined) {
+  if ((only !== undefined && only !== 'html') || !looksLikeHtml(body, h[0])) return undefined;
+  const status = d.statusOf();
+  return d.is('html', status, undefined, htmlMessage(body) || commonPhrase(status), idOf(h, 7, 10));
+}
+
 /**
  * Stripe's error types all end in `_error`: `card_error`, `invalid_request_error`… Read as
  * `/^[a-z]+(?:_[a-z]+)*_error$/` would, without a regex on every `{error: {type}}` body.
@@ -76,11 +101,13 @@ function isStripeType(type: string): boolean {
  * GitHub's primary rate limit (`x-ratelimit-remaining: 0`): wait until `x-ratelimit-reset`
  * (unix seconds), as GitHub's docs ask, when no `Retry-After` was sent.
  */
-function primaryLimitReset(h: HeaderValues, now: number | undefined): number | undefined {
+function primaryLimitReset(h: HeaderValues, now: unknown): number | undefined {
   if (h[20]?.trim() !== '0') return undefined;
   const reset = h[21]?.trim();
   if (!reset || !/^\d{1,12}$/.test(reset)) return undefined;
-  return Math.max(0, Number(reset) * 1000 - (now ?? Date.now()));
+  // The caller's clock only when it is one (input is untrusted).
+  const at = typeof now === 'number' && Number.isFinite(now) ? now : Date.now();
+  return Math.max(0, Number(reset) * 1000 - at);
 }
 
 /**
@@ -92,16 +119,11 @@ export const ecosystems: Extension = {
   headers: HEADERS,
 
   text(d, h, body, only) {
-    // Azure (a HEAD, or Storage's XML), AWS's XML.
+    // Azure (a HEAD, or Storage's XML), AWS's XML, then an HTML page.
     const xml = looksLikeXmlError(body);
     const azure = azureByHeader(d, h, only, xml ? body : undefined);
     if (azure) return azure;
-    if (only !== undefined && only !== 'aws') return undefined;
-    if (!xml) return awsHeaderOnly(d, h, body.trim() === '', only);
-    const code = xmlText(body, 'Code');
-    if (code === undefined) return undefined;
-    const requestId = idOf(h, 16, 18) ?? xmlText(body, 'RequestId') ?? xmlText(body, 'RequestID');
-    return d.is('aws', d.statusOf(), code, xmlText(body, 'Message') || code, requestId);
+    return awsText(d, h, body, xml, only) ?? htmlPage(d, h, body, only);
   },
 
   other(d, h, body, only) {
@@ -154,6 +176,10 @@ export const ecosystems: Extension = {
     return undefined;
   },
 
+  late(d, h, body, only) {
+    return only === undefined || only === 'generic' ? genericError(d, h, body) : undefined;
+  },
+
   outer(d, h, body, message, rest, noInner, only, now) {
     const all = only === undefined;
     // Not Azure's body: its x-ms-error-code header alone says what it is.
@@ -190,6 +216,8 @@ export const ecosystems: Extension = {
     return undefined;
   },
 
+  members: membersOf,
+
   fields(format, body) {
     if (typeof body === 'string') {
       // AWS's XML errors are the only text bodies with fields.
@@ -212,6 +240,8 @@ export const ecosystems: Extension = {
         return apart(b, '__type,code,message,Message,errorMessage');
       case 'github':
         return apart(b, 'message,documentation_url,status');
+      case 'generic':
+        return genericFields(b);
     }
     return undefined;
   },

@@ -8,7 +8,7 @@ import { Decoded, type FieldsHook, objectOf, statusValue, str } from './decoded.
 import { type HeaderTable, type HeaderValues, headersOf, idOf } from './headers.ts';
 import { parseJson } from './parse-body.ts';
 import { commonPhrase } from './phrase.ts';
-import { htmlMessage, looksLikeHtml, oneLine } from './readable.ts';
+import { looksLikeHtml, oneLine } from './readable.ts';
 import type { DecodedError, DecodeInput, Decoder } from './types.ts';
 
 /**
@@ -18,9 +18,10 @@ import type { DecodedError, DecodeInput, Decoder } from './types.ts';
  * built-in `Decoder` is this core limited to one shape, so `decodeError` with the built-in
  * list and trying each of them in turn give the same answer.
  *
- * The ecosystem shapes (Google, OpenAI, Stripe, Azure, AWS, GitHub) are an `Extension`, so a
- * client bundle carries them only when asked (`faultline/decoders`): the core calls its hooks
- * where those shapes sit in the order, and they read the few members of theirs by name.
+ * The ecosystem shapes (Google, OpenAI, Stripe, Azure, AWS, GitHub), the `generic` conventions
+ * and HTML pages are an `Extension`, so a client bundle carries them only when asked
+ * (`faultline/decoders`): the core calls its hooks where those shapes sit in the order, and
+ * they read the few members of theirs by name.
  */
 
 /**
@@ -31,7 +32,7 @@ import type { DecodedError, DecodeInput, Decoder } from './types.ts';
 export interface Extension {
   /** The core's header names, then the extension's own. */
   readonly headers: HeaderTable;
-  /** A text body, before it is read as HTML or text. */
+  /** A text body, before it is read as text (the core answers no HTML page: see `decodeBody`). */
   text(d: Decoded, h: HeaderValues, body: string, only: string | undefined): Decoded | undefined;
   /** A body that is neither text nor an object (none, a number, an array…). */
   other(d: Decoded, h: HeaderValues, body: unknown, only: string | undefined): Decoded | undefined;
@@ -61,43 +62,30 @@ export interface Extension {
     rest: boolean,
     noInner: boolean,
     only: string | undefined,
-    now: number | undefined,
+    now: unknown,
   ): Decoded | undefined;
+  /** The body after `trace`, before `flat`, whose lone `message`/`error` would match it too. */
+  late(
+    d: Decoded,
+    h: HeaderValues,
+    body: Record<string, unknown>,
+    only: string | undefined,
+  ): Decoded | undefined;
+  /**
+   * The members of an object body (or `error`) that was handed over, not parsed from text: a
+   * class instance's (an `Error`, getters) are not all seen by a `for…in` pass.
+   */
+  members(body: Record<string, unknown>): Record<string, unknown>;
   /** `fields` of the extension's shapes (see `Decoded`). */
   readonly fields: FieldsHook;
 }
 
-/** Whether a body is a plain object, as `JSON.parse` makes them: a `for…in` pass sees its members. */
-function isPlain(value: object): boolean {
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
-}
-
-/**
- * Every member of a class instance (an `Error`, getters of a class), inherited ones included,
- * as a plain object: what a `for…in` pass cannot see. A member that throws is left out.
- */
-function copyMembers(body: Record<string, unknown>): Record<string, unknown> {
-  const copy: Record<string, unknown> = {};
-  for (let at: object | null = body; at && at !== Object.prototype; at = Object.getPrototypeOf(at)) {
-    for (const key of Object.getOwnPropertyNames(at)) {
-      try {
-        if (!(key in copy)) copy[key] = body[key];
-      } catch {
-        // As if absent.
-      }
-    }
-  }
-  return copy;
-}
-
 /** `https://docs.example/errors#ih2005` → `ih2005`; undefined without a fragment. */
 function fragmentOf(link: string | undefined): string | undefined {
-  const at = link?.indexOf('#') ?? -1;
-  if (link === undefined || at === -1 || at === link.length - 1) return undefined;
-  const fragment = link.slice(at + 1);
+  // Everything after the first `#`, when there is something.
+  const fragment = link && /#([\s\S]+)/.exec(link)?.[1];
   try {
-    return decodeURIComponent(fragment);
+    return fragment && decodeURIComponent(fragment);
   } catch {
     return fragment;
   }
@@ -116,9 +104,6 @@ export function decodeAs(input: DecodeInput, only?: string, ext?: Extension): De
     let body: unknown = input.body;
     let text: string | undefined;
     if (only === undefined) {
-      // Text (what the client passes) skips the byte checks.
-      if (typeof body === 'object' && (body instanceof ArrayBuffer || ArrayBuffer.isView(body)))
-        body = new TextDecoder().decode(body);
       if (typeof body === 'string') {
         const parsed = parseJson(body, h[0], false);
         // The text that was parsed, kept for `fields` (see `fieldsOf`).
@@ -150,6 +135,15 @@ export function withRetryHeaders(
 }
 
 /**
+ * `Retry-After` in ms (an HTTP-date against `now`, else the clock), or undefined when absent or
+ * unreadable. Never throws: `now` may be anything a caller passed.
+ */
+export function retryAfterOf(h: HeaderValues, now: unknown): number | undefined {
+  const ms = parseRetryAfter(h[1], typeof now === 'number' && Number.isFinite(now) ? now : undefined);
+  return ms !== undefined && Number.isFinite(ms) ? ms : undefined;
+}
+
+/**
  * `withRetryHeaders` for any decoder's answer: ours (fresh) in place; another's copied when
  * the headers change it, as it may be shared.
  */
@@ -175,21 +169,18 @@ function decodeBody(
   ext: Extension | undefined,
 ): Decoded | undefined {
   const all = only === undefined;
-  const now = typeof input.now === 'number' && Number.isFinite(input.now) ? input.now : undefined;
-  const header = parseRetryAfter(h[1], now);
-  const retryAfter = header !== undefined && Number.isFinite(header) ? header : undefined;
+  const now = input.now;
+  const retryAfter = retryAfterOf(h, now);
   const d = new Decoded(body, text, retryAfter, statusValue(input.status), ext?.fields);
 
   if (typeof body === 'string') {
     const decoded = ext?.text(d, h, body, only);
     if (decoded) return decoded;
-    if (!all && only !== 'html' && only !== 'text') return undefined;
-    const html = looksLikeHtml(body, h[0]);
-    if (html && only !== 'text') {
-      const status = d.statusOf();
-      return d.is('html', status, undefined, htmlMessage(body) || commonPhrase(status), idOf(h, 7, 10));
-    }
-    const message = html || only === 'html' ? '' : oneLine(body);
+    if (!all && only !== 'text') return undefined;
+    // An HTML page (a proxy's) is no text to show: markup is never a message. Without the
+    // extension that reads its title, it is left to the caller (the client: `unknown`, the
+    // status phrase).
+    const message = looksLikeHtml(body, h[0]) ? '' : oneLine(body);
     return message === '' ? undefined : d.is('text', d.statusOf(), undefined, message, idOf(h, 7, 10));
   }
 
@@ -214,16 +205,13 @@ function decodeBody(
   let requestIdCamel: unknown;
   let traceId: unknown;
   let traceIdCamel: unknown;
-  let errors: unknown;
   let timestamp: unknown;
-  let errorDescription: unknown;
-  let errorUri: unknown;
   let statusCodeCamel: unknown;
   // Whether the body has members of no core shape: only then may an extension's be there.
   let rest = false;
   // A body we did not parse may be a class instance (an `Error`, an object with getters) whose
-  // members are not enumerable: its members are read by name into a plain copy first.
-  const members = text !== undefined || isPlain(b) ? b : copyMembers(b);
+  // members are not enumerable: the extension reads those (the core, what `for…in` sees).
+  const members = text === undefined && ext ? ext.members(b) : b;
   for (const key in members) {
     switch (key) {
       case 'error':
@@ -274,17 +262,8 @@ function decodeBody(
       case 'traceId':
         traceIdCamel = members[key];
         break;
-      case 'errors':
-        errors = members[key];
-        break;
       case 'timestamp':
         timestamp = members[key];
-        break;
-      case 'error_description':
-        errorDescription = members[key];
-        break;
-      case 'error_uri':
-        errorUri = members[key];
         break;
       case 'statusCode':
         statusCodeCamel = members[key];
@@ -344,7 +323,7 @@ function decodeBody(
     let innerRequestId: unknown;
     let retryAfterSeconds: unknown;
     let innerRest = false;
-    const innerMembers = text !== undefined || isPlain(inner) ? inner : copyMembers(inner);
+    const innerMembers = text === undefined && ext ? ext.members(inner) : inner;
     for (const key in innerMembers) {
       switch (key) {
         case 'code':
@@ -421,20 +400,8 @@ function decodeBody(
   }
   if ((all || only === 'trace') && typeof message === 'string' && typeof traceId === 'string')
     return d.is('trace', d.statusOf(), undefined, message, traceId);
-  if (all || only === 'generic') {
-    // OAuth 2 (RFC 6749 §5.2), FastAPI / Django REST, GraphQL / JSON:API / express-validator.
-    if (typeof error === 'string' && typeof errorDescription === 'string')
-      return d.is('generic', d.statusOf(), error, errorDescription || error, idOf(h, 7, 10), str(errorUri));
-    if (typeof detail === 'string')
-      return d.is('generic', d.statusOf(status), str(code), detail, idOf(h, 7, 10));
-    const first = Array.isArray(errors) ? objectOf(errors[0]) : undefined;
-    const said =
-      first && (str(first['message']) ?? str(first['detail']) ?? str(first['title']) ?? str(first['msg']));
-    if (first && said !== undefined) {
-      const named = str(first['code']) ?? str(objectOf(first['extensions'])?.['code']);
-      return d.is('generic', d.statusOf(first['status']), named, said, idOf(h, 7, 10));
-    }
-  }
+  const late = ext?.late(d, h, members, only);
+  if (late) return late;
   if (all || only === 'flat') {
     const said = str(message) ?? str(error);
     if (said !== undefined)

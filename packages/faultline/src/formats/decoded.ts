@@ -15,8 +15,6 @@ export const objectOf = (value: unknown): Record<string, unknown> | undefined =>
  * @example statusValue('429') // 429
  */
 export function statusValue(value: unknown): number | undefined {
-  if (typeof value === 'number')
-    return Number.isInteger(value) && value >= 100 && value <= 599 ? value : undefined;
   // Most strings here are not statuses (`"error"`): only three characters are worth a regex.
   const n = typeof value === 'string' && value.length === 3 && /^\d{3}$/.test(value) ? Number(value) : value;
   return typeof n === 'number' && Number.isInteger(n) && n >= 100 && n <= 599 ? n : undefined;
@@ -147,15 +145,6 @@ function fieldsOf(
         return apart(b, 'status,error,message,requestId');
       case 'trace':
         return apart(b, 'message,trace_id');
-      case 'generic':
-        return apart(
-          b,
-          typeof b['error'] === 'string' && typeof b['error_description'] === 'string'
-            ? 'error,error_description,error_uri'
-            : typeof b['detail'] === 'string'
-              ? 'detail,code,status'
-              : '',
-        );
       case 'flat': {
         const status = b['status'];
         return apart(
@@ -164,7 +153,7 @@ function fieldsOf(
         );
       }
     }
-    // HTML and text.
+    // Text.
     return {};
   } catch {
     // A hostile body that throws now: no fields rather than a throwing property.

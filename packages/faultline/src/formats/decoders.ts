@@ -1,7 +1,5 @@
 import { envelopeDecoder as envelope } from './envelope.ts';
 import { flatDecoder as flat } from './flat.ts';
-import { generic } from './generic.ts';
-import { htmlPage } from './html.ts';
 import { legacyDecoder as legacy } from './legacy.ts';
 import { nestedDecoder as nested } from './nested.ts';
 import { problemDecoder as problem } from './problem.ts';
@@ -13,7 +11,7 @@ import type { Decoder } from './types.ts';
 
 /**
  * Every core decoder, most specific first: the order `decodeError` tries the shapes in (see
- * `decode.ts`). `anyDecoders` (`faultline/decoders`) is this list with the ecosystem shapes
+ * `decode.ts`). `anyDecoders` (`faultline/decoders`) is this list with the opt-in shapes
  * (marked *) in their places: the order `decodeAnyError` tries. Why this order:
  * - `problem` first: its content type is a declaration, not a guess.
  * - `structured` before `legacy`: a transition body carries both, and the new one is canonical.
@@ -24,9 +22,9 @@ import type { Decoder } from './types.ts';
  * - `aws`* (a `__type`, an `X-Amzn-ErrorType` header or an XML `<Error>`) and `github`* (a
  *   `documentation_url`) before the shapes that only need a `message`.
  * - `spring` (needs a timestamp) and `trace` (needs `trace_id`) before `flat`, whose lone
- *   `message`/`error` would match them too; `generic` conventions before `flat` for the same reason.
- * - Text last: `htmlPage` before `plainText`, which refuses HTML anyway.
- * @example decodeError(input, [myDecoder, ...decoders])
+ *   `message`/`error` would match them too; `generic`* conventions before `flat` for the same reason.
+ * - Text last: `htmlPage`* before `plainText`, which refuses HTML anyway.
+ * @example decodeWith(input, [myDecoder, ...decoders]) // decodeWith: faultline/decoders
  */
 export const decoders: readonly Decoder[] = [
   problem,
@@ -36,8 +34,6 @@ export const decoders: readonly Decoder[] = [
   nested,
   spring,
   trace,
-  generic,
   flat,
-  htmlPage,
   plainText,
 ];

@@ -1,9 +1,8 @@
-import { parseRetryAfter } from '../http/retry-after.ts';
-import { readHeader } from './common.ts';
-import { decodeAs, withRetryHeaders, withRetrySignals } from './decode.ts';
-import { headersOf } from './headers.ts';
+import { decodeAs, retryAfterOf, withRetryHeaders } from './decode.ts';
+import { Decoded } from './decoded.ts';
+import { headersOf, idOf } from './headers.ts';
 import { parseBody } from './parse-body.ts';
-import type { DecodedError, DecodeInput, Decoder, HeaderSource } from './types.ts';
+import type { DecodedError, DecodeInput, HeaderSource } from './types.ts';
 
 export { decoders } from './decoders.ts';
 // Re-exported: the client reads a response's text and parses it with this before decoding.
@@ -11,52 +10,21 @@ export { parseBody };
 
 /**
  * Normalises an error response in one of the core shapes — the five seed APIs' and ours
- * (`problem`, `structured`, `legacy`, `envelope`, `nested`, `spring`, `trace`, `flat`), the common
- * conventions of `generic`, HTML pages and plain text — with every retry header; undefined when
- * nothing recognises it (a success body, an empty one). Google, OpenAI, Stripe, Azure, AWS and
- * GitHub shapes are opt-in: `decodeAnyError` from `faultline/decoders`. A string body is parsed first (see `parseBody`), so raw
- * response text works as well as parsed JSON; bytes are read as UTF-8. Never throws.
- * With `using`, those decoders are tried in turn instead of the built-in ones (which
- * `decoders` lists, in the order the built-in decoding tries them).
+ * (`problem`, `structured`, `legacy`, `envelope`, `nested`, `spring`, `trace`, `flat`) and plain
+ * text — with every retry header; undefined when nothing recognises it (a success body, an
+ * empty one, an HTML page: markup is never a message). The `generic` conventions (OAuth 2,
+ * FastAPI, GraphQL, JSON:API), HTML pages and the Google, OpenAI, Stripe, Azure, AWS and GitHub
+ * shapes are opt-in: `decodeAnyError` from `faultline/decoders`, which also has `decodeWith`
+ * for a list of decoders of your own. A string body is parsed first (see `parseBody`), so raw
+ * response text works as well as parsed JSON; an object body is read as a `for…in` pass sees
+ * it (bytes and class instances such as an `Error` are read by `decodeAnyError`). Never throws.
  * @example
  * const res = await fetch(url);
  * const error = decodeError({ status: res.status, headers: res.headers, body: await res.text() });
  * if (error?.code === 'ih3001') await sleep(error.retryAfterMs ?? 1000);
- * @example decodeError(input, [myDecoder, ...decoders])
  */
-export function decodeError(input: DecodeInput, using?: readonly Decoder[]): DecodedError | undefined {
-  if (using === undefined) return decodeAs(input);
-  try {
-    if (typeof input !== 'object' || input === null) return undefined;
-    const source = input.headers;
-    // Decoders may read any header; one that throws is treated as absent.
-    const headers = {
-      get(name: string): string | null {
-        try {
-          return readHeader(source, name) ?? null;
-        } catch {
-          return null;
-        }
-      },
-    };
-    let body = input.body;
-    if (body instanceof ArrayBuffer || ArrayBuffer.isView(body)) body = new TextDecoder().decode(body);
-    if (typeof body === 'string') body = parseBody(body, headers.get('content-type'));
-    const prepared: DecodeInput = { status: input.status, headers, body, now: input.now };
-    for (const decoder of using) {
-      let decoded: DecodedError | undefined;
-      try {
-        decoded = decoder.decode(prepared);
-      } catch {
-        // A custom decoder broke its promise; the next one may still recognise the body.
-        continue;
-      }
-      if (decoded) return withRetrySignals(decoded, headersOf(headers));
-    }
-  } catch {
-    // The input itself is hostile (throwing getters, revoked proxies): nothing to decode.
-  }
-  return undefined;
+export function decodeError(input: DecodeInput): DecodedError | undefined {
+  return decodeAs(input);
 }
 
 /**
@@ -70,16 +38,25 @@ export function retrySignals(
   headers: HeaderSource | undefined,
   now?: number,
 ): { readonly retryAfterMs: number | undefined; readonly shouldRetry: boolean | undefined } {
-  try {
-    const h = headersOf(headers);
-    const base = parseRetryAfter(h[1], now);
-    const signals = {
-      retryAfterMs: base !== undefined && Number.isFinite(base) ? base : undefined,
-      shouldRetry: undefined,
-    };
-    withRetryHeaders(signals, h);
-    return signals;
-  } catch {
-    return { retryAfterMs: undefined, shouldRetry: undefined };
-  }
+  const h = headersOf(headers);
+  const signals = { retryAfterMs: retryAfterOf(h, now), shouldRetry: undefined };
+  withRetryHeaders(signals, h);
+  return signals;
+}
+
+/**
+ * An error no decoder recognised, from what the headers alone say: `unknown` with the status,
+ * the retry signals (see `retrySignals`) and the usual request-id headers.
+ * @example unknownError(503, res.headers, 'Service Unavailable').retryAfterMs
+ */
+export function unknownError(
+  status: number,
+  headers: HeaderSource | undefined,
+  message: string,
+  now?: number,
+): DecodedError {
+  const h = headersOf(headers);
+  const d = new Decoded(undefined, undefined, retryAfterOf(h, now), status);
+  withRetryHeaders(d, h);
+  return d.is('unknown', status, undefined, message, idOf(h, 7, 10));
 }

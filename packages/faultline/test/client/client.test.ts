@@ -320,10 +320,15 @@ describe('createClient: decoding and what is safe to repeat', () => {
         .writeHead(502, { 'content-type': 'text/html' })
         .end('<html><head><title>502 Bad Gateway</title></head><body><h1>Bad</h1></body></html>'),
     );
+    // By default the page is not read (markup is never a message): `unknown`, the status phrase.
     const client = createClient({ baseUrl: srv.base, policy: { maxAttempts: 1 } });
     const error = await fail(client.request('/proxy'));
     expect(error.status).toBe(502);
-    expect(error.error.message).toContain('502 Bad Gateway');
+    expect(error.error).toMatchObject({ format: 'unknown', message: 'Bad Gateway', code: undefined });
+    // Opted in (faultline/decoders), its <title> is the message.
+    const reading = createClient({ baseUrl: srv.base, policy: { maxAttempts: 1 }, decode: decodeAnyError });
+    const page = await fail(reading.request('/proxy'));
+    expect(page.error).toMatchObject({ format: 'html', message: '502 Bad Gateway' });
   });
 
   it('an empty 503 from a proxy still says when to come back: its headers are read', async () => {

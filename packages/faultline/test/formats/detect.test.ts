@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { anyDecoders, decodeAnyError } from '../../src/decoders/index.ts';
+import { retrySignals } from '../../src/client/index.ts';
+import { anyDecoders, decodeAnyError, decodeWith, generic } from '../../src/decoders/index.ts';
 import { decoders } from '../../src/formats/index.ts';
-import { decodeError, parseBody } from '../../src/index.ts';
+import { decodeError, parseBody, plainText } from '../../src/index.ts';
 
 describe('decode-only shapes', () => {
   it('the core leaves ecosystem shapes to faultline/decoders: Stripe reads as nested there', () => {
@@ -69,10 +70,12 @@ describe('decode-only shapes', () => {
     });
   });
 
-  it('nginx 502 page: the <title>', () => {
+  it('nginx 502 page: the <title> (opt-in: decodeAnyError)', () => {
     const page =
       '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx/1.25.3</center>\r\n</body>\r\n</html>\r\n';
-    expect(decodeError({ status: 502, headers: { 'content-type': 'text/html' }, body: page })).toMatchObject({
+    expect(
+      decodeAnyError({ status: 502, headers: { 'content-type': 'text/html' }, body: page }),
+    ).toMatchObject({
       format: 'html',
       status: 502,
       code: undefined,
@@ -84,7 +87,7 @@ describe('decode-only shapes', () => {
     const page = `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
       <title>api.example.com | 524: A timeout occurred &amp; the &lt;origin&gt; didn&#39;t answer</title>
       <style>body{color:red}</style></head><body><h1>Ignored</h1></body></html>`;
-    expect(decodeError({ status: 524, headers: { 'x-request-id': 'ray-1' }, body: page })).toMatchObject({
+    expect(decodeAnyError({ status: 524, headers: { 'x-request-id': 'ray-1' }, body: page })).toMatchObject({
       format: 'html',
       message: "api.example.com | 524: A timeout occurred & the <origin> didn't answer",
       requestId: 'ray-1',
@@ -93,22 +96,39 @@ describe('decode-only shapes', () => {
 
   it('falls back to the first <h1>, then the text, then the reason phrase', () => {
     const h1 = '<html><body><h1 class="x">Service <b>Unavailable</b></h1><p>try later</p></body></html>';
-    expect(decodeError({ status: 503, body: h1 })?.message).toBe('Service Unavailable');
+    expect(decodeAnyError({ status: 503, body: h1 })?.message).toBe('Service Unavailable');
     const text =
       '<html><body><script>var secret = 1;</script><!-- note --><p>Gateway timed out</p></body></html>';
-    expect(decodeError({ status: 504, body: text })?.message).toBe('Gateway timed out');
-    expect(decodeError({ status: 503, body: '<html><body></body></html>' })?.message).toBe(
+    expect(decodeAnyError({ status: 504, body: text })?.message).toBe('Gateway timed out');
+    expect(decodeAnyError({ status: 503, body: '<html><body></body></html>' })?.message).toBe(
       'Service Unavailable',
     );
     // A status outside the client's short phrase table still says what came back.
-    expect(decodeError({ status: 507, body: '<html><body></body></html>' })?.message).toBe('HTTP 507');
+    expect(decodeAnyError({ status: 507, body: '<html><body></body></html>' })?.message).toBe('HTTP 507');
   });
 
   it('caps a long HTML title and keeps it on one line', () => {
     const page = `<html><title>${'very long title '.repeat(100)}</title></html>`;
-    const message = decodeError({ status: 500, body: page })?.message ?? '';
+    const message = decodeAnyError({ status: 500, body: page })?.message ?? '';
     expect(message.length).toBeLessThanOrEqual(300);
     expect(message.endsWith('…')).toBe(true);
+  });
+
+  it('the core reads no HTML page: undefined, never markup as a message', () => {
+    const page = '<html><head><title>502 Bad Gateway</title></head><body><h1>Bad</h1></body></html>';
+    expect(
+      decodeError({ status: 502, headers: { 'content-type': 'text/html' }, body: page }),
+    ).toBeUndefined();
+    // By its first tag when mislabelled, and not as plain text either.
+    expect(
+      decodeError({ status: 502, headers: { 'content-type': 'text/plain' }, body: page }),
+    ).toBeUndefined();
+    expect(
+      decodeError({ status: 503, body: '<!DOCTYPE html><html><body>Down</body></html>' }),
+    ).toBeUndefined();
+    expect(plainText.decode({ status: 502, body: page })).toBeUndefined();
+    // Text that merely starts with a tag-like word is still text.
+    expect(decodeError({ status: 500, body: '<oops> upstream failed' })?.format).toBe('text');
   });
 
   it('plain text: one clean line, terminal escapes removed, capped', () => {
@@ -128,19 +148,19 @@ describe('decode-only shapes', () => {
     expect(decodeError({ status: 502, body: '   \n ' })).toBeUndefined();
   });
 
-  it('common conventions: OAuth 2, FastAPI, GraphQL, JSON:API', () => {
+  it('common conventions (opt-in: decodeAnyError): OAuth 2, FastAPI, GraphQL, JSON:API', () => {
     expect(
-      decodeError({
+      decodeAnyError({
         status: 400,
         body: { error: 'invalid_grant', error_description: 'The code has expired.' },
       }),
     ).toMatchObject({ format: 'generic', code: 'invalid_grant', message: 'The code has expired.' });
-    expect(decodeError({ status: 404, body: { detail: 'Not Found' } })).toMatchObject({
+    expect(decodeAnyError({ status: 404, body: { detail: 'Not Found' } })).toMatchObject({
       format: 'generic',
       message: 'Not Found',
     });
     expect(
-      decodeError({
+      decodeAnyError({
         status: 200,
         body: {
           data: null,
@@ -149,13 +169,27 @@ describe('decode-only shapes', () => {
       }),
     ).toMatchObject({ code: 'GRAPHQL_VALIDATION_FAILED', message: 'Cannot query field "x"' });
     expect(
-      decodeError({
+      decodeAnyError({
         status: 200,
         body: {
           errors: [{ status: '422', code: 'too_short', title: 'Too short', detail: 'Name is too short.' }],
         },
       }),
     ).toMatchObject({ status: 422, code: 'too_short', message: 'Name is too short.' });
+  });
+
+  it('the core leaves the generic conventions to faultline/decoders', () => {
+    const oauth = { error: 'invalid_grant', error_description: 'The code has expired.' };
+    // A lone string `error` is seed 003's flat body: the OAuth description is then a field.
+    expect(decodeError({ status: 400, body: oauth })).toMatchObject({
+      format: 'flat',
+      code: undefined,
+      message: 'invalid_grant',
+      fields: { error_description: 'The code has expired.' },
+    });
+    expect(decodeError({ status: 404, body: { detail: 'Not Found' } })).toBeUndefined();
+    expect(decodeError({ status: 422, body: { errors: [{ message: 'Too short' }] } })).toBeUndefined();
+    expect(generic.decode({ status: 404, body: { detail: 'Not Found' } })?.format).toBe('generic');
   });
 
   it('Fastify and NestJS defaults read as flat, with their code and status', () => {
@@ -241,8 +275,8 @@ describe('problem details (RFC 9457) from other servers', () => {
 });
 
 describe('order of specificity', () => {
-  it('anyDecoders is the core order with the ecosystem shapes in their places', () => {
-    const ecosystem = ['google', 'openai', 'stripe', 'azure', 'aws', 'github'];
+  it('anyDecoders is the core order with the opt-in shapes in their places', () => {
+    const ecosystem = ['google', 'openai', 'stripe', 'azure', 'aws', 'github', 'generic', 'html'];
     expect(anyDecoders.filter((d) => !ecosystem.includes(d.name))).toEqual(decoders);
     expect(anyDecoders.map((d) => d.name).filter((name) => ecosystem.includes(name))).toEqual(ecosystem);
   });
@@ -292,7 +326,7 @@ describe('fields, computed on first read', () => {
     }
   });
 
-  it('a custom decoder list is tried in turn, with the retry headers applied to its answer', () => {
+  it('a custom decoder list (decodeWith) is tried in turn, with the retry headers applied to its answer', () => {
     const mine = {
       name: 'mine',
       decode: () => ({
@@ -311,8 +345,9 @@ describe('fields, computed on first read', () => {
       headers: { 'retry-after-ms': '250', 'x-should-retry': 'false' },
       body: '{}',
     };
-    expect(decodeError(input, [mine])).toEqual({ ...mine.decode(), retryAfterMs: 250, shouldRetry: false });
-    expect(decodeError(input, [])).toBeUndefined();
+    expect(decodeWith(input, [mine])).toEqual({ ...mine.decode(), retryAfterMs: 250, shouldRetry: false });
+    expect(decodeWith(input, [])).toBeUndefined();
+    expect(decodeAnyError(input, [mine])).toEqual(decodeWith(input, [mine]));
     // A decoder that throws is skipped; the built-in list still answers after it.
     const broken = {
       name: 'broken',
@@ -321,7 +356,7 @@ describe('fields, computed on first read', () => {
       },
     };
     const body = '{"message":"m","trace_id":"t"}';
-    expect(decodeError({ ...input, body }, [broken, ...decoders])).toMatchObject({
+    expect(decodeWith({ ...input, body }, [broken, ...decoders])).toMatchObject({
       format: 'trace',
       retryAfterMs: 250,
       shouldRetry: false,
@@ -337,8 +372,8 @@ describe('hostile and broken input', () => {
       expect(decodeError({ status: 500, body })).toBeUndefined();
   });
 
-  it('reads members that are not enumerable: an Error, getters of a class, inherited ones', () => {
-    expect(decodeError({ status: 500, body: new Error('boom') })).toMatchObject({
+  it('reads members that are not enumerable (opt-in: decodeAnyError): an Error, getters of a class, inherited ones', () => {
+    expect(decodeAnyError({ status: 500, body: new Error('boom') })).toMatchObject({
       format: 'flat',
       message: 'boom',
     });
@@ -350,7 +385,23 @@ describe('hostile and broken input', () => {
         return 't';
       }
     }
-    expect(decodeError({ status: 500, body: new Body() })).toMatchObject({ format: 'trace', requestId: 't' });
+    expect(decodeAnyError({ status: 500, body: new Body() })).toMatchObject({
+      format: 'trace',
+      requestId: 't',
+    });
+    const inherited = Object.create({ error: { code: 'c', message: 'm' } });
+    expect(decodeAnyError({ status: 400, body: inherited })).toMatchObject({ format: 'nested', code: 'c' });
+  });
+
+  it('the core reads what a for…in pass sees of an object body: not an Error’s message, not getters', () => {
+    expect(decodeError({ status: 500, body: new Error('boom') })).toBeUndefined();
+    class Body {
+      get message() {
+        return 'm';
+      }
+    }
+    expect(decodeError({ status: 500, body: new Body() })).toBeUndefined();
+    // Inherited enumerable members are seen.
     const inherited = Object.create({ error: { code: 'c', message: 'm' } });
     expect(decodeError({ status: 400, body: inherited })).toMatchObject({ format: 'nested', code: 'c' });
   });
@@ -408,18 +459,23 @@ describe('hostile and broken input', () => {
 
   it('handles huge and pathological strings', () => {
     const huge = `<html><title>${'<title'.repeat(200_000)}`;
-    expect(decodeError({ status: 502, body: huge })?.format).toBe('html');
+    expect(decodeAnyError({ status: 502, body: huge })?.format).toBe('html');
+    expect(decodeError({ status: 502, body: huge })).toBeUndefined();
     const unclosed = `<html>${'<'.repeat(500_000)}`;
-    expect(decodeError({ status: 502, body: unclosed })?.format).toBe('html');
+    expect(decodeAnyError({ status: 502, body: unclosed })?.format).toBe('html');
     const deep = `${'['.repeat(200_000)}${']'.repeat(200_000)}`;
     expect(() => decodeError({ status: 500, body: deep })).not.toThrow();
     expect(decodeError({ status: 500, body: 'x'.repeat(5_000_000) })?.message).toHaveLength(300);
   });
 
-  it('reads bytes as UTF-8', () => {
+  it('reads bytes as UTF-8 (opt-in: decodeAnyError, decodeWith)', () => {
     const bytes = new TextEncoder().encode('{"message":"m","trace_id":"t"}');
-    expect(decodeError({ status: 500, body: bytes })?.requestId).toBe('t');
-    expect(decodeError({ status: 500, body: bytes.buffer })?.requestId).toBe('t');
+    expect(decodeAnyError({ status: 500, body: bytes })?.requestId).toBe('t');
+    expect(decodeAnyError({ status: 500, body: bytes.buffer })?.requestId).toBe('t');
+    expect(decodeWith({ status: 500, body: bytes }, decoders)?.requestId).toBe('t');
+    // The core decodes text and parsed JSON: bytes are no body it reads.
+    expect(decodeError({ status: 500, body: bytes })).toBeUndefined();
+    expect(decodeError({ status: 500, body: bytes.buffer })).toBeUndefined();
   });
 });
 
@@ -445,5 +501,35 @@ describe('parseBody', () => {
     expect(Object.keys(parsed)).toEqual(['a']);
     expect(Object.getPrototypeOf(parsed)).toBe(Object.prototype);
     expect(Object.keys(parsed['a'] as object)).toEqual([]);
+  });
+});
+
+describe('retrySignals', () => {
+  it('reads the retry headers alone, and never throws', () => {
+    expect(retrySignals({ 'retry-after': '3', 'x-should-retry': 'false' })).toEqual({
+      retryAfterMs: 3000,
+      shouldRetry: false,
+    });
+    expect(retrySignals(new Headers({ 'retry-after-ms': '250', ratelimit: '"a";r=0;t=9' }))).toEqual({
+      retryAfterMs: 250,
+      shouldRetry: undefined,
+    });
+    const date = 'Wed, 21 Oct 2015 07:28:00 GMT';
+    expect(retrySignals({ 'retry-after': date }, Date.parse(date) - 5000).retryAfterMs).toBe(5000);
+    const hostile = {
+      get(): never {
+        throw new Error('boom');
+      },
+    };
+    const clock = {
+      valueOf(): never {
+        throw new Error('boom');
+      },
+    };
+    expect(retrySignals(hostile, clock as never)).toEqual({
+      retryAfterMs: undefined,
+      shouldRetry: undefined,
+    });
+    expect(() => retrySignals({ 'retry-after': date }, clock as never)).not.toThrow();
   });
 });

@@ -280,7 +280,7 @@ const VECTORS: readonly Vector[] = [
 ];
 
 /** The formats `decodeError` knows without `faultline/decoders`. */
-const CORE = new Set(['problem', 'text', 'html', 'structured']);
+const CORE = new Set(['problem', 'text', 'structured']);
 
 describe('ecosystem error conventions decode to one DecodedError', () => {
   for (const v of VECTORS) {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { anyDecoders, decodeAnyError } from '../../src/decoders/index.ts';
+import { anyDecoders, decodeAnyError, decodeWith } from '../../src/decoders/index.ts';
 import type { Decoder } from '../../src/formats/index.ts';
 import { decoders } from '../../src/formats/index.ts';
 import { type DecodedError, type DecodeInput, decodeError } from '../../src/index.ts';
@@ -10,10 +10,10 @@ import { DECODER_MEMBERS } from '../support/decoder-members.ts';
  * `decodeError` reads a body's members in one pass and picks its shape from them (a speed-up:
  * see bench scenario 5), parsing text without a reviver. That must never change a result: the
  * text of a body decodes exactly as the same body handed over already parsed, and the built-in
- * decoders tried one by one (`decodeError(input, decoders)`) give the same answer. So for the
+ * decoders tried one by one (`decodeWith(input, decoders)`) give the same answer. So for the
  * core (`decodeError`) and with the ecosystem shapes (`decodeAnyError`).
  */
-type Decode = (input: DecodeInput, using?: readonly Decoder[]) => DecodedError | undefined;
+type Decode = (input: DecodeInput) => DecodedError | undefined;
 const DECODES: [string, Decode, readonly Decoder[]][] = [
   ['decodeError', decodeError, decoders],
   ['decodeAnyError', decodeAnyError, anyDecoders],
@@ -93,7 +93,7 @@ describe.each(DECODES)('the candidate filter changes no result: %s', (_name, dec
           const fromText = decodeError({ status, headers: h, body: text, now: 0 });
           const fromValue = decodeError({ status, headers: h, body: JSON.parse(text), now: 0 });
           expect(plain(fromText)).toEqual(plain(fromValue));
-          const oneByOne = decodeError({ status, headers: h, body: text, now: 0 }, decoders);
+          const oneByOne = decodeWith({ status, headers: h, body: text, now: 0 }, decoders);
           expect(plain(oneByOne)).toEqual(plain(fromText));
         },
       ),
