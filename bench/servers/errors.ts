@@ -8,7 +8,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import Fastify, { type FastifyInstance, LogController } from 'fastify';
+import Fastify, {
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  LogController,
+} from 'fastify';
 import { announce } from '../lib/child.ts';
 import { settle } from '../lib/settle.ts';
 import { DEPRECATION, FAILED, INVALID, PARAM, SUNSET, structuredBody, transitionBody } from './bodies.ts';
@@ -18,10 +23,20 @@ const CAUSE = 'connection reset by upstream';
 /** A reply serializer for a body that is already a string. */
 const passThrough = (payload: unknown): string => payload as string;
 
-/** The structured body of `e` serialised once, split where the correlation id goes (ids need no escaping). */
-function spliced(e: Parameters<typeof structuredBody>[0]): [string, string] {
+/**
+ * The floors' answer: the structured body of `e` serialised once, split where the correlation id
+ * goes (ids need no escaping), sent as faultline sends a body (a pass-through serializer: Fastify
+ * leaves the string and its type alone).
+ */
+function preSerialised(e: Parameters<typeof structuredBody>[0]) {
   const [head, tail] = JSON.stringify(structuredBody(e, '\u0000')).split('\\u0000');
-  return [head!, tail!];
+  return (request: FastifyRequest, reply: FastifyReply) =>
+    reply
+      .code(400)
+      .header('x-correlation-id', request.id)
+      .type('application/json')
+      .serializer(passThrough)
+      .send(head! + request.id + tail!);
 }
 
 const bare: Record<string, (app: FastifyInstance) => void> = {
@@ -44,25 +59,16 @@ const bare: Record<string, (app: FastifyInstance) => void> = {
     });
   },
   'floor-send'(app) {
-    // The floor of any answer (the issue's "physical limit"): the body serialised once at start-up,
-    // the id spliced in, no throw, nothing built per request but the string, sent as faultline
-    // sends it (a pass-through serializer: Fastify leaves the string and its type alone).
-    const [head, tail] = spliced(INVALID);
-    app.get('/err', (request, reply) =>
-      reply
-        .code(400)
-        .header('x-correlation-id', request.id)
-        .type('application/json')
-        .serializer(passThrough)
-        .send(head + request.id + tail),
-    );
+    // The floor of any answer (the issue's "physical limit"): the body serialised once at
+    // start-up, the id spliced in, no throw, nothing built per request but the string.
+    app.get('/err', preSerialised(INVALID));
   },
   'floor-throw'(app) {
     // The floor of any answer to a *thrown* error: one prebuilt object thrown (nothing
     // constructed), caught one frame up, the pre-serialised body sent. What remains over
     // `floor-send` is V8's throw (message object, source position, unwinding) and a handler
     // that never returns, so never leaves the interpreter (bench/README.md, issue 9).
-    const [head, tail] = spliced(INVALID);
+    const answer = preSerialised(INVALID);
     const thrown = { statusCode: 400 };
     const handler = (): never => {
       throw thrown;
@@ -71,12 +77,7 @@ const bare: Record<string, (app: FastifyInstance) => void> = {
       try {
         return handler();
       } catch {
-        return reply
-          .code(400)
-          .header('x-correlation-id', request.id)
-          .type('application/json')
-          .serializer(passThrough)
-          .send(head + request.id + tail);
+        return answer(request, reply);
       }
     });
   },

@@ -3,6 +3,7 @@ import { withRetrySignals } from '../formats/decode.ts';
 import { headersOf } from '../formats/headers.ts';
 import { parseBody } from '../formats/parse-body.ts';
 import type { DecodedError, DecodeInput, Decoder } from '../formats/types.ts';
+import { withTextBody } from './members.ts';
 
 /**
  * Decodes with a list of decoders of your own, tried in turn (the first answer wins), with the
@@ -26,8 +27,7 @@ export function decodeWith(input: DecodeInput, using: readonly Decoder[]): Decod
         }
       },
     };
-    let body = input.body;
-    if (body instanceof ArrayBuffer || ArrayBuffer.isView(body)) body = new TextDecoder().decode(body);
+    let body = withTextBody(input).body;
     if (typeof body === 'string') body = parseBody(body, headers.get('content-type'));
     const prepared: DecodeInput = { status: input.status, headers, body, now: input.now };
     for (const decoder of using) {
